@@ -1,0 +1,48 @@
+package dev.codd.planner;
+
+import dev.codd.planner.catalog.ClusterCatalog;
+import dev.codd.planner.catalog.ClusterTable;
+import dev.codd.planner.catalog.Column;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.AbstractTable;
+
+/** The cluster catalog as Calcite sees it: one schema, one table per logical table. */
+final class CoddSchema extends AbstractSchema {
+    private final Map<String, Table> tables = new LinkedHashMap<>();
+
+    CoddSchema(ClusterCatalog catalog) {
+        catalog.tables().values().forEach(table -> tables.put(table.name(), new LogicalTable(table)));
+    }
+
+    @Override
+    protected Map<String, Table> getTableMap() {
+        return tables;
+    }
+
+    /** A table whose rows are the union of its shards; planning replaces its scan by node scans. */
+    static final class LogicalTable extends AbstractTable {
+        private final ClusterTable table;
+
+        LogicalTable(ClusterTable table) {
+            this.table = table;
+        }
+
+        ClusterTable clusterTable() {
+            return table;
+        }
+
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            RelDataTypeFactory.Builder row = typeFactory.builder();
+            for (Column column : table.columns()) {
+                row.add(column.name(), DuckDbTypes.toRelDataType(typeFactory, column.type()));
+            }
+            return row.build();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.codd.planner;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A query cut into work for the nodes and work for the requester.
+ *
+ * @param exchanges each gathers the streams of its fragments into one table of the root plan
+ * @param rootSql DuckDB SQL the requester runs over the exchanges, by their names; empty when the
+ *     result is the first exchange's rows as they arrive
+ * @param columnNames the result's column names, as the user sees them
+ * @param explain the distributed plan as text
+ */
+public record DistributedPlan(List<Exchange> exchanges, Optional<String> rootSql, List<String> columnNames,
+        String explain) {
+    public DistributedPlan {
+        exchanges = List.copyOf(exchanges);
+        requireNonNull(rootSql, "rootSql is null");
+        columnNames = List.copyOf(columnNames);
+        requireNonNull(explain, "explain is null");
+        if (rootSql.isEmpty() && exchanges.size() != 1) {
+            throw new IllegalArgumentException("a plan without root SQL passes exactly one exchange through");
+        }
+    }
+
+    /** All fragments of all exchanges, in exchange order. */
+    public List<Fragment> fragments() {
+        return exchanges.stream().flatMap(exchange -> exchange.fragments().stream()).toList();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.codd.planner;
+
+import dev.codd.planner.rel.ExchangeScan;
+import dev.codd.planner.rel.NodeScan;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.type.RelDataType;
+
+/**
+ * Cuts a distributed plan into fragments and a root. A subtree whose scans all read one node's
+ * shards runs on that node; a UNION ALL of such subtrees becomes one exchange that gathers them;
+ * what remains above the exchanges is the root plan the requester runs.
+ */
+final class FragmentSplitter {
+    /** Where a subtree can run: one node with what it binds, or anywhere when it reads no table. */
+    private record Locality(Optional<String> node, Map<String, List<String>> shards) {}
+
+    private final Map<RelNode, Optional<Locality>> localities = new IdentityHashMap<>();
+    private final List<Exchange> exchanges = new ArrayList<>();
+
+    List<Exchange> exchanges() {
+        return exchanges;
+    }
+
+    /** The root plan, with every node-local subtree replaced by a scan of its exchange. */
+    RelNode split(RelNode rel) {
+        Optional<Locality> locality = locality(rel);
+        if (locality.isPresent() && locality.get().node().isPresent()) {
+            return exchange(List.of(rel), rel.getRowType());
+        }
+        if (rel instanceof Union union && union.all && union.getInputs().stream()
+                .allMatch(input -> locality(input).flatMap(Locality::node).isPresent())) {
+            return exchange(union.getInputs(), union.getRowType());
+        }
+        List<RelNode> inputs = rel.getInputs().stream().map(this::split).toList();
+        return inputs.equals(rel.getInputs()) ? rel : rel.copy(rel.getTraitSet(), inputs);
+    }
+
+    private RelNode exchange(List<RelNode> inputs, RelDataType rowType) {
+        String name = "exchange_" + exchanges.size();
+        List<Fragment> fragments = inputs.stream()
+                .map(input -> {
+                    Locality locality = locality(input).orElseThrow();
+                    return new Fragment(locality.node().orElseThrow(), DuckDbSql.of(input), locality.shards());
+                })
+                .toList();
+        exchanges.add(new Exchange(name, rowType.getFieldNames(), fragments));
+        return ExchangeScan.create(inputs.get(0).getCluster(), name, rowType);
+    }
+
+    private Optional<Locality> locality(RelNode rel) {
+        Optional<Locality> known = localities.get(rel);
+        if (known == null) {
+            known = computeLocality(rel);
+            localities.put(rel, known);
+        }
+        return known;
+    }
+
+    private Optional<Locality> computeLocality(RelNode rel) {
+        if (rel instanceof NodeScan scan) {
+            return Optional.of(new Locality(Optional.of(scan.node()), Map.of(scan.tableName(), scan.cids())));
+        }
+        if (rel instanceof ExchangeScan) {
+            return Optional.empty();
+        }
+        Optional<String> node = Optional.empty();
+        Map<String, List<String>> shards = new LinkedHashMap<>();
+        for (RelNode input : rel.getInputs()) {
+            Optional<Locality> inputLocality = locality(input);
+            if (inputLocality.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<String> inputNode = inputLocality.get().node();
+            if (inputNode.isPresent()) {
+                if (node.isPresent() && !node.equals(inputNode)) {
+                    return Optional.empty();
+                }
+                node = inputNode;
+            }
+            for (Map.Entry<String, List<String>> binding : inputLocality.get().shards().entrySet()) {
+                List<String> bound = shards.putIfAbsent(binding.getKey(), binding.getValue());
+                // one name binds one set of shards in a fragment
+                if (bound != null && !Objects.equals(bound, binding.getValue())) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of(new Locality(node, shards));
+    }
+}

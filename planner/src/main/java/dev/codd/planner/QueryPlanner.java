@@ -1,0 +1,209 @@
+package dev.codd.planner;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.planner.catalog.ClusterCatalog;
+import dev.codd.planner.rel.ExchangeScan;
+import dev.codd.planner.rules.SumOfCountsShuttle;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.config.NullCollation;
+import org.apache.calcite.plan.Contexts;
+import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql2rel.RelFieldTrimmer;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.tools.FrameworkConfig;
+import org.apache.calcite.tools.Frameworks;
+import org.apache.calcite.tools.Planner;
+import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.tools.ValidationException;
+
+/**
+ * Turns SQL into a {@link DistributedPlan}: Calcite parses and validates it against the cluster
+ * catalog, pushes filters and projections down, splits aggregates and top-N across the shards, and
+ * writes what each node and the requester run as DuckDB SQL.
+ */
+public final class QueryPlanner {
+    /** The schema data tables live in. */
+    public static final String DATA_SCHEMA = "main";
+
+    private static final SqlParser.Config PARSER = SqlParser.config()
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withUnquotedCasing(Casing.UNCHANGED)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(false)
+            .withConformance(SqlConformanceEnum.LENIENT);
+
+    private static final SqlValidator.Config VALIDATOR = SqlValidator.Config.DEFAULT
+            .withConformance(SqlConformanceEnum.LENIENT)
+            .withIdentifierExpansion(true);
+
+    /** What Calcite's planner takes from a connection; it overrides the validator's settings. */
+    private static final CalciteConnectionConfigImpl CONNECTION = new CalciteConnectionConfigImpl(new Properties())
+            .set(CalciteConnectionProperty.CASE_SENSITIVE, "false")
+            .set(CalciteConnectionProperty.CONFORMANCE, SqlConformanceEnum.LENIENT.name())
+            // DuckDB sorts NULLs last in both directions
+            .set(CalciteConnectionProperty.DEFAULT_NULL_COLLATION, NullCollation.LAST.name());
+
+    /** Plain relational clean-up: filters into joins and down to scans, AVG and friends into SUM/COUNT. */
+    private static final HepProgram LOGICAL = program(
+            CoreRules.FILTER_INTO_JOIN,
+            CoreRules.JOIN_CONDITION_PUSH,
+            CoreRules.FILTER_AGGREGATE_TRANSPOSE,
+            CoreRules.FILTER_PROJECT_TRANSPOSE,
+            CoreRules.FILTER_MERGE,
+            CoreRules.PROJECT_MERGE,
+            CoreRules.PROJECT_REMOVE,
+            CoreRules.AGGREGATE_PROJECT_MERGE,
+            AggregateReduceFunctionsRule.Config.DEFAULT
+                    .withFunctionsToReduce(EnumSet.of(SqlKind.AVG, SqlKind.STDDEV_POP, SqlKind.STDDEV_SAMP,
+                            SqlKind.VAR_POP, SqlKind.VAR_SAMP))
+                    .toRule());
+
+    /** Pushes work through the unions of node scans, so that it runs on the nodes. */
+    private static final HepProgram DISTRIBUTION = program(
+            CoreRules.FILTER_SET_OP_TRANSPOSE,
+            CoreRules.PROJECT_SET_OP_TRANSPOSE,
+            CoreRules.AGGREGATE_UNION_TRANSPOSE,
+            CoreRules.SORT_UNION_TRANSPOSE,
+            CoreRules.FILTER_PROJECT_TRANSPOSE,
+            CoreRules.FILTER_MERGE,
+            CoreRules.PROJECT_MERGE,
+            CoreRules.PROJECT_REMOVE);
+
+    private static final Pattern NOT_FOUND = Pattern.compile("(Object|Table|Column) '([^']*)' not found.*");
+
+    /** How many {@code ?} markers {@code sql} has; fails as planning would on a syntax error. */
+    public int parameterCount(String sql) {
+        try {
+            return ParameterBinder.countParameters(SqlParser.create(sql, PARSER).parseStmt());
+        } catch (SqlParseException e) {
+            throw syntaxError(e);
+        }
+    }
+
+    /** Plans a query with no parameters. */
+    public DistributedPlan plan(String sql, ClusterCatalog catalog) {
+        return plan(sql, List.of(), catalog);
+    }
+
+    /** Plans a query, binding {@code parameters} to its {@code ?} markers in order. */
+    public DistributedPlan plan(String sql, List<Object> parameters, ClusterCatalog catalog) {
+        Planner planner = Frameworks.getPlanner(config(catalog));
+        try {
+            SqlNode parsed = planner.parse(sql);
+            if (!parsed.isA(SqlKind.QUERY)) {
+                throw new CoddException(ErrorCode.NOT_SUPPORTED,
+                        "Codd runs queries only; " + parsed.getKind() + " is not supported");
+            }
+            SqlNode validated = planner.validate(ParameterBinder.bind(parsed, parameters));
+            RelRoot root = planner.rel(validated);
+            return distribute(root.project());
+        } catch (SqlParseException e) {
+            throw syntaxError(e);
+        } catch (ValidationException e) {
+            throw validationError(e);
+        } catch (CoddException e) {
+            throw e;
+        } catch (Exception | AssertionError e) {
+            throw new CoddException(ErrorCode.NOT_SUPPORTED,
+                    "Codd cannot plan this query: " + firstLine(String.valueOf(e.getMessage())), e);
+        } finally {
+            planner.close();
+        }
+    }
+
+    private static DistributedPlan distribute(RelNode logical) {
+        RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(logical.getCluster(), null);
+        RelNode optimized = run(LOGICAL, logical);
+        RelNode trimmed = new RelFieldTrimmer(null, relBuilder).trim(optimized);
+        RelNode distributed = run(DISTRIBUTION, trimmed.accept(new ScanDistributor()));
+        RelNode merged = distributed.accept(new SumOfCountsShuttle());
+        FragmentSplitter splitter = new FragmentSplitter();
+        RelNode root = splitter.split(merged);
+        Optional<String> rootSql = root instanceof ExchangeScan ? Optional.empty() : Optional.of(DuckDbSql.of(root));
+        return new DistributedPlan(splitter.exchanges(), rootSql, logical.getRowType().getFieldNames(),
+                RelOptUtil.toString(merged));
+    }
+
+    private static RelNode run(HepProgram program, RelNode rel) {
+        HepPlanner planner = new HepPlanner(program);
+        planner.setRoot(rel);
+        return planner.findBestExp();
+    }
+
+    private static HepProgram program(RelOptRule... rules) {
+        HepProgramBuilder builder = HepProgram.builder();
+        builder.addRuleCollection(List.of(rules));
+        return builder.build();
+    }
+
+    private static FrameworkConfig config(ClusterCatalog catalog) {
+        SchemaPlus rootSchema = Frameworks.createRootSchema(false);
+        SchemaPlus dataSchema = rootSchema.add(DATA_SCHEMA, new CoddSchema(catalog));
+        return Frameworks.newConfigBuilder()
+                .parserConfig(PARSER)
+                .sqlValidatorConfig(VALIDATOR)
+                .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(true))
+                .typeSystem(CoddTypeSystem.INSTANCE)
+                .context(Contexts.of(CONNECTION))
+                .defaultSchema(dataSchema)
+                .build();
+    }
+
+    private static CoddException syntaxError(SqlParseException e) {
+        var pos = e.getPos();
+        String where = pos == null ? "" : " at line " + pos.getLineNum() + ", column " + pos.getColumnNum();
+        return new CoddException(ErrorCode.SYNTAX_ERROR,
+                "Syntax error" + where + ": " + firstLine(e.getMessage()).replaceAll(" at line \\d+, column \\d+\\.?$", ""),
+                e);
+    }
+
+    private static CoddException validationError(ValidationException e) {
+        Throwable cause = e.getCause();
+        String message = firstLine(cause == null ? e.getMessage() : cause.getMessage());
+        String detail = cause instanceof CalciteContextException context && context.getCause() != null
+                ? firstLine(context.getCause().getMessage())
+                : message;
+        Matcher notFound = NOT_FOUND.matcher(detail);
+        if (notFound.matches()) {
+            boolean column = notFound.group(1).equals("Column");
+            String located = message.replace("Object '", "Table '");
+            return new CoddException(column ? ErrorCode.COLUMN_NOT_FOUND : ErrorCode.TABLE_NOT_FOUND, located, e);
+        }
+        if (detail.startsWith("No match found for function signature")) {
+            return new CoddException(ErrorCode.FUNCTION_NOT_FOUND, message, e);
+        }
+        return new CoddException(ErrorCode.INVALID_QUERY, message, e);
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+}

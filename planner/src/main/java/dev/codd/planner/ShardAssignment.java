@@ -1,0 +1,40 @@
+package dev.codd.planner;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.planner.catalog.ClusterTable;
+import dev.codd.planner.catalog.Shard;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Chooses, for one query, the node that reads each shard: one replica per shard, spreading the shards
+ * of the query over the nodes so that no node reads more than it must.
+ */
+final class ShardAssignment {
+    private final Map<String, Integer> shardsPerNode = new HashMap<>();
+
+    /** For each node that reads shards of {@code table}, the CIDs it reads, in CID order. */
+    Map<String, List<String>> assign(ClusterTable table) {
+        Map<String, List<String>> byNode = new TreeMap<>();
+        List<Shard> shards = new ArrayList<>(table.shards());
+        shards.sort(Comparator.comparing(Shard::cid));
+        for (Shard shard : shards) {
+            if (shard.nodes().isEmpty()) {
+                throw new CoddException(ErrorCode.NO_LIVE_REPLICA,
+                        "No live node holds shard " + shard.cid() + " of table " + table.name());
+            }
+            String node = shard.nodes().stream()
+                    .min(Comparator.<String>comparingInt(n -> shardsPerNode.getOrDefault(n, 0))
+                            .thenComparing(Comparator.naturalOrder()))
+                    .orElseThrow();
+            shardsPerNode.merge(node, 1, Integer::sum);
+            byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(shard.cid());
+        }
+        return byNode;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.codd.planner.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A logical table: the union of its shards over the cluster.
+ *
+ * @param conflict set when nodes disagree on the table's schema; querying the table then fails
+ *     with this text, which names the nodes and files
+ */
+public record ClusterTable(String name, List<Column> columns, List<Shard> shards, Optional<String> conflict) {
+    public ClusterTable {
+        requireNonNull(name, "name is null");
+        columns = List.copyOf(columns);
+        shards = List.copyOf(shards);
+        requireNonNull(conflict, "conflict is null");
+        if (columns.isEmpty() && conflict.isEmpty()) {
+            throw new IllegalArgumentException("table " + name + " has no columns");
+        }
+    }
+
+    public ClusterTable(String name, List<Column> columns, List<Shard> shards) {
+        this(name, columns, shards, Optional.empty());
+    }
+}
