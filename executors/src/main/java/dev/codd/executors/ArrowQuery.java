@@ -1,0 +1,59 @@
+package dev.codd.executors;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBResultSet;
+
+/** A running DuckDB query whose result is read as Arrow batches; cancel it from any thread. */
+public final class ArrowQuery implements AutoCloseable {
+    private final Connection connection;
+    private final Statement statement;
+    private final DuckDBResultSet resultSet;
+    private final ArrowReader reader;
+    private final List<ArrowArrayStream> inputStreams;
+
+    ArrowQuery(Connection connection, Statement statement, DuckDBResultSet resultSet, BufferAllocator allocator,
+            int batchRows, List<ArrowArrayStream> inputStreams) throws SQLException {
+        this.connection = connection;
+        this.statement = statement;
+        this.resultSet = resultSet;
+        this.inputStreams = List.copyOf(inputStreams);
+        this.reader = (ArrowReader) resultSet.arrowExportStream(allocator, batchRows);
+    }
+
+    /** The result; each {@code loadNextBatch()} computes the next batch. */
+    public ArrowReader reader() {
+        return reader;
+    }
+
+    /** Interrupts DuckDB's work on this query; the reader then fails. */
+    public void cancel() {
+        try {
+            statement.cancel();
+        } catch (SQLException ignored) {
+            // the query has ended or is ending: nothing left to interrupt
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+        } catch (Exception ignored) {
+            // the native stream may already be released by DuckDB
+        }
+        try {
+            resultSet.close();
+            statement.close();
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing releases native memory; nothing to report to anyone
+        }
+        inputStreams.forEach(ArrowArrayStream::close);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.codd.executors;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import java.sql.SQLException;
+
+/** Gives DuckDB's errors ("Binder Error: …") the error codes clients see. */
+public final class DuckDbErrors {
+    private DuckDbErrors() {}
+
+    public static CoddException translate(SQLException e) {
+        return translate((Throwable) e);
+    }
+
+    /** For failures DuckDB reports while a result streams, which arrive as other exceptions. */
+    public static CoddException translate(Throwable e) {
+        return new CoddException(codeOf(message(e)), message(e), e);
+    }
+
+    /** DuckDB's message without the source-position lines it appends. */
+    public static String message(Throwable e) {
+        String message = String.valueOf(e.getMessage()).strip();
+        int lineMarker = message.indexOf("\n\nLINE ");
+        return lineMarker < 0 ? message : message.substring(0, lineMarker).strip();
+    }
+
+    static ErrorCode codeOf(String message) {
+        if (message.startsWith("Parser Error") || message.startsWith("Syntax Error")) {
+            return ErrorCode.SYNTAX_ERROR;
+        } else if (message.startsWith("Catalog Error")) {
+            if (message.contains("Table with name")) {
+                return ErrorCode.TABLE_NOT_FOUND;
+            }
+            return message.contains("Function with name") ? ErrorCode.FUNCTION_NOT_FOUND : ErrorCode.INVALID_QUERY;
+        } else if (message.startsWith("Binder Error")) {
+            if (message.contains("Referenced column")) {
+                return ErrorCode.COLUMN_NOT_FOUND;
+            }
+            return message.contains("No function matches") ? ErrorCode.FUNCTION_NOT_FOUND : ErrorCode.INVALID_QUERY;
+        } else if (message.startsWith("Conversion Error")) {
+            return ErrorCode.INVALID_CAST;
+        } else if (message.startsWith("Out of Range Error")) {
+            return ErrorCode.NUMERIC_OUT_OF_RANGE;
+        } else if (message.startsWith("Invalid Input Error")) {
+            return ErrorCode.INVALID_ARGUMENT;
+        } else if (message.startsWith("Permission Error")) {
+            return ErrorCode.FRAGMENT_REFUSED;
+        } else if (message.startsWith("Not implemented Error")) {
+            return ErrorCode.NOT_SUPPORTED;
+        } else if (message.startsWith("INTERRUPT Error") || message.contains("Interrupted")) {
+            return ErrorCode.QUERY_CANCELLED;
+        } else if (message.startsWith("IO Error")) {
+            return ErrorCode.DATA_ERROR;
+        }
+        return ErrorCode.INTERNAL_ERROR;
+    }
+}

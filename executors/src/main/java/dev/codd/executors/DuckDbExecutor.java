@@ -1,0 +1,127 @@
+package dev.codd.executors;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBResultSet;
+
+/**
+ * One in-memory DuckDB database whose file access is fixed when it opens and then locked: a compute
+ * node's may read only its data directory, the requester's reads nothing but Arrow streams.
+ * Every query runs on its own connection, where its inputs are bound as temporary views.
+ */
+public final class DuckDbExecutor implements AutoCloseable {
+    private final DuckDBConnection database;
+
+    private DuckDbExecutor(DuckDBConnection database) {
+        this.database = database;
+    }
+
+    /** A DuckDB that may read files under {@code directory} and nothing else. */
+    public static DuckDbExecutor confinedTo(Path directory) {
+        String allowed = Sql.string(directory.toAbsolutePath().normalize() + "/");
+        return open("SET allowed_directories = [" + allowed + "]");
+    }
+
+    /** A DuckDB that reads no file at all: for merging streams that arrive over the network. */
+    public static DuckDbExecutor withoutFileAccess() {
+        return open();
+    }
+
+    private static DuckDbExecutor open(String... setup) {
+        Properties properties = new Properties();
+        // without it, DuckDB's driver computes the whole result before the first batch
+        properties.setProperty("jdbc_stream_results", "true");
+        properties.setProperty("autoinstall_known_extensions", "false");
+        properties.setProperty("autoload_known_extensions", "false");
+        try {
+            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : setup) {
+                    statement.execute(sql);
+                }
+                statement.execute("SET enable_external_access = false");
+                statement.execute("SET lock_configuration = true");
+            }
+            return new DuckDbExecutor(connection);
+        } catch (SQLException e) {
+            throw new CoddException(ErrorCode.INTERNAL_ERROR, "Cannot start DuckDB: " + DuckDbErrors.message(e), e);
+        }
+    }
+
+    /**
+     * Starts {@code sql} with each input bound to its name, and returns its result as a stream of
+     * Arrow batches of at most {@code batchRows} rows, computed as they are read.
+     */
+    public ArrowQuery query(String sql, List<Input> inputs, BufferAllocator allocator, int batchRows) {
+        List<ArrowArrayStream> streams = new ArrayList<>();
+        DuckDBConnection connection = null;
+        try {
+            connection = (DuckDBConnection) database.duplicate();
+            try (Statement statement = connection.createStatement()) {
+                for (Input input : inputs) {
+                    if (input instanceof Input.Sources sources) {
+                        statement.execute("CREATE TEMP VIEW " + Sql.identifier(sources.name()) + " AS "
+                                + sources.sources().stream()
+                                        .map(source -> "SELECT * FROM " + source.sql())
+                                        .collect(Collectors.joining(" UNION ALL ")));
+                    } else if (input instanceof Input.Arrow arrow) {
+                        ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+                        streams.add(stream);
+                        Data.exportArrayStream(allocator, arrow.reader(), stream);
+                        connection.registerArrowStream(arrow.name(), stream);
+                    }
+                }
+            }
+            Statement statement = connection.createStatement();
+            DuckDBResultSet resultSet = (DuckDBResultSet) statement.executeQuery(sql);
+            return new ArrowQuery(connection, statement, resultSet, allocator, batchRows, streams);
+        } catch (SQLException e) {
+            streams.forEach(ArrowArrayStream::close);
+            closeQuietly(connection);
+            throw DuckDbErrors.translate(e);
+        }
+    }
+
+    /** Runs {@code work} on a fresh connection of this database, for short statements such as scans of metadata. */
+    public <T> T withConnection(ConnectionWork<T> work) {
+        try (Connection connection = database.duplicate()) {
+            return work.apply(connection);
+        } catch (SQLException e) {
+            throw DuckDbErrors.translate(e);
+        }
+    }
+
+    /** Work on a JDBC connection that may throw {@link SQLException}. */
+    @FunctionalInterface
+    public interface ConnectionWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(database);
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing releases native memory; nothing to report to anyone
+            }
+        }
+    }
+}
