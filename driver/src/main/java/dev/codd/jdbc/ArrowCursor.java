@@ -1,0 +1,183 @@
+package dev.codd.jdbc;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Calendar;
+import java.util.Deque;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DateMilliVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeMicroVector;
+import org.apache.arrow.vector.TimeMilliVector;
+import org.apache.arrow.vector.TimeNanoVector;
+import org.apache.arrow.vector.TimeSecVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.UInt1Vector;
+import org.apache.arrow.vector.UInt2Vector;
+import org.apache.arrow.vector.UInt4Vector;
+import org.apache.arrow.vector.UInt8Vector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.util.Text;
+import org.apache.calcite.avatica.ColumnMetaData;
+import org.apache.calcite.avatica.util.AbstractCursor;
+import org.apache.calcite.avatica.util.ArrayImpl;
+
+/**
+ * The rows of a query's Flight streams, one Arrow batch at a time: the next batch is fetched only
+ * when the rows of the current one are used up, so a result of any size fits in a small heap.
+ */
+final class ArrowCursor extends AbstractCursor {
+    private final CoddMeta meta;
+    private final Deque<FlightEndpoint> endpoints;
+    private FlightStream stream;
+    private VectorSchemaRoot root;
+    private int row = -1;
+    private volatile boolean cancelled;
+
+    ArrowCursor(CoddMeta meta, FlightInfo info) {
+        this.meta = meta;
+        this.endpoints = new ArrayDeque<>(info.getEndpoints());
+    }
+
+    @Override
+    public boolean next() {
+        while (true) {
+            if (root != null && row + 1 < root.getRowCount()) {
+                row++;
+                return true;
+            }
+            try {
+                if (stream != null && stream.next()) {
+                    root = stream.getRoot();
+                    row = -1;
+                    continue;
+                }
+                closeStream();
+                if (endpoints.isEmpty() || cancelled) {
+                    root = null;
+                    return false;
+                }
+                stream = meta.stream(endpoints.removeFirst().getTicket());
+            } catch (FlightRuntimeException e) {
+                closeStream();
+                endpoints.clear();
+                throw new CoddErrors.Carrier(meta.error(e));
+            }
+        }
+    }
+
+    void cancel() {
+        cancelled = true;
+        FlightStream current = stream;
+        if (current != null) {
+            current.cancel("cancelled by the client", null);
+        }
+    }
+
+    @Override
+    public void close() {
+        endpoints.clear();
+        closeStream();
+    }
+
+    private void closeStream() {
+        FlightStream current = stream;
+        stream = null;
+        root = null;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (Exception ignored) {
+                // a stream closed before its end is cancelled; nothing more to release
+            }
+        }
+    }
+
+    @Override
+    protected Getter createGetter(int ordinal) {
+        return new AbstractGetter() {
+            @Override
+            public Object getObject() {
+                FieldVector vector = root.getVector(ordinal);
+                if (vector.isNull(row)) {
+                    wasNull[0] = true;
+                    return null;
+                }
+                wasNull[0] = false;
+                return value(vector, row);
+            }
+        };
+    }
+
+    @Override
+    protected Accessor createAccessor(ColumnMetaData column, Getter getter, Calendar localCalendar,
+            ArrayImpl.Factory factory) {
+        int type = column.type.id;
+        if (type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE) {
+            return new TimestampAccessor(getter::getObject, localCalendar);
+        }
+        return super.createAccessor(column, getter, localCalendar, factory);
+    }
+
+    /** A value in the representation Avatica's accessors expect for the column's JDBC type. */
+    private static Object value(FieldVector vector, int row) {
+        if (vector instanceof VarCharVector text) {
+            return new String(text.get(row), StandardCharsets.UTF_8);
+        } else if (vector instanceof DateDayVector dates) {
+            return dates.get(row);
+        } else if (vector instanceof DateMilliVector dates) {
+            return (int) Math.floorDiv(dates.get(row), 86_400_000L);
+        } else if (vector instanceof TimeMicroVector times) {
+            return (int) (times.get(row) / 1000);
+        } else if (vector instanceof TimeMilliVector times) {
+            return times.get(row);
+        } else if (vector instanceof TimeNanoVector times) {
+            return (int) (times.get(row) / 1_000_000);
+        } else if (vector instanceof TimeSecVector times) {
+            return times.get(row) * 1000;
+        } else if (vector instanceof TimeStampVector timestamps) {
+            return timestamp(timestamps, row);
+        } else if (vector instanceof UInt1Vector small) {
+            return (short) (small.get(row) & 0xff);
+        } else if (vector instanceof UInt2Vector small) {
+            return (int) small.get(row);
+        } else if (vector instanceof UInt4Vector medium) {
+            return medium.get(row) & 0xffff_ffffL;
+        } else if (vector instanceof UInt8Vector large) {
+            return new BigDecimal(new BigInteger(Long.toUnsignedString(large.get(row))));
+        }
+        Object value = vector.getObject(row);
+        return value instanceof Text text ? text.toString() : value;
+    }
+
+    private static Object timestamp(TimeStampVector vector, int row) {
+        ArrowType.Timestamp type = (ArrowType.Timestamp) vector.getField().getType();
+        long value = vector.get(row);
+        Instant instant = switch (type.getUnit()) {
+            case SECOND -> Instant.ofEpochSecond(value);
+            case MILLISECOND -> Instant.ofEpochMilli(value);
+            case MICROSECOND -> Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L),
+                    Math.floorMod(value, 1_000_000L) * 1000);
+            case NANOSECOND -> Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000_000L),
+                    Math.floorMod(value, 1_000_000_000L));
+        };
+        return type.getTimezone() == null
+                ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC)
+                : OffsetDateTime.ofInstant(instant, ZoneId.of(type.getTimezone()));
+    }
+}

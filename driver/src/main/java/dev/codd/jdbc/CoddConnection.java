@@ -1,0 +1,20 @@
+package dev.codd.jdbc;
+
+import java.sql.SQLException;
+import java.util.Properties;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaFactory;
+import org.apache.calcite.avatica.UnregisteredDriver;
+
+/** A connection to one requester; it fails at once when the requester cannot be reached. */
+final class CoddConnection extends AvaticaConnection {
+    CoddConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info)
+            throws SQLException {
+        super(driver, factory, url, info);
+        ((CoddMeta) meta).connect(CoddUrl.parse(url, info));
+    }
+
+    CoddMeta coddMeta() {
+        return (CoddMeta) meta;
+    }
+}

@@ -1,0 +1,416 @@
+package dev.codd.jdbc;
+
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.CallOptions;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.flight.sql.impl.FlightSql;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaParameter;
+import org.apache.calcite.avatica.AvaticaUtils;
+import org.apache.calcite.avatica.ColumnMetaData;
+import org.apache.calcite.avatica.MetaImpl;
+import org.apache.calcite.avatica.NoSuchStatementException;
+import org.apache.calcite.avatica.QueryState;
+import org.apache.calcite.avatica.remote.TypedValue;
+
+/**
+ * Avatica's bridge from JDBC calls to the requester: statements and prepared statements become
+ * Flight SQL commands, metadata calls become Flight SQL catalog requests.
+ */
+final class CoddMeta extends MetaImpl {
+    private static final String FLIGHT_INFO = "codd.flightInfo";
+    private static final java.util.Set<Integer> NUMERIC_TYPES = java.util.Set.of(java.sql.Types.TINYINT,
+            java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT, java.sql.Types.REAL,
+            java.sql.Types.DOUBLE, java.sql.Types.DECIMAL);
+
+    private BufferAllocator allocator;
+    private FlightSqlClient client;
+    private CoddUrl url;
+    private String serverVersion = "unknown";
+    private final Map<Integer, FlightSqlClient.PreparedStatement> prepared = new ConcurrentHashMap<>();
+
+    CoddMeta(AvaticaConnection connection) {
+        super(connection);
+    }
+
+    /** Connects to the requester and asks for its name and version, so a wrong address fails here. */
+    void connect(CoddUrl url) throws SQLException {
+        this.url = url;
+        allocator = new RootAllocator();
+        client = new FlightSqlClient(FlightClient.builder(allocator, Location.forGrpcInsecure(url.host(), url.port()))
+                .build());
+        CallOption timeout = CallOptions.timeout(url.connectTimeoutSeconds(), TimeUnit.SECONDS);
+        try {
+            FlightInfo info = client.getSqlInfo(new FlightSql.SqlInfo[] {FlightSql.SqlInfo.FLIGHT_SQL_SERVER_VERSION},
+                    timeout);
+            try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), timeout)) {
+                while (stream.next()) {
+                    VectorSchemaRoot root = stream.getRoot();
+                    if (root.getRowCount() > 0) {
+                        Object value = root.getVector("value").getObject(0);
+                        serverVersion = String.valueOf(value);
+                    }
+                }
+            }
+        } catch (FlightRuntimeException e) {
+            closeClient();
+            SQLException error = CoddErrors.fromFlight(e, url.toString());
+            throw new SQLException("Cannot connect to Codd at " + url + ": " + error.getMessage(), "08001", e);
+        } catch (Exception e) {
+            closeClient();
+            throw new SQLException("Cannot connect to Codd at " + url + ": " + e, "08001", e);
+        }
+    }
+
+    /** The Flight stream of one endpoint of a query's result. */
+    FlightStream stream(Ticket ticket) {
+        return client.getStream(ticket);
+    }
+
+    SQLException error(FlightRuntimeException e) {
+        return CoddErrors.fromFlight(e, url.toString());
+    }
+
+    static FlightInfo flightInfo(Signature signature) {
+        return signature.internalParameters == null ? null : (FlightInfo) signature.internalParameters.get(FLIGHT_INFO);
+    }
+
+    // ---- statements
+
+    @Override
+    public ExecuteResult prepareAndExecute(StatementHandle handle, String sql, long maxRowCount,
+            PrepareCallback callback) throws NoSuchStatementException {
+        return prepareAndExecute(handle, sql, maxRowCount, -1, callback);
+    }
+
+    @Override
+    public ExecuteResult prepareAndExecute(StatementHandle handle, String sql, long maxRowCount,
+            int maxRowsInFirstFrame, PrepareCallback callback) {
+        FlightInfo info = call(() -> client.execute(sql));
+        Signature signature = signature(sql, info.getSchema(), List.of(), info);
+        try {
+            synchronized (callback.getMonitor()) {
+                callback.clear();
+                callback.assign(signature, null, -1);
+            }
+            callback.execute();
+        } catch (SQLException e) {
+            throw new CoddErrors.Carrier(e);
+        }
+        return new ExecuteResult(List.of(MetaResultSet.create(handle.connectionId, handle.id, false, signature, null)));
+    }
+
+    @Override
+    public StatementHandle prepare(ConnectionHandle connectionHandle, String sql, long maxRowCount) {
+        FlightSqlClient.PreparedStatement statement = call(() -> client.prepare(sql));
+        StatementHandle handle = createStatement(connectionHandle);
+        prepared.put(handle.id, statement);
+        List<AvaticaParameter> parameters = new ArrayList<>();
+        for (var field : statement.getParameterSchema().getFields()) {
+            parameters.add(new AvaticaParameter(false, 0, 0, java.sql.Types.OTHER, "ANY", Object.class.getName(),
+                    field.getName()));
+        }
+        Schema resultSchema = statement.getResultSetSchema();
+        handle.signature = signature(sql, resultSchema, parameters, null);
+        return handle;
+    }
+
+    @Override
+    public ExecuteResult execute(StatementHandle handle, List<TypedValue> parameterValues, long maxRowCount)
+            throws NoSuchStatementException {
+        return execute(handle, parameterValues, (int) Math.min(maxRowCount, Integer.MAX_VALUE));
+    }
+
+    @Override
+    public ExecuteResult execute(StatementHandle handle, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
+            throws NoSuchStatementException {
+        FlightSqlClient.PreparedStatement statement = prepared.get(handle.id);
+        if (statement == null) {
+            throw new NoSuchStatementException(handle);
+        }
+        FlightInfo info;
+        if (parameterValues.isEmpty()) {
+            info = call(statement::execute);
+        } else {
+            try (VectorSchemaRoot parameters = Parameters.toArrow(parameterValues, allocator)) {
+                statement.setParameters(parameters);
+                info = call(statement::execute);
+                statement.clearParameters();
+            } catch (SQLException e) {
+                throw new CoddErrors.Carrier(e);
+            }
+        }
+        String sql = handle.signature == null ? "" : handle.signature.sql;
+        List<AvaticaParameter> parameters = handle.signature == null ? List.of() : handle.signature.parameters;
+        Signature signature = signature(sql, info.getSchema(), parameters, info);
+        return new ExecuteResult(List.of(MetaResultSet.create(handle.connectionId, handle.id, false, signature, null)));
+    }
+
+    @Override
+    public void closeStatement(StatementHandle handle) {
+        FlightSqlClient.PreparedStatement statement = prepared.remove(handle.id);
+        if (statement != null) {
+            try {
+                statement.close();
+            } catch (FlightRuntimeException ignored) {
+                // the requester forgets it anyway when the connection goes
+            }
+        }
+    }
+
+    @Override
+    public Frame fetch(StatementHandle handle, long offset, int fetchMaxRowCount) {
+        // results stream through ArrowCursor; Avatica's frames are only used for metadata, complete at once
+        return Frame.EMPTY;
+    }
+
+    @Override
+    public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle handle, List<String> sqlCommands) {
+        throw new CoddErrors.Carrier(new SQLFeatureNotSupportedException("Codd runs queries only; batches of "
+                + "updates are not supported", "0A000"));
+    }
+
+    @Override
+    public ExecuteBatchResult executeBatch(StatementHandle handle, List<List<TypedValue>> parameterValues) {
+        return prepareAndExecuteBatch(handle, List.of());
+    }
+
+    @Override
+    public boolean syncResults(StatementHandle handle, QueryState state, long offset) {
+        return false;
+    }
+
+    @Override
+    public void commit(ConnectionHandle handle) {
+        // queries only: nothing to commit
+    }
+
+    @Override
+    public void rollback(ConnectionHandle handle) {
+        // queries only: nothing to roll back
+    }
+
+    @Override
+    public void closeConnection(ConnectionHandle handle) {
+        super.closeConnection(handle);
+        prepared.values().forEach(statement -> {
+            try {
+                statement.close();
+            } catch (RuntimeException ignored) {
+                // the connection is going; the requester drops what it held
+            }
+        });
+        prepared.clear();
+        closeClient();
+    }
+
+    private void closeClient() {
+        try {
+            if (client != null) {
+                client.close();
+            }
+        } catch (Exception ignored) {
+            // closing a channel that failed to open
+        }
+        try {
+            if (allocator != null) {
+                allocator.close();
+            }
+        } catch (IllegalStateException ignored) {
+            // a result set left open holds buffers; the garbage collector gets them
+        }
+    }
+
+    private static Signature signature(String sql, Schema schema, List<AvaticaParameter> parameters, FlightInfo info) {
+        List<ColumnMetaData> columns = new ArrayList<>();
+        if (schema != null) {
+            for (int i = 0; i < schema.getFields().size(); i++) {
+                columns.add(ArrowTypes.columnMetaData(i, schema.getFields().get(i)));
+            }
+        }
+        Map<String, Object> internal = new java.util.HashMap<>();
+        if (info != null) {
+            internal.put(FLIGHT_INFO, info);
+        }
+        return new Signature(columns, sql, parameters, internal, CursorFactory.ARRAY, StatementType.SELECT);
+    }
+
+    private <T> T call(java.util.function.Supplier<T> flightCall) {
+        try {
+            return flightCall.get();
+        } catch (FlightRuntimeException e) {
+            throw new CoddErrors.Carrier(error(e));
+        }
+    }
+
+    // ---- metadata
+
+    @Override
+    public Map<DatabaseProperty, Object> getDatabaseProperties(ConnectionHandle handle) {
+        Map<DatabaseProperty, Object> properties = new EnumMap<>(DatabaseProperty.class);
+        properties.put(DatabaseProperty.GET_DATABASE_PRODUCT_NAME, "Codd");
+        properties.put(DatabaseProperty.GET_DATABASE_PRODUCT_VERSION, serverVersion);
+        properties.put(DatabaseProperty.GET_DRIVER_NAME, "Codd JDBC Driver");
+        properties.put(DatabaseProperty.GET_DRIVER_VERSION, CoddDriver.VERSION);
+        properties.put(DatabaseProperty.GET_DEFAULT_TRANSACTION_ISOLATION, java.sql.Connection.TRANSACTION_NONE);
+        return properties;
+    }
+
+    @Override
+    public MetaResultSet getCatalogs(ConnectionHandle handle) {
+        List<Object> rows = new ArrayList<>();
+        read(call(() -> client.getCatalogs()), root -> {
+            for (int i = 0; i < root.getRowCount(); i++) {
+                rows.add(new MetaCatalog(text(root, "catalog_name", i)));
+            }
+        });
+        return rows(MetaCatalog.class, rows, "TABLE_CAT");
+    }
+
+    @Override
+    public MetaResultSet getSchemas(ConnectionHandle handle, String catalog, Pat schemaPattern) {
+        List<Object> rows = new ArrayList<>();
+        read(call(() -> client.getSchemas(catalog, schemaPattern.s)), root -> {
+            for (int i = 0; i < root.getRowCount(); i++) {
+                rows.add(new MetaSchema(text(root, "catalog_name", i), text(root, "db_schema_name", i)));
+            }
+        });
+        return rows(MetaSchema.class, rows, "TABLE_SCHEM", "TABLE_CATALOG");
+    }
+
+    @Override
+    public MetaResultSet getTableTypes(ConnectionHandle handle) {
+        List<Object> rows = new ArrayList<>();
+        read(call(() -> client.getTableTypes()), root -> {
+            for (int i = 0; i < root.getRowCount(); i++) {
+                rows.add(new MetaTableType(text(root, "table_type", i)));
+            }
+        });
+        return rows(MetaTableType.class, rows, "TABLE_TYPE");
+    }
+
+    @Override
+    public MetaResultSet getTables(ConnectionHandle handle, String catalog, Pat schemaPattern, Pat tableNamePattern,
+            List<String> typeList) {
+        List<Object> rows = new ArrayList<>();
+        read(call(() -> client.getTables(catalog, schemaPattern.s, tableNamePattern.s, typeList, false)), root -> {
+            for (int i = 0; i < root.getRowCount(); i++) {
+                rows.add(new MetaTable(text(root, "catalog_name", i), text(root, "db_schema_name", i),
+                        text(root, "table_name", i), text(root, "table_type", i)));
+            }
+        });
+        return rows(MetaTable.class, rows, "TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "TABLE_TYPE", "REMARKS",
+                "TYPE_CAT", "TYPE_SCHEM", "TYPE_NAME", "SELF_REFERENCING_COL_NAME", "REF_GENERATION");
+    }
+
+    @Override
+    public MetaResultSet getColumns(ConnectionHandle handle, String catalog, Pat schemaPattern, Pat tableNamePattern,
+            Pat columnNamePattern) {
+        Pattern columnPattern = like(columnNamePattern.s);
+        List<Object> rows = new ArrayList<>();
+        read(call(() -> client.getTables(catalog, schemaPattern.s, tableNamePattern.s, null, true)), root -> {
+            for (int i = 0; i < root.getRowCount(); i++) {
+                byte[] bytes = ((VarBinaryVector) root.getVector("table_schema")).get(i);
+                Schema schema = Schema.deserializeMessage(ByteBuffer.wrap(bytes));
+                for (int c = 0; c < schema.getFields().size(); c++) {
+                    var field = schema.getFields().get(c);
+                    if (!columnPattern.matcher(field.getName()).matches()) {
+                        continue;
+                    }
+                    ArrowTypes.JdbcType type = ArrowTypes.of(field);
+                    boolean numeric = NUMERIC_TYPES.contains(type.id());
+                    rows.add(new MetaColumn(text(root, "catalog_name", i), text(root, "db_schema_name", i),
+                            text(root, "table_name", i), field.getName(), type.id(), type.name(), type.precision(),
+                            numeric || type.scale() > 0 ? type.scale() : null, numeric ? 10 : null,
+                            DatabaseMetaData.columnNullable,
+                            type.id() == java.sql.Types.VARCHAR ? Integer.MAX_VALUE : null, c + 1, "YES"));
+                }
+            }
+        });
+        return rows(MetaColumn.class, rows, "TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "COLUMN_NAME", "DATA_TYPE",
+                "TYPE_NAME", "COLUMN_SIZE", "BUFFER_LENGTH", "DECIMAL_DIGITS", "NUM_PREC_RADIX", "NULLABLE", "REMARKS",
+                "COLUMN_DEF", "SQL_DATA_TYPE", "SQL_DATETIME_SUB", "CHAR_OCTET_LENGTH", "ORDINAL_POSITION",
+                "IS_NULLABLE", "SCOPE_CATALOG", "SCOPE_SCHEMA", "SCOPE_TABLE", "SOURCE_DATA_TYPE", "IS_AUTOINCREMENT",
+                "IS_GENERATEDCOLUMN");
+    }
+
+    private void read(FlightInfo info, java.util.function.Consumer<VectorSchemaRoot> batch) {
+        for (FlightEndpoint endpoint : info.getEndpoints()) {
+            try (FlightStream stream = client.getStream(endpoint.getTicket())) {
+                while (stream.next()) {
+                    batch.accept(stream.getRoot());
+                }
+            } catch (FlightRuntimeException e) {
+                throw new CoddErrors.Carrier(error(e));
+            } catch (Exception e) {
+                throw new CoddErrors.Carrier(new SQLException("Cannot read metadata: " + e, "HY000", e));
+            }
+        }
+    }
+
+    private static String text(VectorSchemaRoot root, String column, int row) {
+        Object value = root.getVector(column).getObject(row);
+        return value == null ? null : value.toString();
+    }
+
+    /** SQL LIKE as metadata patterns use it; null matches everything. */
+    private static Pattern like(String pattern) {
+        if (pattern == null) {
+            return Pattern.compile(".*", Pattern.DOTALL);
+        }
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            switch (c) {
+                case '%' -> regex.append(".*");
+                case '_' -> regex.append('.');
+                default -> regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+    }
+
+    /** A metadata result set of Avatica's row classes, its columns named as JDBC names them. */
+    private MetaResultSet rows(Class<?> rowClass, List<Object> rows, String... names) {
+        List<ColumnMetaData> columns = new ArrayList<>();
+        List<Field> fields = new ArrayList<>();
+        List<String> fieldNames = new ArrayList<>();
+        for (String name : names) {
+            String fieldName = AvaticaUtils.toCamelCase(name);
+            Field field;
+            try {
+                field = rowClass.getField(fieldName);
+            } catch (NoSuchFieldException e) {
+                throw new IllegalStateException(rowClass.getSimpleName() + " has no field " + fieldName, e);
+            }
+            columns.add(columnMetaData(name, columns.size(), field.getType(), true));
+            fields.add(field);
+            fieldNames.add(fieldName);
+        }
+        return createResultSet(Map.of(), columns, CursorFactory.record(rowClass, fields, fieldNames),
+                new Frame(0, true, rows));
+    }
+}

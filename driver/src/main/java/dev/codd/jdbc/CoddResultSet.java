@@ -1,0 +1,52 @@
+package dev.codd.jdbc;
+
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.TimeZone;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.calcite.avatica.AvaticaResultSet;
+import org.apache.calcite.avatica.AvaticaStatement;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.QueryState;
+
+/**
+ * A forward-only result set. A query's rows come from the Flight stream of its {@link FlightInfo},
+ * one Arrow batch in memory at a time; metadata result sets are Avatica's own.
+ */
+final class CoddResultSet extends AvaticaResultSet {
+    private ArrowCursor arrowCursor;
+
+    CoddResultSet(AvaticaStatement statement, QueryState state, Meta.Signature signature,
+            ResultSetMetaData metaData, TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
+        super(statement, state, signature, metaData, timeZone, firstFrame);
+    }
+
+    @Override
+    protected AvaticaResultSet execute() throws SQLException {
+        FlightInfo info = CoddMeta.flightInfo(signature);
+        if (info == null) {
+            return super.execute();
+        }
+        CoddMeta meta = ((CoddConnection) statement.getConnection()).coddMeta();
+        arrowCursor = new ArrowCursor(meta, info);
+        return execute2(arrowCursor, signature.columns);
+    }
+
+    @Override
+    public boolean next() throws SQLException {
+        try {
+            return super.next();
+        } catch (CoddErrors.Carrier e) {
+            throw e.sqlException();
+        }
+    }
+
+    @Override
+    protected void cancel() {
+        super.cancel();
+        ArrowCursor cursor = arrowCursor;
+        if (cursor != null) {
+            cursor.cancel();
+        }
+    }
+}
