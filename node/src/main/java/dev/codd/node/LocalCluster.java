@@ -1,0 +1,83 @@
+package dev.codd.node;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.node.compute.ComputeNode;
+import dev.codd.node.requester.NodeRegistry;
+import dev.codd.node.requester.Requester;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * A whole cluster in one JVM: one requester and a compute node per data directory, on loopback and
+ * free ports. It returns once every node has joined with its catalog. The demo and the tests use it.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private static final String HOST = "127.0.0.1";
+
+    private final BufferAllocator allocator;
+    private final Requester requester;
+    private final List<ComputeNode> nodes = new ArrayList<>();
+
+    private LocalCluster(List<Path> dataDirectories, Duration heartbeat, Duration downAfter, Duration nodeTimeout) {
+        allocator = new RootAllocator();
+        requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout), allocator);
+        try {
+            for (int i = 0; i < dataDirectories.size(); i++) {
+                nodes.add(ComputeNode.start(new ComputeNode.Config("node" + (i + 1), dataDirectories.get(i), HOST, 0,
+                        requester.address(), heartbeat), allocator));
+            }
+            awaitNodes(registry -> registry.nodes().stream().filter(n -> n.up() && n.catalogVersion() >= 0).count()
+                    == dataDirectories.size());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** A cluster with a node per directory, heartbeats every 200 ms, nodes down after 2 s of silence. */
+    public static LocalCluster start(List<Path> dataDirectories) {
+        return new LocalCluster(dataDirectories, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30));
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:codd://" + requester.address();
+    }
+
+    public Requester requester() {
+        return requester;
+    }
+
+    public List<ComputeNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** Waits up to 30 s until the registry satisfies {@code condition}, e.g. after files changed. */
+    public void awaitNodes(Predicate<NodeRegistry> condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.test(requester.registry())) {
+            if (System.nanoTime() > deadline) {
+                throw new CoddException(ErrorCode.NODE_UNAVAILABLE,
+                        "The cluster did not reach the expected state within 30 s: " + requester.registry().nodes());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CoddException(ErrorCode.QUERY_CANCELLED, "Interrupted while waiting for nodes");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(ComputeNode::close);
+        requester.close();
+        allocator.close();
+    }
+}

@@ -1,0 +1,186 @@
+package dev.codd.node.compute;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.executors.DuckDbExecutor;
+import dev.codd.node.wire.ClusterActions;
+import dev.codd.node.wire.Heartbeat;
+import dev.codd.node.wire.HeartbeatReply;
+import dev.codd.node.wire.NodeAddress;
+import dev.codd.node.wire.NodeCatalog;
+import dev.codd.node.wire.WireJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.CallOptions;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A compute node: owns a data directory, serves fragments over it on a Flight port, and tells the
+ * requester it is alive and what it holds.
+ */
+public final class ComputeNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeNode.class);
+    private static final int BATCH_ROWS = 64 * 1024;
+
+    /**
+     * How to run a compute node.
+     *
+     * @param port 0 for any free port
+     */
+    public record Config(String name, Path dataDirectory, String host, int port, NodeAddress requester,
+            Duration heartbeatInterval) {
+        public Config {
+            requireNonNull(name, "name is null");
+            requireNonNull(dataDirectory, "dataDirectory is null");
+            requireNonNull(host, "host is null");
+            requireNonNull(requester, "requester is null");
+            requireNonNull(heartbeatInterval, "heartbeatInterval is null");
+        }
+    }
+
+    private final Config config;
+    private final BufferAllocator allocator;
+    private final DuckDbExecutor duckdb;
+    private final DataStore store;
+    private final FlightServer server;
+    private final FlightClient requester;
+    private final ScheduledExecutorService heartbeats;
+    private final NodeAddress address;
+    private NodeCatalog catalog;
+    private long catalogVersion;
+    private long acknowledgedVersion = -1;
+    private boolean requesterReachable = true;
+
+    private ComputeNode(Config config, BufferAllocator allocator, DuckDbExecutor duckdb, DataStore store,
+            FlightServer server, FlightClient requester) {
+        this.config = config;
+        this.allocator = allocator;
+        this.duckdb = duckdb;
+        this.store = store;
+        this.server = server;
+        this.requester = requester;
+        this.address = new NodeAddress(config.host(), server.getPort());
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "codd-heartbeat-" + config.name());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Scans the data directory, starts serving, and begins heartbeats to the requester. */
+    public static ComputeNode start(Config config, BufferAllocator parent) {
+        Path data = config.dataDirectory().toAbsolutePath().normalize();
+        if (!Files.isDirectory(data)) {
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Data directory " + data + " does not exist");
+        }
+        BufferAllocator allocator = parent.newChildAllocator("node-" + config.name(), 0, Long.MAX_VALUE);
+        DuckDbExecutor duckdb = DuckDbExecutor.confinedTo(data);
+        DataStore store = new DataStore(data, duckdb);
+        FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),
+                        new FragmentService(store, duckdb, allocator, BATCH_ROWS))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            duckdb.close();
+            allocator.close();
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT,
+                    "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        NodeAddress requesterAddress = config.requester();
+        FlightClient requester = FlightClient.builder(allocator,
+                Location.forGrpcInsecure(requesterAddress.host(), requesterAddress.port())).build();
+        ComputeNode node = new ComputeNode(config, allocator, duckdb, store, server, requester);
+        node.catalog = store.scan();
+        long millis = config.heartbeatInterval().toMillis();
+        node.heartbeats.scheduleWithFixedDelay(node::heartbeat, 0, millis, TimeUnit.MILLISECONDS);
+        LOG.info("Node {} serves {} on {} ({} shards), joining {}", config.name(), data, node.address,
+                node.catalog.shards().size(), requesterAddress);
+        return node;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public NodeAddress address() {
+        return address;
+    }
+
+    public Path dataDirectory() {
+        return store.root();
+    }
+
+    private void heartbeat() {
+        try {
+            NodeCatalog scanned = store.scan();
+            if (!scanned.equals(catalog)) {
+                catalog = scanned;
+                catalogVersion++;
+            }
+            boolean sendCatalog = acknowledgedVersion != catalogVersion;
+            Heartbeat beat = new Heartbeat(config.name(), address, catalogVersion, sendCatalog ? catalog : null);
+            Iterator<Result> results = requester.doAction(new Action(ClusterActions.HEARTBEAT, WireJson.write(beat)),
+                    CallOptions.timeout(10, TimeUnit.SECONDS));
+            HeartbeatReply reply = WireJson.read(results.next().getBody(), HeartbeatReply.class);
+            results.forEachRemaining(ignored -> { });
+            acknowledgedVersion = reply.knownCatalogVersion();
+            if (!requesterReachable) {
+                LOG.info("Node {} reached the requester again", config.name());
+                requesterReachable = true;
+            }
+        } catch (FlightRuntimeException | CoddException e) {
+            acknowledgedVersion = -1;
+            if (requesterReachable) {
+                LOG.warn("Node {} cannot reach the requester at {}: {}", config.name(), config.requester(),
+                        e.getMessage());
+                requesterReachable = false;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Heartbeat of node {} failed", config.name(), e);
+        }
+    }
+
+    /** Leaves the cluster, then stops serving. */
+    @Override
+    public void close() {
+        heartbeats.shutdownNow();
+        try {
+            heartbeats.awaitTermination(5, TimeUnit.SECONDS);
+            requester.doAction(new Action(ClusterActions.LEAVE, config.name().getBytes(StandardCharsets.UTF_8)),
+                    CallOptions.timeout(2, TimeUnit.SECONDS)).forEachRemaining(ignored -> { });
+        } catch (FlightRuntimeException e) {
+            LOG.debug("Node {} could not say goodbye: {}", config.name(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            server.shutdown();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+            server.close();
+            requester.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        duckdb.close();
+        allocator.close();
+        LOG.info("Node {} stopped", config.name());
+    }
+}

@@ -1,0 +1,290 @@
+package dev.codd.node.compute;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.executors.DuckDbExecutor;
+import dev.codd.executors.FileFormat;
+import dev.codd.executors.Input;
+import dev.codd.executors.Sql;
+import dev.codd.node.wire.ColumnInfo;
+import dev.codd.node.wire.ColumnStats;
+import dev.codd.node.wire.NodeCatalog;
+import dev.codd.node.wire.ShardInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's data directory as shards. Every file under {@code DATA/<table>/} (Parquet, CSV, JSON)
+ * is a shard of {@code <table>}; every table of a DuckDB database {@code DATA/*.duckdb} is a shard
+ * of a table of that name. Each shard is known by the CID of its file. Files are described once
+ * and again only when their size or modification time changes.
+ */
+public final class DataStore {
+    private static final Logger LOG = LoggerFactory.getLogger(DataStore.class);
+
+    /** A file as last seen; a different size or time means new content. */
+    private record FileKey(Path path, long size, long modified) {}
+
+    /** What a shard is bound to when a fragment names its table and CID. */
+    private record ShardKey(String table, String cid) {}
+
+    private final Path root;
+    private final DuckDbExecutor duckdb;
+    private final Map<FileKey, List<ShardInfo>> described = new HashMap<>();
+    private final Map<FileKey, String> failures = new HashMap<>();
+    private final Set<String> attached = new HashSet<>();
+    private volatile Map<ShardKey, Input.Source> sources = Map.of();
+
+    public DataStore(Path root, DuckDbExecutor duckdb) {
+        this.root = root.toAbsolutePath().normalize();
+        this.duckdb = duckdb;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Reads the directory again and returns every shard it holds now. */
+    public synchronized NodeCatalog scan() {
+        Map<FileKey, List<ShardInfo>> current = new LinkedHashMap<>();
+        Map<ShardKey, Input.Source> bound = new HashMap<>();
+        Set<FileKey> seen = new HashSet<>();
+        for (Path file : listFiles()) {
+            FileKey key;
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                key = new FileKey(file, attributes.size(), attributes.lastModifiedTime().toMillis());
+            } catch (IOException e) {
+                continue; // removed while we looked
+            }
+            seen.add(key);
+            List<ShardInfo> shards = described.get(key);
+            if (shards == null && !failures.containsKey(key)) {
+                try {
+                    shards = describe(file, key.size());
+                } catch (IOException | CoddException e) {
+                    String why = e instanceof CoddException ? e.getMessage() : e.toString();
+                    failures.put(key, why);
+                    LOG.warn("Skipping {}: {}", root.relativize(file), why);
+                }
+            }
+            if (shards != null) {
+                current.put(key, shards);
+                for (ShardInfo shard : shards) {
+                    bound.put(new ShardKey(shard.table(), shard.cid()), sourceOf(file, shard));
+                }
+            }
+        }
+        described.keySet().retainAll(current.keySet());
+        described.putAll(current);
+        failures.keySet().retainAll(seen);
+        detachRemoved(current.values());
+        sources = Map.copyOf(bound);
+        List<ShardInfo> all = current.values().stream().flatMap(List::stream)
+                .sorted(Comparator.comparing(ShardInfo::table).thenComparing(ShardInfo::file))
+                .toList();
+        return new NodeCatalog(all);
+    }
+
+    /**
+     * The local sources for the shards of {@code table} with these CIDs; a CID this node does not
+     * hold for that table refuses the whole fragment.
+     */
+    public List<Input.Source> sources(String table, List<String> cids) {
+        Map<ShardKey, Input.Source> known = sources;
+        List<Input.Source> result = new ArrayList<>(cids.size());
+        for (String cid : cids) {
+            Input.Source source = known.get(new ShardKey(table, cid));
+            if (source == null) {
+                throw new CoddException(ErrorCode.FRAGMENT_REFUSED,
+                        "Fragment refused: this node holds no shard " + cid + " of table " + table);
+            }
+            result.add(source);
+        }
+        if (result.isEmpty()) {
+            throw new CoddException(ErrorCode.FRAGMENT_REFUSED, "Fragment refused: no shards named for table " + table);
+        }
+        return result;
+    }
+
+    private List<Path> listFiles() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> top = Files.list(root)) {
+            List<Path> files = new ArrayList<>();
+            for (Path entry : top.sorted().toList()) {
+                if (isHidden(entry)) {
+                    continue;
+                }
+                if (Files.isDirectory(entry)) {
+                    try (Stream<Path> tree = Files.walk(entry)) {
+                        tree.filter(Files::isRegularFile)
+                                .filter(file -> root.relativize(file).getNameCount() >= 2)
+                                .filter(file -> !isHidden(file) && FileFormat.of(file).isPresent())
+                                .sorted()
+                                .forEach(files::add);
+                    }
+                } else if (isDuckDb(entry)) {
+                    files.add(entry);
+                }
+            }
+            return files;
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Cannot list {}: {}", root, e.toString());
+            return List.of();
+        }
+    }
+
+    private List<ShardInfo> describe(Path file, long size) throws IOException {
+        String cid = Cid.of(file);
+        String relative = root.relativize(file).toString();
+        if (isDuckDb(file)) {
+            return describeDatabase(file, cid, relative, size);
+        }
+        FileFormat format = FileFormat.of(file).orElseThrow();
+        String table = root.relativize(file).getName(0).toString();
+        String reader = new Input.DataFile(file, format).sql();
+        return duckdb.withConnection(connection -> {
+            List<ColumnInfo> columns = columns(connection, "SELECT * FROM " + reader);
+            long rows = format == FileFormat.PARQUET
+                    ? longValue(connection, "SELECT num_rows FROM parquet_file_metadata(" + Sql.string(file.toString()) + ")")
+                    : longValue(connection, "SELECT count(*) FROM " + reader);
+            Map<String, ColumnStats> stats = format == FileFormat.PARQUET
+                    ? parquetStats(connection, file, columns)
+                    : Map.of();
+            return List.of(new ShardInfo(table, cid, relative, format.name().toLowerCase(Locale.ROOT), rows, size,
+                    columns, stats));
+        });
+    }
+
+    private List<ShardInfo> describeDatabase(Path file, String cid, String relative, long size) {
+        String alias = aliasOf(cid);
+        return duckdb.withConnection(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                if (!attached.contains(alias)) {
+                    statement.execute("ATTACH " + Sql.string(file.toString()) + " AS " + Sql.identifier(alias)
+                            + " (READ_ONLY)");
+                    attached.add(alias);
+                }
+            }
+            List<String> tables = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                    ResultSet result = statement.executeQuery("SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                            + Sql.string(alias) + " AND schema_name = 'main' ORDER BY table_name")) {
+                while (result.next()) {
+                    tables.add(result.getString(1));
+                }
+            }
+            List<ShardInfo> shards = new ArrayList<>();
+            for (String table : tables) {
+                String source = new Input.AttachedTable(alias, table).sql();
+                shards.add(new ShardInfo(table, cid, relative + "#" + table, "duckdb",
+                        longValue(connection, "SELECT count(*) FROM " + source), size,
+                        columns(connection, "SELECT * FROM " + source), Map.of()));
+            }
+            return shards;
+        });
+    }
+
+    private static List<ColumnInfo> columns(Connection connection, String query) throws SQLException {
+        List<ColumnInfo> columns = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("DESCRIBE " + query)) {
+            while (result.next()) {
+                columns.add(new ColumnInfo(result.getString("column_name"), result.getString("column_type")));
+            }
+        }
+        return columns;
+    }
+
+    /** Each column's min and max over the row groups, from the Parquet footer's statistics. */
+    private static Map<String, ColumnStats> parquetStats(Connection connection, Path file, List<ColumnInfo> columns)
+            throws SQLException {
+        String metadata = "parquet_metadata(" + Sql.string(file.toString()) + ")";
+        String query = columns.stream()
+                .filter(column -> !column.type().contains("[") && !column.type().startsWith("STRUCT")
+                        && !column.type().startsWith("MAP"))
+                .map(column -> "SELECT " + Sql.string(column.name())
+                        + ", min(TRY_CAST(stats_min_value AS " + column.type() + "))::VARCHAR"
+                        + ", max(TRY_CAST(stats_max_value AS " + column.type() + "))::VARCHAR FROM " + metadata
+                        + " WHERE path_in_schema = " + Sql.string(column.name()))
+                .collect(Collectors.joining(" UNION ALL "));
+        Map<String, ColumnStats> stats = new LinkedHashMap<>();
+        if (query.isEmpty()) {
+            return stats;
+        }
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(query)) {
+            while (result.next()) {
+                stats.put(result.getString(1), new ColumnStats(result.getString(2), result.getString(3)));
+            }
+        }
+        return stats;
+    }
+
+    private static long longValue(Connection connection, String query) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(query)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private Input.Source sourceOf(Path file, ShardInfo shard) {
+        return isDuckDb(file)
+                ? new Input.AttachedTable(aliasOf(shard.cid()), shard.table())
+                : new Input.DataFile(file, FileFormat.of(file).orElseThrow());
+    }
+
+    private void detachRemoved(Iterable<List<ShardInfo>> current) {
+        Set<String> live = new HashSet<>();
+        current.forEach(shards -> shards.stream().filter(s -> s.format().equals("duckdb"))
+                .forEach(s -> live.add(aliasOf(s.cid()))));
+        for (String alias : Set.copyOf(attached)) {
+            if (!live.contains(alias)) {
+                try {
+                    duckdb.withConnection(connection -> {
+                        try (Statement statement = connection.createStatement()) {
+                            return statement.execute("DETACH " + Sql.identifier(alias));
+                        }
+                    });
+                    attached.remove(alias);
+                } catch (CoddException e) {
+                    LOG.warn("Cannot detach {}: {}", alias, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static String aliasOf(String cid) {
+        return "cid_" + cid;
+    }
+
+    private static boolean isDuckDb(Path file) {
+        return Files.isRegularFile(file) && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".duckdb");
+    }
+
+    private static boolean isHidden(Path path) {
+        String name = path.getFileName().toString();
+        return name.startsWith(".") || name.startsWith("_");
+    }
+}

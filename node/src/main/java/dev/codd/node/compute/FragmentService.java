@@ -1,0 +1,97 @@
+package dev.codd.node.compute;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.executors.ArrowQuery;
+import dev.codd.executors.DuckDbErrors;
+import dev.codd.executors.DuckDbExecutor;
+import dev.codd.executors.FragmentValidator;
+import dev.codd.executors.Input;
+import dev.codd.node.wire.FragmentTicket;
+import dev.codd.node.wire.WireErrors;
+import dev.codd.node.wire.WireJson;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.BackpressureStrategy;
+import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A compute node's Flight service: DoGet takes a {@link FragmentTicket}, binds its table names to
+ * the node's own shards, checks the SQL, runs it in DuckDB and streams the result as it is
+ * computed, no faster than the requester reads it.
+ */
+final class FragmentService extends NoOpFlightProducer {
+    private static final Logger LOG = LoggerFactory.getLogger(FragmentService.class);
+    private static final long READY_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(30);
+
+    private final DataStore store;
+    private final DuckDbExecutor duckdb;
+    private final BufferAllocator allocator;
+    private final int batchRows;
+
+    FragmentService(DataStore store, DuckDbExecutor duckdb, BufferAllocator allocator, int batchRows) {
+        this.store = store;
+        this.duckdb = duckdb;
+        this.allocator = allocator;
+        this.batchRows = batchRows;
+    }
+
+    @Override
+    public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+        FragmentTicket fragment = null;
+        try {
+            fragment = WireJson.read(ticket.getBytes(), FragmentTicket.class);
+            run(fragment, listener);
+        } catch (CoddException e) {
+            LOG.info("Fragment of query {} failed: {}", fragment == null ? "?" : fragment.queryId(), e.getMessage());
+            listener.error(WireErrors.toFlight(e));
+        } catch (RuntimeException e) {
+            LOG.error("Fragment failed", e);
+            listener.error(WireErrors.toFlight(new CoddException(ErrorCode.INTERNAL_ERROR, e.toString(), e)));
+        }
+    }
+
+    private void run(FragmentTicket fragment, ServerStreamListener listener) {
+        List<Input> inputs = fragment.shards().entrySet().stream()
+                .<Input>map(binding -> new Input.Sources(binding.getKey(), store.sources(binding.getKey(), binding.getValue())))
+                .toList();
+        FragmentValidator.validate(duckdb, fragment.sql(), fragment.shards().keySet());
+        try (ArrowQuery query = duckdb.query(fragment.sql(), inputs, allocator, batchRows)) {
+            listener.setOnCancelHandler(query::cancel);
+            ArrowReader reader = query.reader();
+            BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
+            backpressure.register(listener);
+            listener.start(reader.getVectorSchemaRoot());
+            while (reader.loadNextBatch()) {
+                if (!awaitReady(backpressure)) {
+                    query.cancel();
+                    return;
+                }
+                listener.putNext();
+            }
+            listener.completed();
+        } catch (IOException e) {
+            throw DuckDbErrors.translate(e);
+        }
+    }
+
+    /** Waits while the requester is not reading; false when it has gone away. */
+    private static boolean awaitReady(BackpressureStrategy backpressure) {
+        while (true) {
+            switch (backpressure.waitForListener(READY_WAIT_MILLIS)) {
+                case READY:
+                    return true;
+                case TIMEOUT:
+                    continue; // a slow reader is still a reader
+                default:
+                    return false;
+            }
+        }
+    }
+}

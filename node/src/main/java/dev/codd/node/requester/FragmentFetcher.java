@@ -1,0 +1,171 @@
+package dev.codd.node.requester;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.node.wire.FragmentTicket;
+import dev.codd.node.wire.NodeAddress;
+import dev.codd.node.wire.WireErrors;
+import dev.codd.node.wire.WireJson;
+import dev.codd.planner.Fragment;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/** Runs one fragment on its node and feeds the batches it streams back into the fragment's exchange. */
+final class FragmentFetcher implements Runnable {
+    private final String queryId;
+    private final Fragment fragment;
+    private final NodeAddress address;
+    private final FlightClient client;
+    private final CompletableFuture<Schema> schema = new CompletableFuture<>();
+    private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private volatile ExchangeReader sink;
+    private volatile FlightStream stream;
+    private volatile boolean cancelled;
+    private volatile boolean done;
+
+    FragmentFetcher(String queryId, Fragment fragment, NodeAddress address, FlightClient client) {
+        this.queryId = queryId;
+        this.fragment = fragment;
+        this.address = address;
+        this.client = client;
+    }
+
+    String node() {
+        return fragment.node();
+    }
+
+    Fragment fragment() {
+        return fragment;
+    }
+
+    /** The schema of the fragment's result, once the node has started it. */
+    CompletableFuture<Schema> schema() {
+        return schema;
+    }
+
+    /** Whether the fragment's stream has ended, for better or worse. */
+    boolean done() {
+        return done;
+    }
+
+    long rows() {
+        return rows.get();
+    }
+
+    long bytes() {
+        return bytes.get();
+    }
+
+    /** Where batches go; set once the exchange's schema is known. */
+    void sendTo(ExchangeReader reader) {
+        this.sink = reader;
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /** The error naming this fragment's node, for a failure the node did not explain itself. */
+    CoddException nodeError(ErrorCode code, String what) {
+        return new CoddException(code, "Node " + fragment.node() + " (" + address + ") " + what);
+    }
+
+    void cancel() {
+        cancelled = true;
+        FlightStream current = stream;
+        if (current != null) {
+            current.cancel("query ended", null);
+        }
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            FragmentTicket ticket = new FragmentTicket(queryId, fragment.sql(), fragment.shards());
+            stream = client.getStream(new Ticket(WireJson.write(ticket)));
+            if (cancelled) {
+                stream.cancel("query ended", null);
+                return;
+            }
+            schema.complete(stream.getSchema());
+            ExchangeReader reader = awaitSink();
+            if (reader == null) {
+                return;
+            }
+            while (!cancelled && stream.next()) {
+                VectorSchemaRoot root = stream.getRoot();
+                ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch();
+                rows.addAndGet(root.getRowCount());
+                bytes.addAndGet(batch.computeBodyLength());
+                if (!reader.offer(batch)) {
+                    batch.close();
+                    return;
+                }
+            }
+            if (!cancelled) {
+                reader.finished();
+            }
+        } catch (FlightRuntimeException e) {
+            if (!cancelled) {
+                fail(translate(e));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!cancelled) {
+                fail(nodeError(ErrorCode.INTERNAL_ERROR, "stream failed: " + e));
+            }
+        } finally {
+            closeStream();
+            done = true;
+        }
+    }
+
+    private CoddException translate(FlightRuntimeException e) {
+        FlightStatusCode status = e.status().code();
+        if (status == FlightStatusCode.UNAVAILABLE && !WireErrors.hasCoddCode(e)) {
+            return nodeError(ErrorCode.NODE_UNAVAILABLE, "is unreachable: " + e.status().description());
+        }
+        return WireErrors.fromFlight(e, ErrorCode.NODE_FAILED, "Node " + fragment.node() + ": ");
+    }
+
+    private void fail(CoddException error) {
+        schema.completeExceptionally(error);
+        ExchangeReader reader = sink;
+        if (reader != null) {
+            reader.fail(error);
+        }
+    }
+
+    private ExchangeReader awaitSink() throws InterruptedException {
+        synchronized (this) {
+            while (sink == null && !cancelled) {
+                wait();
+            }
+        }
+        return cancelled ? null : sink;
+    }
+
+    private void closeStream() {
+        FlightStream current = stream;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (Exception ignored) {
+                // the stream failed or was cancelled; its buffers are released either way
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.codd.node.requester;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.node.wire.ColumnInfo;
+import dev.codd.node.wire.Heartbeat;
+import dev.codd.node.wire.HeartbeatReply;
+import dev.codd.node.wire.NodeAddress;
+import dev.codd.node.wire.NodeCatalog;
+import dev.codd.node.wire.ShardInfo;
+import dev.codd.planner.catalog.ClusterCatalog;
+import dev.codd.planner.catalog.ClusterTable;
+import dev.codd.planner.catalog.Column;
+import dev.codd.planner.catalog.Shard;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nodes the requester knows: who joined, where they listen, when they last spoke, and what they
+ * hold. A node silent for longer than {@code downAfter} is down: its shards stay in the catalog,
+ * without a live replica, so queries over them fail clearly instead of returning part of the data.
+ */
+public final class NodeRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
+
+    /** A node as the requester sees it. */
+    public record NodeState(String name, NodeAddress address, Instant lastSeen, boolean up, long catalogVersion,
+            NodeCatalog catalog) {}
+
+    private final Duration downAfter;
+    private final Consumer<String> onNodeDown;
+    private final Map<String, NodeState> nodes = new TreeMap<>();
+    private ClusterCatalog catalog;
+
+    public NodeRegistry(Duration downAfter, Consumer<String> onNodeDown) {
+        this.downAfter = downAfter;
+        this.onNodeDown = onNodeDown;
+    }
+
+    public synchronized HeartbeatReply heartbeat(Heartbeat beat, Instant now) {
+        NodeState known = nodes.get(beat.node());
+        if (known != null && known.up() && !known.address().equals(beat.address())) {
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Node name " + beat.node() + " is already used by "
+                    + known.address() + "; give each node its own --name");
+        }
+        NodeCatalog nodeCatalog = known == null ? null : known.catalog();
+        long version = known == null ? -1 : known.catalogVersion();
+        if (beat.catalog() != null) {
+            nodeCatalog = beat.catalog();
+            version = beat.catalogVersion();
+            catalog = null;
+        }
+        if (known == null || !known.up()) {
+            LOG.info("Node {} at {} is up ({} shards)", beat.node(), beat.address(),
+                    nodeCatalog == null ? "?" : nodeCatalog.shards().size());
+            catalog = null;
+        }
+        NodeCatalog held = nodeCatalog == null ? new NodeCatalog(List.of()) : nodeCatalog;
+        nodes.put(beat.node(), new NodeState(beat.node(), beat.address(), now, true, version, held));
+        return new HeartbeatReply(version);
+    }
+
+    public synchronized void leave(String node) {
+        if (nodes.remove(node) != null) {
+            LOG.info("Node {} left", node);
+            catalog = null;
+        }
+    }
+
+    /** Marks nodes down that have been silent too long. */
+    public void checkLiveness(Instant now) {
+        List<String> down = new ArrayList<>();
+        synchronized (this) {
+            for (NodeState node : List.copyOf(nodes.values())) {
+                if (node.up() && Duration.between(node.lastSeen(), now).compareTo(downAfter) > 0) {
+                    nodes.put(node.name(), new NodeState(node.name(), node.address(), node.lastSeen(), false,
+                            node.catalogVersion(), node.catalog()));
+                    down.add(node.name());
+                    catalog = null;
+                }
+            }
+        }
+        for (String node : down) {
+            LOG.warn("Node {} is down: no heartbeat for {} s", node, downAfter.toSeconds());
+            onNodeDown.accept(node);
+        }
+    }
+
+    public synchronized List<NodeState> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    public synchronized Optional<NodeState> node(String name) {
+        return Optional.ofNullable(nodes.get(name));
+    }
+
+    /** The catalog the planner sees: every table, its shards, and the live nodes holding each. */
+    public synchronized ClusterCatalog catalog() {
+        if (catalog == null) {
+            catalog = buildCatalog();
+        }
+        return catalog;
+    }
+
+    private ClusterCatalog buildCatalog() {
+        record Placement(NodeState node, ShardInfo shard) {}
+        Map<String, List<Placement>> byTable = new TreeMap<>();
+        for (NodeState node : nodes.values()) {
+            for (ShardInfo shard : node.catalog().shards()) {
+                byTable.computeIfAbsent(shard.table().toLowerCase(Locale.ROOT), t -> new ArrayList<>())
+                        .add(new Placement(node, shard));
+            }
+        }
+        Map<String, ClusterTable> tables = new LinkedHashMap<>();
+        for (List<Placement> placements : byTable.values()) {
+            Placement first = placements.get(0);
+            String name = first.shard().table();
+            Optional<String> conflict = placements.stream()
+                    .filter(p -> !sameSchema(p.shard().columns(), first.shard().columns()))
+                    .findFirst()
+                    .map(p -> "Table " + name + " has different schemas: node " + first.node().name() + " file "
+                            + first.shard().file() + " has " + describe(first.shard().columns()) + " but node "
+                            + p.node().name() + " file " + p.shard().file() + " has " + describe(p.shard().columns()));
+            Map<String, List<Placement>> byCid = placements.stream()
+                    .collect(Collectors.groupingBy(p -> p.shard().cid(), TreeMap::new, Collectors.toList()));
+            List<Shard> shards = byCid.entrySet().stream()
+                    .map(entry -> new Shard(entry.getKey(), entry.getValue().get(0).shard().rows(),
+                            entry.getValue().stream().filter(p -> p.node().up()).map(p -> p.node().name()).toList()))
+                    .toList();
+            List<Column> columns = first.shard().columns().stream().map(c -> new Column(c.name(), c.type())).toList();
+            tables.put(name, new ClusterTable(name, columns, shards, conflict));
+        }
+        return new ClusterCatalog(tables);
+    }
+
+    private static boolean sameSchema(List<ColumnInfo> a, List<ColumnInfo> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).name().equalsIgnoreCase(b.get(i).name()) || !a.get(i).type().equals(b.get(i).type())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(List<ColumnInfo> columns) {
+        return columns.stream().map(c -> c.name() + " " + c.type()).collect(Collectors.joining(", ", "(", ")"));
+    }
+}

@@ -1,0 +1,307 @@
+package dev.codd.node.requester;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.executors.ArrowQuery;
+import dev.codd.executors.DuckDbErrors;
+import dev.codd.executors.Input;
+import dev.codd.node.requester.QueryRecord.NodeTraffic;
+import dev.codd.node.wire.WireErrors;
+import dev.codd.planner.DistributedPlan;
+import dev.codd.planner.Exchange;
+import dev.codd.planner.Fragment;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.arrow.flight.BackpressureStrategy;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One query running over the cluster: its fragments stream from the nodes into exchanges, the root
+ * plan (if any) runs over the exchanges in the requester's DuckDB, and the result streams to the
+ * client. It starts when the client asks for the query's FlightInfo, so that errors surface at
+ * execute time, and streams when the client asks for the rows.
+ */
+final class QueryExecution implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryExecution.class);
+    private static final long READY_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(30);
+
+    private final String id;
+    private final String sql;
+    private final DistributedPlan plan;
+    private final QueryServices services;
+    private final BufferAllocator allocator;
+    private final Instant started = Instant.now();
+    private final long startNanos = System.nanoTime();
+    private final List<FragmentFetcher> fetchers = new CopyOnWriteArrayList<>();
+    private final List<ExchangeReader> exchanges = new CopyOnWriteArrayList<>();
+    private ArrowQuery rootQuery;
+    private ArrowReader result;
+    private Schema schema;
+    private volatile CoddException failure;
+    private volatile boolean ended;
+    private boolean closed;
+
+    private QueryExecution(String id, String sql, DistributedPlan plan, QueryServices services) {
+        this.id = id;
+        this.sql = sql;
+        this.plan = plan;
+        this.services = services;
+        this.allocator = services.allocator().newChildAllocator("query-" + id, 0, Long.MAX_VALUE);
+    }
+
+    /** Sends the fragments to their nodes and waits until the result's schema is known. */
+    static QueryExecution start(String id, String sql, DistributedPlan plan, QueryServices services) {
+        QueryExecution execution = new QueryExecution(id, sql, plan, services);
+        try {
+            execution.launch();
+            return execution;
+        } catch (CoddException e) {
+            execution.end(QueryRecord.State.FAILED, e);
+            execution.close();
+            throw e;
+        }
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** The result's schema, with the column names the user asked for. */
+    Schema schema() {
+        return schema;
+    }
+
+    private void launch() {
+        List<List<FragmentFetcher>> byExchange = new ArrayList<>();
+        for (Exchange exchange : plan.exchanges()) {
+            List<FragmentFetcher> exchangeFetchers = new ArrayList<>();
+            for (Fragment fragment : exchange.fragments()) {
+                var node = services.registry().node(fragment.node())
+                        .filter(NodeRegistry.NodeState::up)
+                        .orElseThrow(() -> new CoddException(ErrorCode.NODE_UNAVAILABLE,
+                                "Node " + fragment.node() + " is down"));
+                exchangeFetchers.add(new FragmentFetcher(id, fragment, node.address(),
+                        services.clients().client(node.address())));
+            }
+            fetchers.addAll(exchangeFetchers);
+            byExchange.add(exchangeFetchers);
+        }
+        fetchers.forEach(services.fetchers()::execute);
+        awaitSchemas();
+        for (int i = 0; i < plan.exchanges().size(); i++) {
+            Exchange exchange = plan.exchanges().get(i);
+            List<FragmentFetcher> exchangeFetchers = byExchange.get(i);
+            Schema exchangeSchema = renamed(agreedSchema(exchange, exchangeFetchers), exchange.columnNames());
+            ExchangeReader reader = new ExchangeReader(allocator, exchangeSchema, exchangeFetchers.size());
+            exchanges.add(reader);
+            exchangeFetchers.forEach(fetcher -> fetcher.sendTo(reader));
+        }
+        if (plan.rootSql().isPresent()) {
+            List<Input> inputs = new ArrayList<>();
+            for (int i = 0; i < exchanges.size(); i++) {
+                inputs.add(new Input.Arrow(plan.exchanges().get(i).name(), exchanges.get(i)));
+            }
+            try {
+                rootQuery = services.rootDuckDb().query(plan.rootSql().get(), inputs, allocator, services.batchRows());
+            } catch (CoddException e) {
+                throw failure != null ? failure : e;
+            }
+            result = rootQuery.reader();
+        } else {
+            result = exchanges.get(0);
+        }
+        try {
+            schema = renamed(result.getVectorSchemaRoot().getSchema(), plan.columnNames());
+        } catch (IOException e) {
+            throw failure != null ? failure : DuckDbErrors.translate(e);
+        }
+    }
+
+    /** Waits until every node has started its fragment, failing on the first error or at the timeout. */
+    private void awaitSchemas() {
+        CompletableFuture<Void> firstFailure = new CompletableFuture<>();
+        List<CompletableFuture<?>> schemas = new ArrayList<>();
+        for (FragmentFetcher fetcher : fetchers) {
+            schemas.add(fetcher.schema().whenComplete((s, error) -> {
+                if (error != null) {
+                    firstFailure.completeExceptionally(error);
+                }
+            }));
+        }
+        CompletableFuture.allOf(schemas.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> firstFailure.complete(null));
+        Duration timeout = services.nodeTimeout();
+        try {
+            firstFailure.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            FragmentFetcher late = fetchers.stream().filter(f -> !f.schema().isDone()).findFirst().orElseThrow();
+            throw late.nodeError(ErrorCode.NODE_UNAVAILABLE,
+                    "did not start its fragment within " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof CoddException coddException
+                    ? coddException
+                    : new CoddException(ErrorCode.INTERNAL_ERROR, String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoddException(ErrorCode.QUERY_CANCELLED, "Interrupted while starting fragments");
+        }
+    }
+
+    /** The fragments' common schema; nodes that disagree on types cannot be merged. */
+    private static Schema agreedSchema(Exchange exchange, List<FragmentFetcher> exchangeFetchers) {
+        FragmentFetcher first = exchangeFetchers.get(0);
+        Schema reference = first.schema().join();
+        for (FragmentFetcher other : exchangeFetchers) {
+            List<Field> fields = other.schema().join().getFields();
+            boolean same = fields.size() == reference.getFields().size();
+            for (int i = 0; same && i < fields.size(); i++) {
+                same = fields.get(i).getType().equals(reference.getFields().get(i).getType());
+            }
+            if (!same) {
+                throw new CoddException(ErrorCode.INTERNAL_ERROR, "Nodes " + first.node() + " and " + other.node()
+                        + " returned different types for " + exchange.name() + ": " + reference + " and "
+                        + other.schema().join());
+            }
+        }
+        return reference;
+    }
+
+    private static Schema renamed(Schema schema, List<String> names) {
+        List<Field> fields = new ArrayList<>();
+        for (int i = 0; i < schema.getFields().size(); i++) {
+            Field field = schema.getFields().get(i);
+            fields.add(new Field(names.get(i), field.getFieldType(), field.getChildren()));
+        }
+        return new Schema(fields);
+    }
+
+    /** Streams the result to the client, at the client's pace. */
+    void streamTo(ServerStreamListener listener) {
+        listener.setOnCancelHandler(() -> cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Query cancelled")));
+        try (VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
+            BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
+            backpressure.register(listener);
+            listener.start(out);
+            VectorSchemaRoot in = result.getVectorSchemaRoot();
+            while (result.loadNextBatch()) {
+                for (int i = 0; i < in.getFieldVectors().size(); i++) {
+                    in.getVector(i).makeTransferPair(out.getVector(i)).transfer();
+                }
+                out.setRowCount(in.getRowCount());
+                if (!awaitReady(backpressure)) {
+                    cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Query cancelled: the client went away"));
+                    end(QueryRecord.State.CANCELLED, failure);
+                    return;
+                }
+                listener.putNext();
+            }
+            listener.completed();
+            end(QueryRecord.State.FINISHED, null);
+        } catch (IOException | RuntimeException e) {
+            CoddException error = failure != null ? failure
+                    : e instanceof CoddException coddException ? coddException : DuckDbErrors.translate(e);
+            LOG.info("Query {} failed: {}", id, error.getMessage());
+            end(error.errorCode() == ErrorCode.QUERY_CANCELLED ? QueryRecord.State.CANCELLED : QueryRecord.State.FAILED,
+                    error);
+            listener.error(WireErrors.toFlight(error));
+        } finally {
+            close();
+        }
+    }
+
+    private static boolean awaitReady(BackpressureStrategy backpressure) {
+        while (true) {
+            switch (backpressure.waitForListener(READY_WAIT_MILLIS)) {
+                case READY:
+                    return true;
+                case TIMEOUT:
+                    continue; // a slow reader is still a reader
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /** Stops the query everywhere: on the nodes, in the exchanges, in the root DuckDB. */
+    void cancel(CoddException why) {
+        if (failure == null) {
+            failure = why;
+        }
+        fetchers.forEach(FragmentFetcher::cancel);
+        exchanges.forEach(exchange -> exchange.fail(failure));
+        ArrowQuery root = rootQuery;
+        if (root != null) {
+            root.cancel();
+        }
+    }
+
+    /** A node stopped answering heartbeats; if it still owes this query rows, the query fails. */
+    void nodeDown(String node) {
+        fetchers.stream()
+                .filter(fetcher -> fetcher.node().equals(node) && !fetcher.done())
+                .findFirst()
+                .ifPresent(fetcher -> cancel(fetcher.nodeError(ErrorCode.NODE_UNAVAILABLE,
+                        "stopped sending heartbeats while it ran a fragment")));
+    }
+
+    private void end(QueryRecord.State state, CoddException error) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        Map<String, long[]> traffic = new TreeMap<>();
+        for (FragmentFetcher fetcher : fetchers) {
+            long[] sums = traffic.computeIfAbsent(fetcher.node(), n -> new long[2]);
+            sums[0] += fetcher.rows();
+            sums[1] += fetcher.bytes();
+        }
+        List<NodeTraffic> perNode = traffic.entrySet().stream()
+                .map(e -> new NodeTraffic(e.getKey(), e.getValue()[0], e.getValue()[1]))
+                .toList();
+        Optional<String> message = Optional.ofNullable(error)
+                .map(e -> e.errorCode().sqlState() + ": " + e.getMessage());
+        services.log().ended(new QueryRecord(id, sql, state, started,
+                Duration.ofNanos(System.nanoTime() - startNanos), perNode, message));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        fetchers.stream().filter(fetcher -> !fetcher.done()).forEach(FragmentFetcher::cancel);
+        if (rootQuery != null) {
+            rootQuery.close();
+        }
+        for (ExchangeReader exchange : exchanges) {
+            try {
+                exchange.close();
+            } catch (IOException | RuntimeException ignored) {
+                // DuckDB may have released it already
+            }
+        }
+        try {
+            allocator.close();
+        } catch (IllegalStateException e) {
+            LOG.warn("Query {} left memory behind: {}", id, e.getMessage());
+        }
+    }
+}

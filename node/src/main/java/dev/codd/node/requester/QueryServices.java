@@ -1,0 +1,13 @@
+package dev.codd.node.requester;
+
+import dev.codd.executors.DuckDbExecutor;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * What the requester lends each query: the nodes and clients to reach them, the DuckDB that runs
+ * root plans, memory, threads, and how long a node may take to start a fragment.
+ */
+record QueryServices(NodeRegistry registry, NodeClients clients, DuckDbExecutor rootDuckDb, BufferAllocator allocator,
+        ExecutorService fetchers, QueryLog log, Duration nodeTimeout, int batchRows) {}

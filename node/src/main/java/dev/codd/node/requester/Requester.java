@@ -1,0 +1,131 @@
+package dev.codd.node.requester;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.executors.DuckDbExecutor;
+import dev.codd.node.wire.NodeAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The requester: the cluster's SQL endpoint (Flight SQL), its node registry, and the machinery that
+ * plans queries, runs their fragments on the nodes and merges what comes back.
+ */
+public final class Requester implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Requester.class);
+    private static final int BATCH_ROWS = 64 * 1024;
+
+    /**
+     * How to run a requester.
+     *
+     * @param port 0 for any free port
+     * @param downAfter how long a node may be silent before it is down
+     * @param nodeTimeout how long a node may take to start a fragment
+     */
+    public record Config(String host, int port, Duration downAfter, Duration nodeTimeout) {
+        public Config {
+            requireNonNull(host, "host is null");
+            requireNonNull(downAfter, "downAfter is null");
+            requireNonNull(nodeTimeout, "nodeTimeout is null");
+        }
+    }
+
+    private final BufferAllocator allocator;
+    private final NodeRegistry registry;
+    private final QueryLog log = new QueryLog();
+    private final NodeClients clients;
+    private final DuckDbExecutor rootDuckDb;
+    private final ExecutorService fetchers;
+    private final ScheduledExecutorService timers;
+    private final RequesterService service;
+    private final FlightServer server;
+    private final NodeAddress address;
+
+    private Requester(Config config, BufferAllocator parent) {
+        allocator = parent.newChildAllocator("requester", 0, Long.MAX_VALUE);
+        timers = Executors.newSingleThreadScheduledExecutor(daemon("codd-requester-timer"));
+        fetchers = Executors.newCachedThreadPool(daemon("codd-fetch"));
+        clients = new NodeClients(allocator);
+        rootDuckDb = DuckDbExecutor.withoutFileAccess();
+        RequesterService[] serviceRef = new RequesterService[1];
+        registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node));
+        QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, log,
+                config.nodeTimeout(), BATCH_ROWS);
+        service = new RequesterService(services, timers, Version.current());
+        serviceRef[0] = service;
+        server = FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()), service).build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            closeResources();
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT,
+                    "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        address = new NodeAddress(config.host(), server.getPort());
+        long period = Math.max(100, config.downAfter().toMillis() / 5);
+        timers.scheduleAtFixedRate(() -> registry.checkLiveness(Instant.now()), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public static Requester start(Config config, BufferAllocator parent) {
+        Requester requester = new Requester(config, parent);
+        LOG.info("Requester listens on {} (jdbc:codd://{})", requester.address, requester.address);
+        return requester;
+    }
+
+    public NodeAddress address() {
+        return address;
+    }
+
+    public NodeRegistry registry() {
+        return registry;
+    }
+
+    public QueryLog queries() {
+        return log;
+    }
+
+    @Override
+    public void close() {
+        service.shutdown();
+        try {
+            server.shutdown();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+            server.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeResources();
+        LOG.info("Requester stopped");
+    }
+
+    private void closeResources() {
+        timers.shutdownNow();
+        fetchers.shutdownNow();
+        clients.close();
+        rootDuckDb.close();
+        allocator.close();
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,387 @@
+package dev.codd.node.requester;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.node.wire.ClusterActions;
+import dev.codd.node.wire.Heartbeat;
+import dev.codd.node.wire.WireErrors;
+import dev.codd.node.wire.WireJson;
+import dev.codd.planner.DistributedPlan;
+import dev.codd.planner.QueryPlanner;
+import dev.codd.planner.catalog.ClusterTable;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
+import org.apache.arrow.flight.sql.SqlInfoBuilder;
+import org.apache.arrow.flight.sql.impl.FlightSql;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The requester's Flight SQL endpoint, which Codd's driver and any Flight SQL client speak: queries
+ * and prepared statements, catalog metadata, and the actions compute nodes send to join.
+ */
+final class RequesterService extends NoOpFlightSqlProducer {
+    private static final Logger LOG = LoggerFactory.getLogger(RequesterService.class);
+    static final String CATALOG = "codd";
+    private static final long UNCLAIMED_RESULT_SECONDS = 120;
+
+    /** A statement prepared by a client, with the parameter values it bound last. */
+    private static final class PreparedQuery {
+        final String sql;
+        final int parameterCount;
+        volatile List<Object> parameters = List.of();
+
+        PreparedQuery(String sql, int parameterCount) {
+            this.sql = sql;
+            this.parameterCount = parameterCount;
+        }
+    }
+
+    private final QueryPlanner planner = new QueryPlanner();
+    private final QueryServices services;
+    private final TableSchemas tableSchemas;
+    private final ScheduledExecutorService timers;
+    private final SqlInfoBuilder sqlInfo;
+    private final Map<String, QueryExecution> unclaimed = new ConcurrentHashMap<>();
+    private final Map<String, QueryExecution> running = new ConcurrentHashMap<>();
+    private final Map<String, PreparedQuery> prepared = new ConcurrentHashMap<>();
+
+    RequesterService(QueryServices services, ScheduledExecutorService timers, String version) {
+        this.services = services;
+        this.timers = timers;
+        this.tableSchemas = new TableSchemas(services.rootDuckDb(), services.allocator());
+        this.sqlInfo = new SqlInfoBuilder()
+                .withFlightSqlServerName("Codd")
+                .withFlightSqlServerVersion(version)
+                .withFlightSqlServerArrowVersion("18.3.0")
+                .withFlightSqlServerReadOnly(true)
+                .withFlightSqlServerSql(true)
+                .withFlightSqlServerSubstrait(false)
+                .withSqlIdentifierQuoteChar("\"");
+    }
+
+    /** A node went down: the queries waiting on it fail now rather than at a timeout. */
+    void nodeDown(String node) {
+        running.values().forEach(execution -> execution.nodeDown(node));
+        unclaimed.values().forEach(execution -> execution.nodeDown(node));
+    }
+
+    // ---- queries
+
+    @Override
+    public FlightInfo getFlightInfoStatement(FlightSql.CommandStatementQuery command, CallContext context,
+            FlightDescriptor descriptor) {
+        return start(command.getQuery(), List.of(), descriptor);
+    }
+
+    @Override
+    public FlightInfo getFlightInfoPreparedStatement(FlightSql.CommandPreparedStatementQuery command,
+            CallContext context, FlightDescriptor descriptor) {
+        PreparedQuery query = preparedQuery(command.getPreparedStatementHandle());
+        return start(query.sql, query.parameters, descriptor);
+    }
+
+    private FlightInfo start(String sql, List<Object> parameters, FlightDescriptor descriptor) {
+        String id = UUID.randomUUID().toString();
+        try {
+            DistributedPlan plan = planner.plan(sql, parameters, services.registry().catalog());
+            QueryExecution execution = QueryExecution.start(id, sql, plan, services);
+            unclaimed.put(id, execution);
+            timers.schedule(() -> abandon(id), UNCLAIMED_RESULT_SECONDS, TimeUnit.SECONDS);
+            FlightSql.TicketStatementQuery ticket = FlightSql.TicketStatementQuery.newBuilder()
+                    .setStatementHandle(ByteString.copyFromUtf8(id))
+                    .build();
+            return new FlightInfo(execution.schema(), descriptor,
+                    List.of(new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()))), -1, -1);
+        } catch (CoddException e) {
+            LOG.info("Query {} failed: {}", id, e.getMessage());
+            throw WireErrors.toFlight(e);
+        }
+    }
+
+    @Override
+    public void getStreamStatement(FlightSql.TicketStatementQuery ticket, CallContext context,
+            ServerStreamListener listener) {
+        String id = ticket.getStatementHandle().toStringUtf8();
+        QueryExecution execution = unclaimed.remove(id);
+        if (execution == null) {
+            listener.error(WireErrors.toFlight(new CoddException(ErrorCode.UNKNOWN_STATEMENT,
+                    "No result waits under handle " + id + ": it was read already or expired")));
+            return;
+        }
+        running.put(id, execution);
+        try {
+            execution.streamTo(listener);
+        } finally {
+            running.remove(id);
+        }
+    }
+
+    private void abandon(String id) {
+        QueryExecution execution = unclaimed.remove(id);
+        if (execution != null) {
+            LOG.info("Query {}: nobody read the result within {} s; cancelling", id, UNCLAIMED_RESULT_SECONDS);
+            execution.cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Result not read in time"));
+            execution.close();
+        }
+    }
+
+    // ---- prepared statements
+
+    @Override
+    public void createPreparedStatement(FlightSql.ActionCreatePreparedStatementRequest request, CallContext context,
+            StreamListener<Result> listener) {
+        try {
+            int parameterCount = planner.parameterCount(request.getQuery());
+            String handle = UUID.randomUUID().toString();
+            prepared.put(handle, new PreparedQuery(request.getQuery(), parameterCount));
+            List<Field> parameterFields = new ArrayList<>();
+            for (int i = 1; i <= parameterCount; i++) {
+                parameterFields.add(new Field("p" + i, FieldType.nullable(ArrowType.Null.INSTANCE), null));
+            }
+            FlightSql.ActionCreatePreparedStatementResult result = FlightSql.ActionCreatePreparedStatementResult.newBuilder()
+                    .setPreparedStatementHandle(ByteString.copyFromUtf8(handle))
+                    .setParameterSchema(ByteString.copyFrom(new Schema(parameterFields).serializeAsMessage()))
+                    .build();
+            listener.onNext(new Result(Any.pack(result).toByteArray()));
+            listener.onCompleted();
+        } catch (CoddException e) {
+            listener.onError(WireErrors.toFlight(e));
+        }
+    }
+
+    @Override
+    public Runnable acceptPutPreparedStatementQuery(FlightSql.CommandPreparedStatementQuery command,
+            CallContext context, FlightStream stream, StreamListener<PutResult> ackStream) {
+        return () -> {
+            try {
+                PreparedQuery query = preparedQuery(command.getPreparedStatementHandle());
+                List<Object> values = List.of();
+                while (stream.next()) {
+                    values = ParameterValues.read(stream.getRoot());
+                }
+                if (values.size() != query.parameterCount) {
+                    throw new CoddException(ErrorCode.INVALID_PARAMETER, "The statement has " + query.parameterCount
+                            + " parameter(s) but " + values.size() + " value(s) were bound");
+                }
+                query.parameters = values;
+                ackStream.onCompleted();
+            } catch (CoddException e) {
+                ackStream.onError(WireErrors.toFlight(e));
+            }
+        };
+    }
+
+    @Override
+    public void closePreparedStatement(FlightSql.ActionClosePreparedStatementRequest request, CallContext context,
+            StreamListener<Result> listener) {
+        prepared.remove(request.getPreparedStatementHandle().toStringUtf8());
+        listener.onCompleted();
+    }
+
+    private PreparedQuery preparedQuery(ByteString handle) {
+        PreparedQuery query = prepared.get(handle.toStringUtf8());
+        if (query == null) {
+            throw WireErrors.toFlight(new CoddException(ErrorCode.UNKNOWN_STATEMENT,
+                    "No prepared statement has handle " + handle.toStringUtf8()));
+        }
+        return query;
+    }
+
+    // ---- catalog metadata
+
+    @Override
+    public FlightInfo getFlightInfoSqlInfo(FlightSql.CommandGetSqlInfo request, CallContext context,
+            FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_SQL_INFO_SCHEMA);
+    }
+
+    @Override
+    public void getStreamSqlInfo(FlightSql.CommandGetSqlInfo command, CallContext context,
+            ServerStreamListener listener) {
+        sqlInfo.send(command.getInfoList(), listener);
+    }
+
+    @Override
+    public FlightInfo getFlightInfoCatalogs(FlightSql.CommandGetCatalogs request, CallContext context,
+            FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_CATALOGS_SCHEMA);
+    }
+
+    @Override
+    public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
+        send(Schemas.GET_CATALOGS_SCHEMA, listener, root -> {
+            ((VarCharVector) root.getVector("catalog_name")).setSafe(0, utf8(CATALOG));
+            root.setRowCount(1);
+        });
+    }
+
+    @Override
+    public FlightInfo getFlightInfoSchemas(FlightSql.CommandGetDbSchemas request, CallContext context,
+            FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_SCHEMAS_SCHEMA);
+    }
+
+    @Override
+    public void getStreamSchemas(FlightSql.CommandGetDbSchemas command, CallContext context,
+            ServerStreamListener listener) {
+        boolean matches = (!command.hasCatalog() || command.getCatalog().equals(CATALOG))
+                && (!command.hasDbSchemaFilterPattern() || like(command.getDbSchemaFilterPattern(), QueryPlanner.DATA_SCHEMA));
+        send(Schemas.GET_SCHEMAS_SCHEMA, listener, root -> {
+            if (matches) {
+                ((VarCharVector) root.getVector("catalog_name")).setSafe(0, utf8(CATALOG));
+                ((VarCharVector) root.getVector("db_schema_name")).setSafe(0, utf8(QueryPlanner.DATA_SCHEMA));
+            }
+            root.setRowCount(matches ? 1 : 0);
+        });
+    }
+
+    @Override
+    public FlightInfo getFlightInfoTableTypes(FlightSql.CommandGetTableTypes request, CallContext context,
+            FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor, Schemas.GET_TABLE_TYPES_SCHEMA);
+    }
+
+    @Override
+    public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
+        send(Schemas.GET_TABLE_TYPES_SCHEMA, listener, root -> {
+            ((VarCharVector) root.getVector("table_type")).setSafe(0, utf8("TABLE"));
+            root.setRowCount(1);
+        });
+    }
+
+    @Override
+    public FlightInfo getFlightInfoTables(FlightSql.CommandGetTables request, CallContext context,
+            FlightDescriptor descriptor) {
+        return metadataInfo(request, descriptor,
+                request.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA);
+    }
+
+    @Override
+    public void getStreamTables(FlightSql.CommandGetTables command, CallContext context,
+            ServerStreamListener listener) {
+        boolean inCatalog = (!command.hasCatalog() || command.getCatalog().equals(CATALOG))
+                && (!command.hasDbSchemaFilterPattern()
+                        || like(command.getDbSchemaFilterPattern(), QueryPlanner.DATA_SCHEMA))
+                && (command.getTableTypesCount() == 0 || command.getTableTypesList().contains("TABLE"));
+        List<ClusterTable> tables = !inCatalog ? List.of() : services.registry().catalog().tables().values().stream()
+                .filter(t -> !command.hasTableNameFilterPattern() || like(command.getTableNameFilterPattern(), t.name()))
+                .toList();
+        Schema schema = command.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA;
+        try {
+            send(schema, listener, root -> {
+                for (int i = 0; i < tables.size(); i++) {
+                    ClusterTable table = tables.get(i);
+                    ((VarCharVector) root.getVector("catalog_name")).setSafe(i, utf8(CATALOG));
+                    ((VarCharVector) root.getVector("db_schema_name")).setSafe(i, utf8(QueryPlanner.DATA_SCHEMA));
+                    ((VarCharVector) root.getVector("table_name")).setSafe(i, utf8(table.name()));
+                    ((VarCharVector) root.getVector("table_type")).setSafe(i, utf8("TABLE"));
+                    if (command.getIncludeSchema()) {
+                        Schema tableSchema = tableSchemas.of(CATALOG, QueryPlanner.DATA_SCHEMA, table);
+                        ((VarBinaryVector) root.getVector("table_schema")).setSafe(i, tableSchema.serializeAsMessage());
+                    }
+                }
+                root.setRowCount(tables.size());
+            });
+        } catch (CoddException e) {
+            listener.error(WireErrors.toFlight(e));
+        }
+    }
+
+    private static FlightInfo metadataInfo(Message command, FlightDescriptor descriptor, Schema schema) {
+        return new FlightInfo(schema, descriptor,
+                List.of(new FlightEndpoint(new Ticket(Any.pack(command).toByteArray()))), -1, -1);
+    }
+
+    private void send(Schema schema, ServerStreamListener listener, Consumer<VectorSchemaRoot> fill) {
+        BufferAllocator allocator = services.allocator();
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+            root.allocateNew();
+            fill.accept(root);
+            listener.start(root);
+            listener.putNext();
+            listener.completed();
+        }
+    }
+
+    /** SQL LIKE, as JDBC metadata patterns use it: % any string, _ any character. */
+    private static boolean like(String pattern, String value) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            switch (c) {
+                case '%' -> regex.append(".*");
+                case '_' -> regex.append('.');
+                default -> regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL).matcher(value).matches();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- the cluster's own actions
+
+    @Override
+    public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+        switch (action.getType()) {
+            case ClusterActions.HEARTBEAT -> {
+                try {
+                    Heartbeat beat = WireJson.read(action.getBody(), Heartbeat.class);
+                    var reply = services.registry().heartbeat(beat, Instant.now());
+                    listener.onNext(new Result(WireJson.write(reply)));
+                    listener.onCompleted();
+                } catch (CoddException e) {
+                    listener.onError(WireErrors.toFlight(e));
+                }
+            }
+            case ClusterActions.LEAVE -> {
+                services.registry().leave(new String(action.getBody(), StandardCharsets.UTF_8));
+                listener.onCompleted();
+            }
+            default -> super.doAction(context, action, listener);
+        }
+    }
+
+    /** Cancels every query and forgets every prepared statement. */
+    void shutdown() {
+        CoddException stopping = new CoddException(ErrorCode.QUERY_CANCELLED, "The requester is shutting down");
+        for (QueryExecution execution : List.copyOf(unclaimed.values())) {
+            execution.cancel(stopping);
+            execution.close();
+        }
+        unclaimed.clear();
+        running.values().forEach(execution -> execution.cancel(stopping));
+        prepared.clear();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.codd.node.wire;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fragment to run, sent as the ticket of a Flight DoGet.
+ *
+ * @param shards the CIDs to bind to each table name the SQL reads
+ */
+public record FragmentTicket(String queryId, String sql, Map<String, List<String>> shards) {
+    public FragmentTicket {
+        requireNonNull(queryId, "queryId is null");
+        requireNonNull(sql, "sql is null");
+        shards = Map.copyOf(shards);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.codd.node.wire;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.ErrorFlightMetadata;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+
+/**
+ * Errors on the wire: a {@link CoddException} travels as a Flight status whose metadata carries
+ * the error code and SQLState, so the driver and the requester get them back intact.
+ */
+public final class WireErrors {
+    /** Metadata key of the SQLState; the driver reads it. */
+    public static final String SQLSTATE_KEY = "codd-sqlstate";
+    /** Metadata key of the vendor code; the driver reads it. */
+    public static final String VENDOR_CODE_KEY = "codd-error-code";
+    private static final String NAME_KEY = "codd-error-name";
+
+    private WireErrors() {}
+
+    public static FlightRuntimeException toFlight(CoddException e) {
+        ErrorCode code = e.errorCode();
+        ErrorFlightMetadata metadata = new ErrorFlightMetadata();
+        metadata.insert(SQLSTATE_KEY, code.sqlState());
+        metadata.insert(VENDOR_CODE_KEY, Integer.toString(code.code()));
+        metadata.insert(NAME_KEY, code.name());
+        return new CallStatus(statusOf(code), null, e.getMessage(), metadata).toRuntimeException();
+    }
+
+    /** Whether the peer explained the failure with a Codd error code (else the call itself failed). */
+    public static boolean hasCoddCode(FlightRuntimeException e) {
+        ErrorFlightMetadata metadata = e.status().metadata();
+        return metadata != null && metadata.get(NAME_KEY) != null;
+    }
+
+    /** The error a Flight call failed with, as Codd's; {@code unknown} is used when the peer sent no code. */
+    public static CoddException fromFlight(FlightRuntimeException e, ErrorCode unknown, String prefix) {
+        ErrorFlightMetadata metadata = e.status().metadata();
+        String name = metadata == null ? null : metadata.get(NAME_KEY);
+        ErrorCode code = unknown;
+        if (name != null) {
+            try {
+                code = ErrorCode.valueOf(name);
+            } catch (IllegalArgumentException ignored) {
+                // a peer of another version: keep the fallback code
+            }
+        }
+        String description = e.status().description();
+        if (description == null || description.isBlank()) {
+            description = e.status().code().name();
+        }
+        return new CoddException(code, prefix + description, e);
+    }
+
+    private static FlightStatusCode statusOf(ErrorCode code) {
+        if (code == ErrorCode.QUERY_CANCELLED) {
+            return FlightStatusCode.CANCELLED;
+        }
+        return switch (code.kind()) {
+            case USER -> code == ErrorCode.FRAGMENT_REFUSED ? FlightStatusCode.UNAUTHORIZED
+                    : FlightStatusCode.INVALID_ARGUMENT;
+            case INTERNAL -> FlightStatusCode.INTERNAL;
+            case INSUFFICIENT_RESOURCES, EXTERNAL -> FlightStatusCode.UNAVAILABLE;
+        };
+    }
+}

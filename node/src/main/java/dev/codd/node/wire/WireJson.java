@@ -1,0 +1,33 @@
+package dev.codd.node.wire;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import java.io.IOException;
+
+/** The JSON encoding of wire records. */
+public final class WireJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private WireJson() {}
+
+    public static byte[] write(Object message) {
+        try {
+            return MAPPER.writeValueAsBytes(message);
+        } catch (IOException e) {
+            throw new CoddException(ErrorCode.INTERNAL_ERROR, "Cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Reads a message that came over the network; malformed input is the sender's error. */
+    public static <T> T read(byte[] bytes, Class<T> type) {
+        try {
+            return MAPPER.readValue(bytes, type);
+        } catch (IOException | RuntimeException e) {
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT,
+                    "Malformed " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+}
