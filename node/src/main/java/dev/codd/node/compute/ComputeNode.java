@@ -42,12 +42,12 @@ public final class ComputeNode implements AutoCloseable {
     /**
      * How to run a compute node.
      *
+     * @param name the node's name in the cluster; null for its {@code host:port}
      * @param port 0 for any free port
      */
     public record Config(String name, Path dataDirectory, String host, int port, NodeAddress requester,
             Duration heartbeatInterval) {
         public Config {
-            requireNonNull(name, "name is null");
             requireNonNull(dataDirectory, "dataDirectory is null");
             requireNonNull(host, "host is null");
             requireNonNull(requester, "requester is null");
@@ -63,6 +63,7 @@ public final class ComputeNode implements AutoCloseable {
     private final FlightClient requester;
     private final ScheduledExecutorService heartbeats;
     private final NodeAddress address;
+    private final String name;
     private NodeCatalog catalog;
     private long catalogVersion;
     private long acknowledgedVersion = -1;
@@ -77,8 +78,9 @@ public final class ComputeNode implements AutoCloseable {
         this.server = server;
         this.requester = requester;
         this.address = new NodeAddress(config.host(), server.getPort());
+        this.name = config.name() != null ? config.name() : address.toString();
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "codd-heartbeat-" + config.name());
+            Thread thread = new Thread(runnable, "codd-heartbeat-" + name);
             thread.setDaemon(true);
             return thread;
         });
@@ -90,7 +92,7 @@ public final class ComputeNode implements AutoCloseable {
         if (!Files.isDirectory(data)) {
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Data directory " + data + " does not exist");
         }
-        BufferAllocator allocator = parent.newChildAllocator("node-" + config.name(), 0, Long.MAX_VALUE);
+        BufferAllocator allocator = parent.newChildAllocator("node-" + data, 0, Long.MAX_VALUE);
         DuckDbExecutor duckdb = DuckDbExecutor.confinedTo(data);
         DataStore store = new DataStore(data, duckdb);
         FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),
@@ -111,13 +113,13 @@ public final class ComputeNode implements AutoCloseable {
         node.catalog = store.scan();
         long millis = config.heartbeatInterval().toMillis();
         node.heartbeats.scheduleWithFixedDelay(node::heartbeat, 0, millis, TimeUnit.MILLISECONDS);
-        LOG.info("Node {} serves {} on {} ({} shards), joining {}", config.name(), data, node.address,
+        LOG.info("Node {} serves {} on {} ({} shards), joining {}", node.name, data, node.address,
                 node.catalog.shards().size(), requesterAddress);
         return node;
     }
 
     public String name() {
-        return config.name();
+        return name;
     }
 
     public NodeAddress address() {
@@ -136,25 +138,25 @@ public final class ComputeNode implements AutoCloseable {
                 catalogVersion++;
             }
             boolean sendCatalog = acknowledgedVersion != catalogVersion;
-            Heartbeat beat = new Heartbeat(config.name(), address, catalogVersion, sendCatalog ? catalog : null);
+            Heartbeat beat = new Heartbeat(name, address, catalogVersion, sendCatalog ? catalog : null);
             Iterator<Result> results = requester.doAction(new Action(ClusterActions.HEARTBEAT, WireJson.write(beat)),
                     CallOptions.timeout(10, TimeUnit.SECONDS));
             HeartbeatReply reply = WireJson.read(results.next().getBody(), HeartbeatReply.class);
             results.forEachRemaining(ignored -> { });
             acknowledgedVersion = reply.knownCatalogVersion();
             if (!requesterReachable) {
-                LOG.info("Node {} reached the requester again", config.name());
+                LOG.info("Node {} reached the requester again", name);
                 requesterReachable = true;
             }
         } catch (FlightRuntimeException | CoddException e) {
             acknowledgedVersion = -1;
             if (requesterReachable) {
-                LOG.warn("Node {} cannot reach the requester at {}: {}", config.name(), config.requester(),
+                LOG.warn("Node {} cannot reach the requester at {}: {}", name, config.requester(),
                         e.getMessage());
                 requesterReachable = false;
             }
         } catch (RuntimeException e) {
-            LOG.error("Heartbeat of node {} failed", config.name(), e);
+            LOG.error("Heartbeat of node {} failed", name, e);
         }
     }
 
@@ -164,10 +166,10 @@ public final class ComputeNode implements AutoCloseable {
         heartbeats.shutdownNow();
         try {
             heartbeats.awaitTermination(5, TimeUnit.SECONDS);
-            requester.doAction(new Action(ClusterActions.LEAVE, config.name().getBytes(StandardCharsets.UTF_8)),
+            requester.doAction(new Action(ClusterActions.LEAVE, name.getBytes(StandardCharsets.UTF_8)),
                     CallOptions.timeout(2, TimeUnit.SECONDS)).forEachRemaining(ignored -> { });
         } catch (FlightRuntimeException e) {
-            LOG.debug("Node {} could not say goodbye: {}", config.name(), e.getMessage());
+            LOG.debug("Node {} could not say goodbye: {}", name, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -181,6 +183,6 @@ public final class ComputeNode implements AutoCloseable {
         }
         duckdb.close();
         allocator.close();
-        LOG.info("Node {} stopped", config.name());
+        LOG.info("Node {} stopped", name);
     }
 }

@@ -212,8 +212,8 @@ final class QueryExecution implements AutoCloseable {
                 }
                 listener.putNext();
             }
+            end(QueryRecord.State.FINISHED, null); // logged before the client can see the end
             listener.completed();
-            end(QueryRecord.State.FINISHED, null);
         } catch (IOException | RuntimeException e) {
             CoddException error = failure != null ? failure
                     : e instanceof CoddException coddException ? coddException : DuckDbErrors.translate(e);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;
+import dev.codd.node.Version;
 import dev.codd.node.wire.NodeAddress;
 import java.io.IOException;
 import java.time.Duration;

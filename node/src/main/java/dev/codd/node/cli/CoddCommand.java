@@ -1,0 +1,39 @@
+package dev.codd.node.cli;
+
+import dev.codd.common.CoddException;
+import dev.codd.node.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code codd}: run a cluster's pieces, or the demo. */
+@Command(name = "codd",
+        description = "Codd: SQL over data that stays on the machines that hold it.",
+        mixinStandardHelpOptions = true,
+        versionProvider = CoddCommand.VersionProvider.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class CoddCommand {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code: 0 done, 1 failed, 2 bad usage. */
+    static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new CoddCommand());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CoddException) {
+                cmd.getErr().println("codd: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return commandLine.execute(args);
+    }
+
+    /** The version the build wrote. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"codd " + Version.current()};
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.codd.node.cli;
+
+import dev.codd.node.compute.ComputeNode;
+import dev.codd.node.requester.Requester;
+import dev.codd.node.wire.NodeAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code codd serve requester|compute}: run one piece of a cluster until stopped. */
+@Command(name = "serve", description = "Run a requester or a compute node until stopped (Ctrl-C).",
+        mixinStandardHelpOptions = true,
+        subcommands = {ServeCommand.RequesterCommand.class, ServeCommand.ComputeCommand.class})
+final class ServeCommand {
+
+    @Command(name = "requester", mixinStandardHelpOptions = true,
+            description = "Run the requester: the SQL endpoint (jdbc:codd://HOST:PORT) that compute nodes join.")
+    static final class RequesterCommand implements Runnable {
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--port", defaultValue = "7600", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--down-after", defaultValue = "5", paramLabel = "SECONDS",
+                description = "Mark a node down after this many seconds without a heartbeat (default: ${DEFAULT-VALUE}).")
+        int downAfterSeconds;
+
+        @Override
+        public void run() {
+            Logging.level("info");
+            BufferAllocator allocator = new RootAllocator();
+            Requester requester = Requester.start(new Requester.Config(host, port,
+                    Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30)), allocator);
+            System.out.println("Codd requester listening: jdbc:codd://" + requester.address());
+            awaitShutdown(() -> {
+                requester.close();
+                allocator.close();
+            });
+        }
+    }
+
+    @Command(name = "compute", mixinStandardHelpOptions = true,
+            description = "Run a compute node over a data directory and join a requester. Every file under "
+                    + "DATA/<table>/ (Parquet, CSV, JSON) is a shard of <table>; every table of DATA/*.duckdb is a table.")
+    static final class ComputeCommand implements Runnable {
+        @Option(names = "--data", required = true, paramLabel = "DIR", description = "The node's data directory.")
+        Path data;
+
+        @Option(names = "--join", required = true, paramLabel = "HOST:PORT", description = "The requester to join.")
+        String join;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1",
+                description = "Address to listen on and to advertise (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--port", defaultValue = "0", description = "Port to listen on (default: any free port).")
+        int port;
+
+        @Option(names = "--name", description = "The node's name in the cluster (default: HOST:PORT).")
+        String name;
+
+        @Override
+        public void run() {
+            Logging.level("info");
+            NodeAddress requester;
+            try {
+                requester = NodeAddress.parse(join);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this), "Invalid --join: " + e.getMessage());
+            }
+            BufferAllocator allocator = new RootAllocator();
+            ComputeNode node = ComputeNode.start(new ComputeNode.Config(name, data, host, port, requester,
+                    Duration.ofSeconds(1)), allocator);
+            System.out.println("Codd compute node " + node.name() + " serving " + node.dataDirectory() + " on "
+                    + node.address() + ", joined " + requester);
+            awaitShutdown(() -> {
+                node.close();
+                allocator.close();
+            });
+        }
+    }
+
+    /** Blocks until the JVM is asked to stop, then runs {@code stop}. */
+    static void awaitShutdown(Runnable stop) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            stopped.countDown();
+        }, "codd-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
