@@ -1,5 +1,6 @@
 package dev.codd.jdbc;
 
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.apache.calcite.avatica.AvaticaConnection;
@@ -16,5 +17,15 @@ final class CoddConnection extends AvaticaConnection {
 
     CoddMeta coddMeta() {
         return (CoddMeta) meta;
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+            int resultSetHoldability) throws SQLException {
+        try {
+            return super.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        } catch (SQLException e) {
+            throw CoddErrors.unwrap(e);
+        }
     }
 }

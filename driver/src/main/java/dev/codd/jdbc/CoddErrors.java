@@ -40,13 +40,13 @@ final class CoddErrors {
 
     static SQLException fromFlight(FlightRuntimeException e, String endpoint) {
         ErrorFlightMetadata metadata = e.status().metadata();
-        String sqlState = metadata == null ? null : metadata.get(SQLSTATE_KEY);
+        String sqlState = metadata != null && metadata.containsKey(SQLSTATE_KEY) ? metadata.get(SQLSTATE_KEY) : null;
         String description = e.status().description();
         if (description == null || description.isBlank()) {
             description = e.status().code().name();
         }
         if (sqlState != null) {
-            int vendorCode = parseCode(metadata.get(VENDOR_CODE_KEY));
+            int vendorCode = metadata.containsKey(VENDOR_CODE_KEY) ? parseCode(metadata.get(VENDOR_CODE_KEY)) : 0;
             return create(description, sqlState, vendorCode, e);
         }
         return switch (e.status().code()) {

@@ -49,7 +49,10 @@ final class Parameters {
     }
 
     private static FieldVector vector(String name, TypedValue typed, BufferAllocator allocator) throws SQLException {
-        Object value = typed == null ? null : typed.value;
+        if (typed == null) {
+            throw new SQLException("Parameter " + name.substring(1) + " is not set", "07001");
+        }
+        Object value = typed.value;
         if (value == null) {
             NullVector vector = new NullVector(name);
             vector.setValueCount(1);

@@ -17,11 +17,25 @@ public final class DuckDbErrors {
         return new CoddException(codeOf(message(e)), message(e), e);
     }
 
-    /** DuckDB's message without the source-position lines it appends. */
+    /** DuckDB's message without the source-position lines it appends or Arrow's C-data wrapping. */
     public static String message(Throwable e) {
         String message = String.valueOf(e.getMessage()).strip();
+        int wrapped = message.indexOf("CDataJniException{");
+        int start = message.indexOf("message=", Math.max(wrapped, 0));
+        if (wrapped >= 0 && start >= 0) {
+            message = message.substring(start + "message=".length());
+            message = message.endsWith("}") ? message.substring(0, message.length() - 1) : message;
+        }
         int lineMarker = message.indexOf("\n\nLINE ");
-        return lineMarker < 0 ? message : message.substring(0, lineMarker).strip();
+        return lineMarker < 0 ? message.strip() : message.substring(0, lineMarker).strip();
+    }
+
+    /**
+     * Whether DuckDB's JDBC driver replaced the reason a streamed query failed at its start with
+     * "Invalid result set"; running the query without streaming tells the reason.
+     */
+    static boolean lostReason(SQLException e) {
+        return String.valueOf(e.getMessage()).contains("Invalid result set");
     }
 
     static ErrorCode codeOf(String message) {

@@ -24,9 +24,12 @@ import org.duckdb.DuckDBResultSet;
  */
 public final class DuckDbExecutor implements AutoCloseable {
     private final DuckDBConnection database;
+    /** Runs a failed query again without streaming, to learn why it failed; see {@link DuckDbErrors#lostReason}. */
+    private final Connection diagnostics;
 
-    private DuckDbExecutor(DuckDBConnection database) {
+    private DuckDbExecutor(DuckDBConnection database, Connection diagnostics) {
         this.database = database;
+        this.diagnostics = diagnostics;
     }
 
     /** A DuckDB that may read files under {@code directory} and nothing else. */
@@ -48,14 +51,17 @@ public final class DuckDbExecutor implements AutoCloseable {
         properties.setProperty("autoload_known_extensions", "false");
         try {
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
-            try (Statement statement = connection.createStatement()) {
+            Connection diagnostics = connection.duplicate();
+            try (Statement statement = connection.createStatement();
+                    Statement diagnosticsSetup = diagnostics.createStatement()) {
                 for (String sql : setup) {
                     statement.execute(sql);
                 }
+                diagnosticsSetup.execute("SET SESSION jdbc_stream_results = false");
                 statement.execute("SET enable_external_access = false");
                 statement.execute("SET lock_configuration = true");
             }
-            return new DuckDbExecutor(connection);
+            return new DuckDbExecutor(connection, diagnostics);
         } catch (SQLException e) {
             throw new CoddException(ErrorCode.INTERNAL_ERROR, "Cannot start DuckDB: " + DuckDbErrors.message(e), e);
         }
@@ -73,10 +79,7 @@ public final class DuckDbExecutor implements AutoCloseable {
             try (Statement statement = connection.createStatement()) {
                 for (Input input : inputs) {
                     if (input instanceof Input.Sources sources) {
-                        statement.execute("CREATE TEMP VIEW " + Sql.identifier(sources.name()) + " AS "
-                                + sources.sources().stream()
-                                        .map(source -> "SELECT * FROM " + source.sql())
-                                        .collect(Collectors.joining(" UNION ALL ")));
+                        statement.execute("CREATE TEMP VIEW " + viewOf(sources));
                     } else if (input instanceof Input.Arrow arrow) {
                         ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
                         streams.add(stream);
@@ -91,7 +94,41 @@ public final class DuckDbExecutor implements AutoCloseable {
         } catch (SQLException e) {
             streams.forEach(ArrowArrayStream::close);
             closeQuietly(connection);
-            throw DuckDbErrors.translate(e);
+            boolean rerunnable = inputs.stream().allMatch(input -> input instanceof Input.Sources);
+            throw DuckDbErrors.lostReason(e) && rerunnable ? diagnose(sql, inputs, e) : DuckDbErrors.translate(e);
+        }
+    }
+
+    private static String viewOf(Input.Sources sources) {
+        return Sql.identifier(sources.name()) + " AS " + sources.sources().stream()
+                .map(source -> "SELECT * FROM " + source.sql())
+                .collect(Collectors.joining(" UNION ALL "));
+    }
+
+    /** Runs a query that failed while streaming again, without streaming, for the reason DuckDB gives then. */
+    private CoddException diagnose(String sql, List<Input> inputs, SQLException lost) {
+        synchronized (diagnostics) {
+            try {
+                try (Statement statement = diagnostics.createStatement()) {
+                    for (Input input : inputs) {
+                        statement.execute("CREATE OR REPLACE TEMP VIEW " + viewOf((Input.Sources) input));
+                    }
+                }
+                try (Statement statement = diagnostics.createStatement()) {
+                    statement.executeQuery(sql).close();
+                } catch (SQLException reason) {
+                    return DuckDbErrors.translate(reason);
+                } finally {
+                    try (Statement statement = diagnostics.createStatement()) {
+                        for (Input input : inputs) {
+                            statement.execute("DROP VIEW IF EXISTS " + Sql.identifier(input.name()));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                lost.addSuppressed(e);
+            }
+            return DuckDbErrors.translate(lost);
         }
     }
 
@@ -112,6 +149,7 @@ public final class DuckDbExecutor implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(diagnostics);
         closeQuietly(database);
     }
 

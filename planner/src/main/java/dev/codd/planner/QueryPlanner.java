@@ -33,6 +33,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.RelFieldTrimmer;
@@ -53,20 +54,21 @@ public final class QueryPlanner {
     public static final String DATA_SCHEMA = "main";
 
     private static final SqlParser.Config PARSER = SqlParser.config()
+            .withParserFactory(SqlBabelParserImpl.FACTORY)
             .withQuoting(Quoting.DOUBLE_QUOTE)
             .withUnquotedCasing(Casing.UNCHANGED)
             .withQuotedCasing(Casing.UNCHANGED)
             .withCaseSensitive(false)
-            .withConformance(SqlConformanceEnum.LENIENT);
+            .withConformance(SqlConformanceEnum.BABEL);
 
     private static final SqlValidator.Config VALIDATOR = SqlValidator.Config.DEFAULT
-            .withConformance(SqlConformanceEnum.LENIENT)
+            .withConformance(SqlConformanceEnum.BABEL)
             .withIdentifierExpansion(true);
 
     /** What Calcite's planner takes from a connection; it overrides the validator's settings. */
     private static final CalciteConnectionConfigImpl CONNECTION = new CalciteConnectionConfigImpl(new Properties())
             .set(CalciteConnectionProperty.CASE_SENSITIVE, "false")
-            .set(CalciteConnectionProperty.CONFORMANCE, SqlConformanceEnum.LENIENT.name())
+            .set(CalciteConnectionProperty.CONFORMANCE, SqlConformanceEnum.BABEL.name())
             // DuckDB sorts NULLs last in both directions
             .set(CalciteConnectionProperty.DEFAULT_NULL_COLLATION, NullCollation.LAST.name());
 

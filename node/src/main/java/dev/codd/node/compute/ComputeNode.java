@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,7 @@ public final class ComputeNode implements AutoCloseable {
     private final FlightServer server;
     private final FlightClient requester;
     private final ScheduledExecutorService heartbeats;
+    private final ExecutorService streams;
     private final NodeAddress address;
     private final String name;
     private NodeCatalog catalog;
@@ -70,8 +72,9 @@ public final class ComputeNode implements AutoCloseable {
     private boolean requesterReachable = true;
 
     private ComputeNode(Config config, BufferAllocator allocator, DuckDbExecutor duckdb, DataStore store,
-            FlightServer server, FlightClient requester) {
+            ExecutorService streams, FlightServer server, FlightClient requester) {
         this.config = config;
+        this.streams = streams;
         this.allocator = allocator;
         this.duckdb = duckdb;
         this.store = store;
@@ -95,12 +98,18 @@ public final class ComputeNode implements AutoCloseable {
         BufferAllocator allocator = parent.newChildAllocator("node-" + data, 0, Long.MAX_VALUE);
         DuckDbExecutor duckdb = DuckDbExecutor.confinedTo(data);
         DataStore store = new DataStore(data, duckdb);
+        ExecutorService streams = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "codd-fragment");
+            thread.setDaemon(true);
+            return thread;
+        });
         FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),
-                        new FragmentService(store, duckdb, allocator, BATCH_ROWS))
+                        new FragmentService(store, duckdb, allocator, BATCH_ROWS, streams))
                 .build();
         try {
             server.start();
         } catch (IOException e) {
+            streams.shutdownNow();
             duckdb.close();
             allocator.close();
             throw new CoddException(ErrorCode.INVALID_ARGUMENT,
@@ -109,7 +118,7 @@ public final class ComputeNode implements AutoCloseable {
         NodeAddress requesterAddress = config.requester();
         FlightClient requester = FlightClient.builder(allocator,
                 Location.forGrpcInsecure(requesterAddress.host(), requesterAddress.port())).build();
-        ComputeNode node = new ComputeNode(config, allocator, duckdb, store, server, requester);
+        ComputeNode node = new ComputeNode(config, allocator, duckdb, store, streams, server, requester);
         node.catalog = store.scan();
         long millis = config.heartbeatInterval().toMillis();
         node.heartbeats.scheduleWithFixedDelay(node::heartbeat, 0, millis, TimeUnit.MILLISECONDS);
@@ -181,6 +190,7 @@ public final class ComputeNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        streams.shutdownNow();
         duckdb.close();
         allocator.close();
         LOG.info("Node {} stopped", name);

@@ -12,6 +12,7 @@ import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.BackpressureStrategy;
 import org.apache.arrow.flight.NoOpFlightProducer;
@@ -34,16 +35,27 @@ final class FragmentService extends NoOpFlightProducer {
     private final DuckDbExecutor duckdb;
     private final BufferAllocator allocator;
     private final int batchRows;
+    private final ExecutorService streams;
 
-    FragmentService(DataStore store, DuckDbExecutor duckdb, BufferAllocator allocator, int batchRows) {
+    FragmentService(DataStore store, DuckDbExecutor duckdb, BufferAllocator allocator, int batchRows,
+            ExecutorService streams) {
         this.store = store;
         this.duckdb = duckdb;
         this.allocator = allocator;
         this.batchRows = batchRows;
+        this.streams = streams;
     }
 
+    /**
+     * Streams on a thread of its own: gRPC delivers a call's ready and cancel signals on the thread
+     * that called this method, so it must return before the stream can wait for them.
+     */
     @Override
     public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+        streams.execute(() -> serve(ticket, listener));
+    }
+
+    private void serve(Ticket ticket, ServerStreamListener listener) {
         FragmentTicket fragment = null;
         try {
             fragment = WireJson.read(ticket.getBytes(), FragmentTicket.class);
@@ -63,9 +75,13 @@ final class FragmentService extends NoOpFlightProducer {
                 .toList();
         FragmentValidator.validate(duckdb, fragment.sql(), fragment.shards().keySet());
         try (ArrowQuery query = duckdb.query(fragment.sql(), inputs, allocator, batchRows)) {
-            listener.setOnCancelHandler(query::cancel);
             ArrowReader reader = query.reader();
-            BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
+            BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy() {
+                @Override
+                protected void cancelCallback() {
+                    query.cancel();
+                }
+            };
             backpressure.register(listener);
             listener.start(reader.getVectorSchemaRoot());
             while (reader.loadNextBatch()) {

@@ -194,9 +194,13 @@ final class QueryExecution implements AutoCloseable {
 
     /** Streams the result to the client, at the client's pace. */
     void streamTo(ServerStreamListener listener) {
-        listener.setOnCancelHandler(() -> cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Query cancelled")));
         try (VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
-            BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
+            BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy() {
+                @Override
+                protected void cancelCallback() {
+                    cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Query cancelled"));
+                }
+            };
             backpressure.register(listener);
             listener.start(out);
             VectorSchemaRoot in = result.getVectorSchemaRoot();

@@ -51,6 +51,7 @@ public final class Requester implements AutoCloseable {
     private final NodeClients clients;
     private final DuckDbExecutor rootDuckDb;
     private final ExecutorService fetchers;
+    private final ExecutorService streams;
     private final ScheduledExecutorService timers;
     private final RequesterService service;
     private final FlightServer server;
@@ -60,11 +61,12 @@ public final class Requester implements AutoCloseable {
         allocator = parent.newChildAllocator("requester", 0, Long.MAX_VALUE);
         timers = Executors.newSingleThreadScheduledExecutor(daemon("codd-requester-timer"));
         fetchers = Executors.newCachedThreadPool(daemon("codd-fetch"));
+        streams = Executors.newCachedThreadPool(daemon("codd-result"));
         clients = new NodeClients(allocator);
         rootDuckDb = DuckDbExecutor.withoutFileAccess();
         RequesterService[] serviceRef = new RequesterService[1];
         registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node));
-        QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, log,
+        QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, streams, log,
                 config.nodeTimeout(), BATCH_ROWS);
         service = new RequesterService(services, timers, Version.current());
         serviceRef[0] = service;
@@ -116,6 +118,7 @@ public final class Requester implements AutoCloseable {
     private void closeResources() {
         timers.shutdownNow();
         fetchers.shutdownNow();
+        streams.shutdownNow();
         clients.close();
         rootDuckDb.close();
         allocator.close();

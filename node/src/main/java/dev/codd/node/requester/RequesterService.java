@@ -139,11 +139,14 @@ final class RequesterService extends NoOpFlightSqlProducer {
             return;
         }
         running.put(id, execution);
-        try {
-            execution.streamTo(listener);
-        } finally {
-            running.remove(id);
-        }
+        // on a thread of its own: gRPC delivers this call's ready and cancel signals on the calling thread
+        services.streams().execute(() -> {
+            try {
+                execution.streamTo(listener);
+            } finally {
+                running.remove(id);
+            }
+        });
     }
 
     private void abandon(String id) {

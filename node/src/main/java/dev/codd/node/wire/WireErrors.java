@@ -32,13 +32,12 @@ public final class WireErrors {
     /** Whether the peer explained the failure with a Codd error code (else the call itself failed). */
     public static boolean hasCoddCode(FlightRuntimeException e) {
         ErrorFlightMetadata metadata = e.status().metadata();
-        return metadata != null && metadata.get(NAME_KEY) != null;
+        return metadata != null && metadata.containsKey(NAME_KEY);
     }
 
     /** The error a Flight call failed with, as Codd's; {@code unknown} is used when the peer sent no code. */
     public static CoddException fromFlight(FlightRuntimeException e, ErrorCode unknown, String prefix) {
-        ErrorFlightMetadata metadata = e.status().metadata();
-        String name = metadata == null ? null : metadata.get(NAME_KEY);
+        String name = hasCoddCode(e) ? e.status().metadata().get(NAME_KEY) : null;
         ErrorCode code = unknown;
         if (name != null) {
             try {
