@@ -59,16 +59,16 @@ public final class QueryPlanner {
             .withUnquotedCasing(Casing.UNCHANGED)
             .withQuotedCasing(Casing.UNCHANGED)
             .withCaseSensitive(false)
-            .withConformance(SqlConformanceEnum.BABEL);
+            .withConformance(SqlConformanceEnum.LENIENT);
 
     private static final SqlValidator.Config VALIDATOR = SqlValidator.Config.DEFAULT
-            .withConformance(SqlConformanceEnum.BABEL)
+            .withConformance(SqlConformanceEnum.LENIENT)
             .withIdentifierExpansion(true);
 
     /** What Calcite's planner takes from a connection; it overrides the validator's settings. */
     private static final CalciteConnectionConfigImpl CONNECTION = new CalciteConnectionConfigImpl(new Properties())
             .set(CalciteConnectionProperty.CASE_SENSITIVE, "false")
-            .set(CalciteConnectionProperty.CONFORMANCE, SqlConformanceEnum.BABEL.name())
+            .set(CalciteConnectionProperty.CONFORMANCE, SqlConformanceEnum.LENIENT.name())
             // DuckDB sorts NULLs last in both directions
             .set(CalciteConnectionProperty.DEFAULT_NULL_COLLATION, NullCollation.LAST.name());
 

@@ -136,7 +136,9 @@ final class FragmentFetcher implements Runnable {
     private CoddException translate(FlightRuntimeException e) {
         FlightStatusCode status = e.status().code();
         if (status == FlightStatusCode.UNAVAILABLE && !WireErrors.hasCoddCode(e)) {
-            return nodeError(ErrorCode.NODE_UNAVAILABLE, "is unreachable: " + e.status().description());
+            Throwable cause = e.status().cause();
+            String why = cause != null && cause.getMessage() != null ? cause.getMessage() : e.status().description();
+            return nodeError(ErrorCode.NODE_UNAVAILABLE, "is unreachable: " + why);
         }
         return WireErrors.fromFlight(e, ErrorCode.NODE_FAILED, "Node " + fragment.node() + ": ");
     }

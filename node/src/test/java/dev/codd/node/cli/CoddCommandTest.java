@@ -1,0 +1,83 @@
+package dev.codd.node.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: help, bad usage, and the demo end to end. */
+class CoddCommandTest {
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            int code = CoddCommand.run(args);
+            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void everyCommandExplainsItself() {
+        for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"serve", "requester", "--help"},
+                {"serve", "compute", "--help"}, {"demo", "--help"}}) {
+            Run run = run(args);
+            assertEquals(0, run.exitCode(), String.join(" ", args));
+            assertTrue(run.out().startsWith("Usage: codd"), run.out());
+        }
+        assertTrue(run("serve", "compute", "--help").out().contains("--join=HOST:PORT"));
+    }
+
+    @Test
+    void badUsageNamesTheProblem() {
+        Run missing = run("serve", "compute", "--join", "127.0.0.1:7600");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("Missing required option: '--data=DIR'"), missing.err());
+
+        Run badJoin = run("serve", "compute", "--data", ".", "--join", "nowhere");
+        assertEquals(2, badJoin.exitCode());
+        assertTrue(badJoin.err().contains("Invalid --join: expected host:port, got 'nowhere'"), badJoin.err());
+
+        Run unknown = run("frobnicate");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("Unmatched argument"), unknown.err());
+    }
+
+    @Test
+    void aMissingDataDirectoryIsNamed(@TempDir Path dir) {
+        Run run = run("serve", "compute", "--data", dir.resolve("absent").toString(), "--join", "127.0.0.1:1");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("Data directory " + dir.resolve("absent") + " does not exist"), run.err());
+    }
+
+    @Test
+    void demoRunsItsExamplesAndExits(@TempDir Path dir) throws Exception {
+        Run run = run("demo", "--dir", dir.toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        for (String expected : new String[] {"TPC-H Q1", "TPC-H Q6", "A filter", "A group-by", "ORDER BY ... LIMIT",
+                "A join", "| A            | F            | 380456.00 |", "sent back: node1"}) {
+            assertTrue(run.out().contains(expected), expected + " missing from:\n" + run.out());
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertTrue(files.anyMatch(f -> f.toString().endsWith("lineitem-2-of-3.parquet")));
+        }
+        Run again = run("demo", "--dir", dir.toString());
+        assertEquals(0, again.exitCode());
+        assertTrue(again.out().startsWith("Using the data in " + dir), again.out());
+    }
+}

@@ -1,0 +1,170 @@
+package dev.codd.planner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.planner.catalog.ClusterCatalog;
+import dev.codd.planner.catalog.ClusterTable;
+import dev.codd.planner.catalog.Column;
+import dev.codd.planner.catalog.Shard;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The SQL each node and the requester receive, for the shapes the walking skeleton pushes down. */
+class QueryPlannerTest {
+    private final QueryPlanner planner = new QueryPlanner();
+    private final ClusterCatalog tpch = TpchCatalogs.threeNodes();
+
+    private DistributedPlan plan(String sql) {
+        return planner.plan(sql, tpch);
+    }
+
+    @Test
+    void splitsAggregatesIntoPartialsOnTheNodes() {
+        DistributedPlan plan = plan(TpchCatalogs.query(1));
+        assertEquals(1, plan.exchanges().size());
+        assertEquals(List.of("n1", "n2", "n3"), plan.fragments().stream().map(Fragment::node).toList());
+        for (Fragment fragment : plan.fragments()) {
+            assertTrue(fragment.sql().startsWith("SELECT \"l_returnflag\", \"l_linestatus\", SUM(\"l_quantity\")"),
+                    fragment.sql());
+            assertTrue(fragment.sql().contains("COUNT(*) AS \"count_order\" FROM \"lineitem\" WHERE \"l_shipdate\" <="),
+                    fragment.sql());
+            assertTrue(fragment.sql().endsWith("GROUP BY \"l_returnflag\", \"l_linestatus\""), fragment.sql());
+            assertEquals(Map.of("lineitem", List.of("bafkreilineitem" + (fragment.node().charAt(1) - '1'))),
+                    fragment.shards());
+        }
+        String root = plan.rootSql().orElseThrow();
+        assertTrue(root.contains("SUM(\"sum_qty\") AS \"sum_qty\""), root);
+        assertTrue(root.contains("CAST(COALESCE(SUM(\"count_order\"), 0) AS BIGINT) AS \"count_order\""), root);
+        assertTrue(root.contains("CAST(SUM(\"sum_qty\") AS DOUBLE) / CAST(COALESCE(SUM("), "AVG is SUM / COUNT: " + root);
+        assertTrue(root.endsWith("FROM \"exchange_0\" GROUP BY \"l_returnflag\", \"l_linestatus\" "
+                + "ORDER BY \"l_returnflag\", \"l_linestatus\""), root);
+        assertEquals(List.of("l_returnflag", "l_linestatus", "sum_qty", "sum_base_price", "sum_disc_price", "sum_charge",
+                "avg_qty", "avg_price", "avg_disc", "count_order"), plan.columnNames());
+    }
+
+    @Test
+    void filtersAndProjectionsRunOnTheNodesAndRowsPassThrough() {
+        DistributedPlan plan = plan("SELECT l_orderkey, l_quantity * 2 AS doubled FROM lineitem WHERE l_quantity > 10");
+        assertEquals(Optional.empty(), plan.rootSql());
+        assertEquals(List.of("l_orderkey", "doubled"), plan.columnNames());
+        for (Fragment fragment : plan.fragments()) {
+            assertEquals("SELECT \"l_orderkey\", \"l_quantity\" * 2 AS \"doubled\" FROM \"lineitem\" WHERE \"l_quantity\" > 10.00",
+                    fragment.sql());
+        }
+    }
+
+    @Test
+    void sendsTopNToEachNode() {
+        DistributedPlan plan = plan("SELECT o_orderkey, o_totalprice FROM orders ORDER BY o_totalprice DESC LIMIT 5");
+        for (Fragment fragment : plan.fragments()) {
+            assertEquals("SELECT \"o_orderkey\", \"o_totalprice\" FROM \"orders\" ORDER BY \"o_totalprice\" DESC LIMIT 5",
+                    fragment.sql().replace('\n', ' '));
+        }
+        assertEquals("SELECT * FROM \"exchange_0\" ORDER BY \"o_totalprice\" DESC LIMIT 5",
+                plan.rootSql().orElseThrow().replace('\n', ' '));
+    }
+
+    @Test
+    void joinsRunAtTheRequesterOverFilteredExchanges() {
+        DistributedPlan plan = plan(TpchCatalogs.query(3));
+        assertEquals(3, plan.exchanges().size());
+        assertTrue(plan.exchanges().get(0).fragments().get(0).sql().endsWith("WHERE \"c_mktsegment\" = 'BUILDING'"));
+        String root = plan.rootSql().orElseThrow();
+        assertTrue(root.contains("INNER JOIN \"exchange_1\" ON"), root);
+        assertTrue(root.endsWith("LIMIT 10"), root);
+    }
+
+    @Test
+    void aReplicatedTableIsReadOnceFromOneNode() {
+        DistributedPlan plan = plan("SELECT n_name FROM nation WHERE n_regionkey = 1");
+        assertEquals(1, plan.fragments().size());
+        assertEquals(Optional.empty(), plan.rootSql(), "a query on one node needs no root work");
+        assertEquals(Map.of("nation", List.of("bafkreination")), plan.fragments().get(0).shards());
+    }
+
+    @Test
+    void spreadsReplicasOverTheNodes() {
+        List<Shard> shards = List.of(new Shard("bafkreia", 1, List.of("n1", "n2")), new Shard("bafkreib", 1, List.of("n1", "n2")),
+                new Shard("bafkreic", 1, List.of("n1", "n2")), new Shard("bafkreid", 1, List.of("n1", "n2")));
+        ClusterCatalog catalog = new ClusterCatalog(Map.of("t", new ClusterTable("t", List.of(new Column("x", "INTEGER")), shards)));
+        DistributedPlan plan = planner.plan("SELECT count(*) FROM t", catalog);
+        assertEquals(List.of(List.of("bafkreia", "bafkreic"), List.of("bafkreib", "bafkreid")),
+                plan.fragments().stream().map(f -> f.shards().get("t")).toList());
+    }
+
+    @Test
+    void aShardWithoutALiveReplicaIsAnError() {
+        ClusterCatalog catalog = new ClusterCatalog(Map.of("t", new ClusterTable("t", List.of(new Column("x", "INTEGER")),
+                List.of(new Shard("bafkreia", 1, List.of("n1")), new Shard("bafkreib", 1, List.of())))));
+        CoddException e = assertThrows(CoddException.class, () -> planner.plan("SELECT * FROM t", catalog));
+        assertEquals(ErrorCode.NO_LIVE_REPLICA, e.errorCode());
+        assertEquals("No live node holds shard bafkreib of table t", e.getMessage());
+    }
+
+    @Test
+    void aTableWithConflictingSchemasIsAnError() {
+        ClusterCatalog catalog = new ClusterCatalog(Map.of("t", new ClusterTable("t", List.of(new Column("x", "INTEGER")),
+                List.of(new Shard("bafkreia", 1, List.of("n1"))), Optional.of("Table t has different schemas: ..."))));
+        CoddException e = assertThrows(CoddException.class, () -> planner.plan("SELECT * FROM t", catalog));
+        assertEquals(ErrorCode.SCHEMA_CONFLICT, e.errorCode());
+    }
+
+    @Test
+    void reportsBadSqlWithPositionsAndNames() {
+        CoddException syntax = assertThrows(CoddException.class, () -> plan("SELECT *\nFROM nation WHER n_name = 'x'"));
+        assertEquals(ErrorCode.SYNTAX_ERROR, syntax.errorCode());
+        assertTrue(syntax.getMessage().startsWith("Syntax error at line 2, column 18"), syntax.getMessage());
+
+        CoddException table = assertThrows(CoddException.class, () -> plan("SELECT * FROM nowhere"));
+        assertEquals(ErrorCode.TABLE_NOT_FOUND, table.errorCode());
+        assertTrue(table.getMessage().endsWith("Table 'nowhere' not found"), table.getMessage());
+
+        CoddException column = assertThrows(CoddException.class, () -> plan("SELECT n_nope FROM nation"));
+        assertEquals(ErrorCode.COLUMN_NOT_FOUND, column.errorCode());
+        assertTrue(column.getMessage().contains("Column 'n_nope' not found"), column.getMessage());
+
+        CoddException function = assertThrows(CoddException.class, () -> plan("SELECT frobnicate(n_name) FROM nation"));
+        assertEquals(ErrorCode.FUNCTION_NOT_FOUND, function.errorCode());
+
+        CoddException write = assertThrows(CoddException.class, () -> plan("INSERT INTO nation VALUES (1, 'x', 1, 'y')"));
+        assertEquals(ErrorCode.NOT_SUPPORTED, write.errorCode());
+    }
+
+    @Test
+    void bindsParametersAsTypedLiterals() {
+        DistributedPlan plan = planner.plan(
+                "SELECT o_orderkey FROM orders WHERE o_orderdate >= ? AND o_totalprice > ? AND o_comment <> ?",
+                java.util.Arrays.asList(LocalDate.of(1995, 3, 15), new BigDecimal("1000.50"), "it's één"), tpch);
+        assertEquals("SELECT \"o_orderkey\" FROM \"orders\" WHERE \"o_orderdate\" >= DATE '1995-03-15' "
+                + "AND \"o_totalprice\" > 1000.50 AND \"o_comment\" <> 'it''s één'", plan.fragments().get(0).sql());
+
+        CoddException missing = assertThrows(CoddException.class,
+                () -> planner.plan("SELECT * FROM orders WHERE o_orderkey = ?", List.of(), tpch));
+        assertEquals(ErrorCode.INVALID_PARAMETER, missing.errorCode());
+        assertEquals(1, planner.parameterCount("SELECT * FROM orders WHERE o_orderkey = ?"));
+    }
+
+    @Test
+    void writesCastsDuckDbReads() {
+        DistributedPlan plan = plan("SELECT CAST(o_orderkey AS VARCHAR) AS k, CAST(o_totalprice AS DOUBLE) AS p FROM orders");
+        assertEquals("SELECT CAST(\"o_orderkey\" AS VARCHAR) AS \"k\", CAST(\"o_totalprice\" AS DOUBLE) AS \"p\" FROM \"orders\"",
+                plan.fragments().get(0).sql());
+    }
+
+    @Test
+    void keywordsStayUsableAsColumnNames() {
+        ClusterCatalog catalog = new ClusterCatalog(Map.of("events", new ClusterTable("events",
+                List.of(new Column("day", "DATE"), new Column("value", "DOUBLE"), new Column("year", "INTEGER")),
+                List.of(new Shard("bafkreia", 1, List.of("n1"))))));
+        DistributedPlan plan = planner.plan("SELECT day, value FROM events WHERE year = 2024", catalog);
+        assertEquals("SELECT \"day\", \"value\" FROM \"events\" WHERE \"year\" = 2024", plan.fragments().get(0).sql());
+    }
+}

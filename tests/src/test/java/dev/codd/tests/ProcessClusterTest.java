@@ -1,0 +1,109 @@
+package dev.codd.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pieces as separate processes, started as a user starts them ({@code codd serve ...}), and a
+ * compute node killed with SIGKILL: queries that need it fail at once with its name, and work again
+ * when it comes back.
+ */
+class ProcessClusterTest {
+    private static final String CLI = "dev.codd.node.cli.CoddCommand";
+    private final List<JavaProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (JavaProcess process : processes) {
+            process.close();
+        }
+    }
+
+    private JavaProcess start(String... args) throws Exception {
+        JavaProcess process = JavaProcess.start(List.of("-Xmx512m"), CLI, args);
+        processes.add(process);
+        return process;
+    }
+
+    private JavaProcess startNode(Path data, String name, int requesterPort) throws Exception {
+        JavaProcess node = start("serve", "compute", "--data", data.toString(), "--join", "127.0.0.1:" + requesterPort,
+                "--name", name);
+        node.await("Codd compute node " + name, Duration.ofSeconds(60));
+        return node;
+    }
+
+    @Test
+    void separateProcessesFormACluster(@TempDir Path root) throws Exception {
+        List<Path> data = new ArrayList<>();
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                Path directory = Files.createDirectories(root.resolve("node" + (i + 1)).resolve("readings"));
+                statement.execute("COPY (SELECT range AS id, " + i + " AS site, range % 10 AS value FROM range("
+                        + i * 1000 + ", " + (i + 1) * 1000 + ")) TO '" + directory.resolve("part.parquet") + "' (FORMAT parquet)");
+                data.add(directory.getParent());
+            }
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        start("serve", "requester", "--port", Integer.toString(port), "--down-after", "2")
+                .await("Codd requester listening: jdbc:codd://127.0.0.1:" + port, Duration.ofSeconds(60));
+        List<JavaProcess> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(startNode(data.get(i), "node" + (i + 1), port));
+        }
+
+        String url = "jdbc:codd://127.0.0.1:" + port;
+        String sql = "SELECT site, count(*) AS n, sum(value) AS total FROM readings GROUP BY site ORDER BY site";
+        List<List<Object>> expected = List.of(List.of(0L, 1000L, new java.math.BigDecimal(4500)),
+                List.of(1L, 1000L, new java.math.BigDecimal(4500)), List.of(2L, 1000L, new java.math.BigDecimal(4500)));
+        try (Connection codd = DriverManager.getConnection(url)) {
+            awaitRows(codd, sql, expected);
+
+            nodes.get(1).kill();
+            SQLException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> assertThrows(SQLException.class, () -> QueryAssertions.rows(codd, sql)));
+            assertTrue(e.getMessage().contains("node2"), e.getMessage());
+            assertTrue(e.getSQLState().startsWith("5"), e.getSQLState() + " " + e.getMessage());
+
+            startNode(data.get(1), "node2", port);
+            awaitRows(codd, sql, expected);
+        }
+    }
+
+    /** Nodes join a few heartbeats after they start: retry until the answer is complete. */
+    private static void awaitRows(Connection codd, String sql, List<List<Object>> expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Object last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                List<List<Object>> rows = QueryAssertions.rows(codd, sql);
+                if (rows.equals(expected)) {
+                    return;
+                }
+                last = rows;
+            } catch (SQLException e) {
+                last = e;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(expected, last);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.codd.tests;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Runs a query on Codd and on the oracle (DuckDB alone over the same files) and compares the rows:
+ * in order when the query orders them, as multisets otherwise. Decimals must match exactly;
+ * doubles to a relative 1e-9, since sums of doubles depend on the order of addition.
+ */
+public final class QueryAssertions {
+    private QueryAssertions() {}
+
+    public static void assertSameResult(Connection codd, Connection oracle, String sql) throws SQLException {
+        List<List<Object>> actual = rows(codd, sql);
+        List<List<Object>> expected = rows(oracle, sql);
+        boolean ordered = sql.toUpperCase(Locale.ROOT).replaceAll("\\s+", " ").matches("(?s).*\\bORDER BY\\b[^)]*$");
+        if (!ordered) {
+            Comparator<List<Object>> byText = Comparator.comparing(Object::toString);
+            actual.sort(byText);
+            expected.sort(byText);
+        }
+        if (actual.size() != expected.size()) {
+            fail("Row counts differ: Codd " + actual.size() + ", DuckDB " + expected.size() + "\nCodd first rows: "
+                    + head(actual) + "\nDuckDB first rows: " + head(expected) + "\nSQL: " + sql);
+        }
+        for (int i = 0; i < actual.size(); i++) {
+            if (!sameRow(actual.get(i), expected.get(i))) {
+                fail("Row " + i + " differs:\n  Codd   " + actual.get(i) + "\n  DuckDB " + expected.get(i) + "\nSQL: " + sql);
+            }
+        }
+    }
+
+    /** All rows of a query, each value normalized so that Codd's and DuckDB's drivers compare. */
+    public static List<List<Object>> rows(Connection connection, String sql) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<Object> row = new ArrayList<>(columns);
+                for (int i = 1; i <= columns; i++) {
+                    row.add(normalize(result.getObject(i)));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static Object normalize(Object value) {
+        if (value instanceof BigInteger big) {
+            return new BigDecimal(big);
+        } else if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
+        } else if (value instanceof Float f) {
+            return f.doubleValue();
+        } else if (value instanceof Date date) {
+            return date.toLocalDate();
+        } else if (value instanceof Timestamp timestamp) {
+            return timestamp.toLocalDateTime();
+        } else if (value instanceof LocalDate || value instanceof LocalDateTime) {
+            return value;
+        }
+        return value;
+    }
+
+    private static boolean sameRow(List<Object> actual, List<Object> expected) {
+        if (actual.size() != expected.size()) {
+            return false;
+        }
+        for (int i = 0; i < actual.size(); i++) {
+            Object a = actual.get(i);
+            Object e = expected.get(i);
+            if (a instanceof Double x && e instanceof Double y) {
+                if (Math.abs(x - y) > 1e-9 * Math.max(1, Math.max(Math.abs(x), Math.abs(y)))) {
+                    return false;
+                }
+            } else if (!Objects.equals(a, e)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String head(List<List<Object>> rows) {
+        return rows.subList(0, Math.min(5, rows.size())).toString();
+    }
+}
