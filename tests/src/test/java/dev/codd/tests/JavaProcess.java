@@ -81,6 +81,14 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
+    /** Sends a POSIX signal, e.g. STOP to freeze the process as a hung machine would, CONT to resume it. */
+    void signal(String name) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed with " + exit);
+        }
+    }
+
     /** Ends the process at once, as a crash or kill -9 would. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

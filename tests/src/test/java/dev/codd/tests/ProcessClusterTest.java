@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pieces as separate processes, started as a user starts them ({@code codd serve ...}), and a
- * compute node killed with SIGKILL: queries that need it fail at once with its name, and work again
- * when it comes back.
+ * The pieces as separate processes, started as a user starts them ({@code codd serve ...}); a
+ * compute node killed with SIGKILL, another frozen with SIGSTOP: queries that need them fail within
+ * seconds with their names, and work again when they come back.
  */
 class ProcessClusterTest {
     private static final String CLI = "dev.codd.node.cli.CoddCommand";
@@ -84,6 +84,17 @@ class ProcessClusterTest {
             assertTrue(e.getSQLState().startsWith("5"), e.getSQLState() + " " + e.getMessage());
 
             startNode(data.get(1), "node2", port);
+            awaitRows(codd, sql, expected);
+
+            JavaProcess frozen = nodes.get(2);
+            frozen.signal("STOP");
+            try {
+                SQLException hung = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                        () -> assertThrows(SQLException.class, () -> QueryAssertions.rows(codd, sql)));
+                assertTrue(hung.getMessage().contains("node3"), hung.getMessage());
+            } finally {
+                frozen.signal("CONT");
+            }
             awaitRows(codd, sql, expected);
         }
     }

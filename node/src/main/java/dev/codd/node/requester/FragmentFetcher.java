@@ -79,8 +79,10 @@ final class FragmentFetcher implements Runnable {
         return new CoddException(code, "Node " + fragment.node() + " (" + address + ") " + what);
     }
 
-    void cancel() {
+    /** Stops the fragment; a caller still waiting for its schema gets {@code why}. */
+    void cancel(CoddException why) {
         cancelled = true;
+        schema.completeExceptionally(why);
         FlightStream current = stream;
         if (current != null) {
             current.cancel("query ended", null);

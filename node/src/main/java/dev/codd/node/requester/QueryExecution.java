@@ -59,7 +59,7 @@ final class QueryExecution implements AutoCloseable {
     private volatile boolean ended;
     private boolean closed;
 
-    private QueryExecution(String id, String sql, DistributedPlan plan, QueryServices services) {
+    QueryExecution(String id, String sql, DistributedPlan plan, QueryServices services) {
         this.id = id;
         this.sql = sql;
         this.plan = plan;
@@ -68,15 +68,14 @@ final class QueryExecution implements AutoCloseable {
     }
 
     /** Sends the fragments to their nodes and waits until the result's schema is known. */
-    static QueryExecution start(String id, String sql, DistributedPlan plan, QueryServices services) {
-        QueryExecution execution = new QueryExecution(id, sql, plan, services);
+    void start() {
         try {
-            execution.launch();
-            return execution;
+            launch();
         } catch (CoddException e) {
-            execution.end(QueryRecord.State.FAILED, e);
-            execution.close();
-            throw e;
+            CoddException error = failure != null ? failure : e;
+            end(QueryRecord.State.FAILED, error);
+            close();
+            throw error;
         }
     }
 
@@ -248,7 +247,7 @@ final class QueryExecution implements AutoCloseable {
         if (failure == null) {
             failure = why;
         }
-        fetchers.forEach(FragmentFetcher::cancel);
+        fetchers.forEach(fetcher -> fetcher.cancel(failure));
         exchanges.forEach(exchange -> exchange.fail(failure));
         ArrowQuery root = rootQuery;
         if (root != null) {
@@ -291,7 +290,8 @@ final class QueryExecution implements AutoCloseable {
             return;
         }
         closed = true;
-        fetchers.stream().filter(fetcher -> !fetcher.done()).forEach(FragmentFetcher::cancel);
+        CoddException ending = new CoddException(ErrorCode.QUERY_CANCELLED, "Query ended");
+        fetchers.stream().filter(fetcher -> !fetcher.done()).forEach(fetcher -> fetcher.cancel(ending));
         if (rootQuery != null) {
             rootQuery.close();
         }

@@ -71,8 +71,10 @@ final class RequesterService extends NoOpFlightSqlProducer {
     private final TableSchemas tableSchemas;
     private final ScheduledExecutorService timers;
     private final SqlInfoBuilder sqlInfo;
+    /** Every query from its start until its result is streamed or abandoned. */
+    private final Map<String, QueryExecution> live = new ConcurrentHashMap<>();
+    /** The queries whose result no client has asked for yet. */
     private final Map<String, QueryExecution> unclaimed = new ConcurrentHashMap<>();
-    private final Map<String, QueryExecution> running = new ConcurrentHashMap<>();
     private final Map<String, PreparedQuery> prepared = new ConcurrentHashMap<>();
 
     RequesterService(QueryServices services, ScheduledExecutorService timers, String version) {
@@ -91,8 +93,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
 
     /** A node went down: the queries waiting on it fail now rather than at a timeout. */
     void nodeDown(String node) {
-        running.values().forEach(execution -> execution.nodeDown(node));
-        unclaimed.values().forEach(execution -> execution.nodeDown(node));
+        live.values().forEach(execution -> execution.nodeDown(node));
     }
 
     // ---- queries
@@ -114,7 +115,14 @@ final class RequesterService extends NoOpFlightSqlProducer {
         String id = UUID.randomUUID().toString();
         try {
             DistributedPlan plan = planner.plan(sql, parameters, services.registry().catalog());
-            QueryExecution execution = QueryExecution.start(id, sql, plan, services);
+            QueryExecution execution = new QueryExecution(id, sql, plan, services);
+            live.put(id, execution);
+            try {
+                execution.start();
+            } catch (CoddException e) {
+                live.remove(id);
+                throw e;
+            }
             unclaimed.put(id, execution);
             timers.schedule(() -> abandon(id), UNCLAIMED_RESULT_SECONDS, TimeUnit.SECONDS);
             FlightSql.TicketStatementQuery ticket = FlightSql.TicketStatementQuery.newBuilder()
@@ -138,13 +146,12 @@ final class RequesterService extends NoOpFlightSqlProducer {
                     "No result waits under handle " + id + ": it was read already or expired")));
             return;
         }
-        running.put(id, execution);
         // on a thread of its own: gRPC delivers this call's ready and cancel signals on the calling thread
         services.streams().execute(() -> {
             try {
                 execution.streamTo(listener);
             } finally {
-                running.remove(id);
+                live.remove(id);
             }
         });
     }
@@ -155,6 +162,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
             LOG.info("Query {}: nobody read the result within {} s; cancelling", id, UNCLAIMED_RESULT_SECONDS);
             execution.cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Result not read in time"));
             execution.close();
+            live.remove(id);
         }
     }
 
@@ -379,12 +387,9 @@ final class RequesterService extends NoOpFlightSqlProducer {
     /** Cancels every query and forgets every prepared statement. */
     void shutdown() {
         CoddException stopping = new CoddException(ErrorCode.QUERY_CANCELLED, "The requester is shutting down");
-        for (QueryExecution execution : List.copyOf(unclaimed.values())) {
-            execution.cancel(stopping);
-            execution.close();
-        }
+        live.values().forEach(execution -> execution.cancel(stopping));
+        unclaimed.values().forEach(QueryExecution::close);
         unclaimed.clear();
-        running.values().forEach(execution -> execution.cancel(stopping));
         prepared.clear();
     }
 }
