@@ -225,6 +225,13 @@ class DriverTest {
     }
 
     @Test
+    void queriesWithoutTablesRunAtTheRequester() throws SQLException {
+        assertEquals(List.of(List.of(2L, "a")), QueryAssertions.rows(codd, "SELECT 1 + 1 AS two, 'a' AS letter"));
+        assertEquals(List.of(List.of(3L), List.of(4L)),
+                QueryAssertions.rows(codd, "SELECT x FROM (VALUES (3), (4)) AS t(x) ORDER BY x"));
+    }
+
+    @Test
     void closedAndOutOfRangeAccessIsAnError() throws SQLException {
         Statement statement = codd.createStatement();
         ResultSet result = statement.executeQuery("SELECT i FROM typed");

@@ -79,6 +79,7 @@ public final class Requester implements AutoCloseable {
                     "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         address = new NodeAddress(config.host(), server.getPort());
+        fetchers.execute(service::warmUp);
         long period = Math.max(100, config.downAfter().toMillis() / 5);
         timers.scheduleAtFixedRate(() -> registry.checkLiveness(Instant.now()), period, period, TimeUnit.MILLISECONDS);
     }

@@ -11,7 +11,10 @@ import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import dev.codd.planner.DistributedPlan;
 import dev.codd.planner.QueryPlanner;
+import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.catalog.ClusterTable;
+import dev.codd.planner.catalog.Column;
+import dev.codd.planner.catalog.Shard;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,6 +92,17 @@ final class RequesterService extends NoOpFlightSqlProducer {
                 .withFlightSqlServerSql(true)
                 .withFlightSqlServerSubstrait(false)
                 .withSqlIdentifierQuoteChar("\"");
+    }
+
+    /**
+     * Plans a typical query once, so that the first user's query does not wait a second for
+     * Calcite's classes to load and its planner to warm up.
+     */
+    void warmUp() {
+        ClusterTable table = new ClusterTable("t", List.of(new Column("x", "INTEGER"), new Column("y", "VARCHAR")),
+                List.of(new Shard("a", 1, List.of("n1")), new Shard("b", 1, List.of("n2"))));
+        planner.plan("SELECT y, count(*), avg(x) FROM t WHERE x > ? GROUP BY y ORDER BY 2 DESC LIMIT 5", List.of(1),
+                new ClusterCatalog(Map.of("t", table)));
     }
 
     /** A node went down: the queries waiting on it fail now rather than at a timeout. */
