@@ -7,14 +7,13 @@ import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.executors.FragmentValidator;
 import dev.codd.executors.Input;
+import dev.codd.node.flight.Backpressure;
 import dev.codd.node.wire.FragmentTicket;
 import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.apache.arrow.flight.BackpressureStrategy;
 import org.apache.arrow.flight.NoOpFlightProducer;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
@@ -29,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FragmentService extends NoOpFlightProducer {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentService.class);
-    private static final long READY_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(30);
 
     private final DataStore store;
     private final DuckDbExecutor duckdb;
@@ -76,16 +74,10 @@ final class FragmentService extends NoOpFlightProducer {
         FragmentValidator.validate(duckdb, fragment.sql(), fragment.shards().keySet());
         try (ArrowQuery query = duckdb.query(fragment.sql(), inputs, allocator, batchRows)) {
             ArrowReader reader = query.reader();
-            BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy() {
-                @Override
-                protected void cancelCallback() {
-                    query.cancel();
-                }
-            };
-            backpressure.register(listener);
+            Backpressure backpressure = Backpressure.watch(listener, query::cancel);
             listener.start(reader.getVectorSchemaRoot());
             while (reader.loadNextBatch()) {
-                if (!awaitReady(backpressure)) {
+                if (!backpressure.awaitReady()) {
                     query.cancel();
                     return;
                 }
@@ -94,20 +86,6 @@ final class FragmentService extends NoOpFlightProducer {
             listener.completed();
         } catch (IOException e) {
             throw DuckDbErrors.translate(e);
-        }
-    }
-
-    /** Waits while the requester is not reading; false when it has gone away. */
-    private static boolean awaitReady(BackpressureStrategy backpressure) {
-        while (true) {
-            switch (backpressure.waitForListener(READY_WAIT_MILLIS)) {
-                case READY:
-                    return true;
-                case TIMEOUT:
-                    continue; // a slow reader is still a reader
-                default:
-                    return false;
-            }
         }
     }
 }

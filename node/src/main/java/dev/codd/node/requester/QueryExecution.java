@@ -6,6 +6,7 @@ import dev.codd.executors.ArrowQuery;
 import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.Input;
 import dev.codd.node.requester.QueryRecord.NodeTraffic;
+import dev.codd.node.flight.Backpressure;
 import dev.codd.node.wire.WireErrors;
 import dev.codd.planner.DistributedPlan;
 import dev.codd.planner.Exchange;
@@ -23,7 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.arrow.flight.BackpressureStrategy;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class QueryExecution implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryExecution.class);
-    private static final long READY_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(30);
 
     private final String id;
     private final String sql;
@@ -194,13 +193,8 @@ final class QueryExecution implements AutoCloseable {
     /** Streams the result to the client, at the client's pace. */
     void streamTo(ServerStreamListener listener) {
         try (VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
-            BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy() {
-                @Override
-                protected void cancelCallback() {
-                    cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Query cancelled"));
-                }
-            };
-            backpressure.register(listener);
+            Backpressure backpressure = Backpressure.watch(listener,
+                    () -> cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Query cancelled")));
             listener.start(out);
             VectorSchemaRoot in = result.getVectorSchemaRoot();
             while (result.loadNextBatch()) {
@@ -208,7 +202,7 @@ final class QueryExecution implements AutoCloseable {
                     in.getVector(i).makeTransferPair(out.getVector(i)).transfer();
                 }
                 out.setRowCount(in.getRowCount());
-                if (!awaitReady(backpressure)) {
+                if (!backpressure.awaitReady()) {
                     cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Query cancelled: the client went away"));
                     end(QueryRecord.State.CANCELLED, failure);
                     return;
@@ -226,19 +220,6 @@ final class QueryExecution implements AutoCloseable {
             listener.error(WireErrors.toFlight(error));
         } finally {
             close();
-        }
-    }
-
-    private static boolean awaitReady(BackpressureStrategy backpressure) {
-        while (true) {
-            switch (backpressure.waitForListener(READY_WAIT_MILLIS)) {
-                case READY:
-                    return true;
-                case TIMEOUT:
-                    continue; // a slow reader is still a reader
-                default:
-                    return false;
-            }
         }
     }
 
