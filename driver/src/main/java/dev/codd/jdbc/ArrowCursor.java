@@ -56,6 +56,9 @@ final class ArrowCursor extends AbstractCursor {
 
     @Override
     public boolean next() {
+        if (cancelled) {
+            throw new CoddErrors.Carrier(new java.sql.SQLException("Query cancelled", "57014"));
+        }
         while (true) {
             if (root != null && row + 1 < root.getRowCount()) {
                 row++;
@@ -68,7 +71,7 @@ final class ArrowCursor extends AbstractCursor {
                     continue;
                 }
                 closeStream();
-                if (endpoints.isEmpty() || cancelled) {
+                if (endpoints.isEmpty()) {
                     root = null;
                     return false;
                 }

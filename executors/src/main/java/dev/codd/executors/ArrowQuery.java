@@ -16,6 +16,7 @@ public final class ArrowQuery implements AutoCloseable {
     private final DuckDBResultSet resultSet;
     private final ArrowReader reader;
     private final List<ArrowArrayStream> inputStreams;
+    private boolean closed;
 
     ArrowQuery(Connection connection, Statement statement, DuckDBResultSet resultSet, BufferAllocator allocator,
             int batchRows, List<ArrowArrayStream> inputStreams) throws SQLException {
@@ -31,8 +32,11 @@ public final class ArrowQuery implements AutoCloseable {
         return reader;
     }
 
-    /** Interrupts DuckDB's work on this query; the reader then fails. */
-    public void cancel() {
+    /** Interrupts DuckDB's work on this query; the reader then fails. Safe from any thread, also after close. */
+    public synchronized void cancel() {
+        if (closed) {
+            return;
+        }
         try {
             statement.cancel();
         } catch (SQLException ignored) {
@@ -41,7 +45,11 @@ public final class ArrowQuery implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             reader.close();
         } catch (Exception ignored) {

@@ -13,9 +13,10 @@ import java.util.TreeSet;
 
 /**
  * Decides whether SQL that came over the network may run on a node: it must be one read-only
- * SELECT that reads only the tables bound for it (and its own CTEs), with no table function (they
- * read files and run nested SQL) and no function that reveals the node's settings. DuckDB's own
- * parser reads the SQL, so what is checked is what would run.
+ * SELECT that reads only the tables bound for it, with no CTE (a name it defines could shadow or
+ * unlock others), no table function (they read files and run nested SQL) and no function that
+ * reveals the node's settings. DuckDB's own parser reads the SQL, so what is checked is what would
+ * run. The planner writes fragments without CTEs.
  */
 public final class FragmentValidator {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,19 +54,14 @@ public final class FragmentValidator {
         }
         Set<String> allowed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         allowed.addAll(boundTables);
-        collectCteNames(statements, allowed);
         check(statements, allowed);
-    }
-
-    private static void collectCteNames(JsonNode node, Set<String> names) {
-        if (node.isObject() && node.has("cte_map")) {
-            node.path("cte_map").path("map").forEach(entry -> names.add(entry.path("key").asText()));
-        }
-        node.forEach(child -> collectCteNames(child, names));
     }
 
     private static void check(JsonNode node, Set<String> allowed) {
         if (node.isObject()) {
+            if (node.path("cte_map").path("map").size() > 0) {
+                throw refused("WITH is not allowed in a fragment");
+            }
             String type = node.path("type").asText("");
             if (type.equals("TABLE_FUNCTION")) {
                 throw refused("table function " + node.path("function").path("function_name").asText()

@@ -50,7 +50,8 @@ public final class CoddSqlDialect extends DuckDBSqlDialect {
             case CHAR, VARCHAR -> "VARCHAR";
             case BINARY, VARBINARY -> "BLOB";
             case REAL -> "REAL";
-            case DOUBLE, FLOAT -> "DOUBLE";
+            case FLOAT -> "FLOAT"; // DuckDB's FLOAT is four bytes, as the user who wrote it meant there
+            case DOUBLE -> "DOUBLE";
             case TIMESTAMP -> "TIMESTAMP";
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> "TIMESTAMPTZ";
             case TIME -> "TIME";

@@ -33,6 +33,12 @@ public final class CoddTypeSystem extends RelDataTypeSystemImpl {
         return typeFactory.createTypeWithNullability(dbl, argumentType.isNullable());
     }
 
+    /** DuckDB rounds half away from zero when a cast drops digits; Calcite would truncate when it folds one. */
+    @Override
+    public java.math.RoundingMode roundingMode() {
+        return java.math.RoundingMode.HALF_UP;
+    }
+
     /** CASE 'a' ELSE 'bb' is VARCHAR, not a blank-padded CHAR(2), as in DuckDB. */
     @Override
     public boolean shouldConvertRaggedUnionTypesToVarying() {

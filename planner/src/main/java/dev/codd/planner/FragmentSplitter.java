@@ -15,8 +15,10 @@ import org.apache.calcite.rel.type.RelDataType;
 
 /**
  * Cuts a distributed plan into fragments and a root. A subtree whose scans all read one node's
- * shards runs on that node; a UNION ALL of such subtrees becomes one exchange that gathers them;
- * what remains above the exchanges is the root plan the requester runs.
+ * shards runs on that node; a UNION ALL of such subtrees that run the same SQL (over different
+ * shards) becomes one exchange that gathers them; what remains above the exchanges is the root plan
+ * the requester runs. Branches that differ (a UNION ALL the user wrote) get an exchange each, so
+ * that DuckDB unifies their types at the root as it would alone.
  */
 final class FragmentSplitter {
     /** Where a subtree can run: one node with what it binds, or anywhere when it reads no table. */
@@ -36,7 +38,8 @@ final class FragmentSplitter {
             return exchange(List.of(rel), rel.getRowType());
         }
         if (rel instanceof Union union && union.all && union.getInputs().stream()
-                .allMatch(input -> locality(input).flatMap(Locality::node).isPresent())) {
+                .allMatch(input -> locality(input).flatMap(Locality::node).isPresent())
+                && union.getInputs().stream().map(DuckDbSql::of).distinct().count() == 1) {
             return exchange(union.getInputs(), union.getRowType());
         }
         List<RelNode> inputs = rel.getInputs().stream().map(this::split).toList();

@@ -25,7 +25,10 @@ import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
+import org.apache.calcite.rel.rules.AggregateUnionTransposeRule;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
@@ -82,16 +85,26 @@ public final class QueryPlanner {
             CoreRules.PROJECT_MERGE,
             CoreRules.PROJECT_REMOVE,
             CoreRules.AGGREGATE_PROJECT_MERGE,
-            AggregateReduceFunctionsRule.Config.DEFAULT
-                    .withFunctionsToReduce(EnumSet.of(SqlKind.AVG, SqlKind.STDDEV_POP, SqlKind.STDDEV_SAMP,
-                            SqlKind.VAR_POP, SqlKind.VAR_SAMP))
-                    .toRule());
+            // only AVG: the sums of squares STDDEV and VAR reduce to lose the precision DuckDB keeps
+            AggregateReduceFunctionsRule.Config.DEFAULT.withFunctionsToReduce(EnumSet.of(SqlKind.AVG)).toRule());
+
+    /**
+     * Splits aggregates over the union of node scans, except aggregates with FILTER under grouping
+     * sets: Calcite 1.42 drops the FILTER of the partial aggregate there (CALCITE-7645).
+     */
+    private static final RelOptRule AGGREGATE_UNION_TRANSPOSE = AggregateUnionTransposeRule.Config.DEFAULT
+            .withOperandSupplier(aggregate -> aggregate.operand(Aggregate.class)
+                    .predicate(a -> a.getGroupType() == Aggregate.Group.SIMPLE
+                            || a.getAggCallList().stream().allMatch(call -> call.filterArg < 0))
+                    .oneInput(union -> union.operand(Union.class).anyInputs()))
+            .as(AggregateUnionTransposeRule.Config.class)
+            .toRule();
 
     /** Pushes work through the unions of node scans, so that it runs on the nodes. */
     private static final HepProgram DISTRIBUTION = program(
             CoreRules.FILTER_SET_OP_TRANSPOSE,
             CoreRules.PROJECT_SET_OP_TRANSPOSE,
-            CoreRules.AGGREGATE_UNION_TRANSPOSE,
+            AGGREGATE_UNION_TRANSPOSE,
             CoreRules.SORT_UNION_TRANSPOSE,
             CoreRules.FILTER_PROJECT_TRANSPOSE,
             CoreRules.FILTER_MERGE,

@@ -83,6 +83,28 @@ class QueryPlannerTest {
     }
 
     @Test
+    void branchesOfAUserUnionGetTheirOwnExchanges() {
+        DistributedPlan plan = plan("SELECT n_nationkey FROM nation UNION ALL SELECT r_regionkey FROM region");
+        assertEquals(2, plan.exchanges().size(), "DuckDB unifies the branch types at the root");
+        assertTrue(plan.rootSql().orElseThrow().contains("UNION ALL"), plan.rootSql().get());
+    }
+
+    @Test
+    void keepsFilteredAggregatesUnderGroupingSetsWhole() {
+        DistributedPlan plan = plan("SELECT l_returnflag, SUM(l_quantity) FILTER (WHERE l_discount > 0.05) "
+                + "FROM lineitem GROUP BY ROLLUP(l_returnflag)");
+        plan.fragments().forEach(f -> assertTrue(!f.sql().contains("SUM("), "not split: " + f.sql()));
+        assertTrue(plan.rootSql().orElseThrow().contains("FILTER (WHERE"), plan.rootSql().get());
+    }
+
+    @Test
+    void leavesStandardDeviationsToDuckDb() {
+        DistributedPlan plan = plan("SELECT stddev_samp(l_quantity), var_pop(l_tax) FROM lineitem");
+        String root = plan.rootSql().orElseThrow();
+        assertTrue(root.contains("STDDEV_SAMP(") && root.contains("VAR_POP("), root);
+    }
+
+    @Test
     void aReplicatedTableIsReadOnceFromOneNode() {
         DistributedPlan plan = plan("SELECT n_name FROM nation WHERE n_regionkey = 1");
         assertEquals(1, plan.fragments().size());

@@ -54,6 +54,9 @@ class CatalogTest {
         Files.createDirectories(node2.resolve("nation"));
         writeSales(node1.resolve("nation/same.parquet"), 0, 25);
         Files.copy(node1.resolve("nation/same.parquet"), node2.resolve("nation/same.parquet"));
+        writeSales(node1.resolve("sales/_temporary/attempt-1.parquet"), 0, 10);
+        writeSales(node2.resolve("sales/.staging/part.parquet"), 0, 10);
+        Files.writeString(node2.resolve("sales/.hidden.csv"), "id\n1\n");
         cluster = LocalCluster.start(List.of(node1, node2));
         codd = DriverManager.getConnection(cluster.jdbcUrl());
     }
@@ -83,7 +86,7 @@ class CatalogTest {
 
     @Test
     void readsEveryKindOfShard() throws SQLException {
-        assertEquals(1500, count("sales"));
+        assertEquals(1500, count("sales"), "hidden files and directories (_temporary, .staging) are not shards");
         assertEquals(3, count("people"));
         assertEquals(2, count("events"));
         assertEquals(42, count("items"));

@@ -42,7 +42,9 @@ class ErrorsTest {
     private SQLException failure(String sql) {
         return assertThrows(SQLException.class, () -> {
             try (Statement statement = codd.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-                result.next();
+                while (result.next()) {
+                    result.getObject(1);
+                }
             }
         });
     }
@@ -88,6 +90,17 @@ class ErrorsTest {
         SQLException e = failure("SELECT CAST(n_name AS INTEGER) FROM nation");
         assertEquals("22018", e.getSQLState(), e.getMessage());
         assertTrue(e.getMessage().contains("Could not convert"), e.getMessage());
+    }
+
+    @Test
+    void anErrorRaisedMidStreamKeepsItsSqlState() {
+        String failing = "CAST(CASE WHEN l_orderkey > 59000 THEN 'x' ELSE '1' END AS INTEGER)";
+        for (String sql : new String[] {"SELECT l_orderkey, " + failing + " FROM lineitem",
+                "SELECT l_returnflag, sum(" + failing + ") FROM lineitem GROUP BY l_returnflag"}) {
+            SQLException e = failure(sql);
+            assertEquals("22018", e.getSQLState(), sql + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains("Could not convert string 'x'"), e.getMessage());
+        }
     }
 
     @Test

@@ -86,6 +86,13 @@ class ProcessClusterTest {
             startNode(data.get(1), "node2", port);
             awaitRows(codd, sql, expected);
 
+            nodes.get(0).close(); // SIGTERM: the node says goodbye, but its data is still part of the table
+            SQLException gone = assertThrows(SQLException.class, () -> QueryAssertions.rows(codd, sql));
+            assertEquals("57P03", gone.getSQLState(), gone.getMessage());
+            assertTrue(gone.getMessage().contains("of table readings"), gone.getMessage());
+            startNode(data.get(0), "node1", port);
+            awaitRows(codd, sql, expected);
+
             JavaProcess frozen = nodes.get(2);
             frozen.signal("STOP");
             try {

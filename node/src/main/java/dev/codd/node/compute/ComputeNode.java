@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CallOptions;
@@ -63,11 +64,14 @@ public final class ComputeNode implements AutoCloseable {
     private final FlightServer server;
     private final FlightClient requester;
     private final ScheduledExecutorService heartbeats;
+    private final ScheduledExecutorService scanner;
     private final ExecutorService streams;
     private final NodeAddress address;
     private final String name;
-    private NodeCatalog catalog;
-    private long catalogVersion;
+    /** The catalog and its version, replaced together by the scanner. */
+    private record Versioned(NodeCatalog catalog, long version) {}
+
+    private volatile Versioned catalog;
     private long acknowledgedVersion = -1;
     private boolean requesterReachable = true;
 
@@ -82,11 +86,9 @@ public final class ComputeNode implements AutoCloseable {
         this.requester = requester;
         this.address = new NodeAddress(config.host(), server.getPort());
         this.name = config.name() != null ? config.name() : address.toString();
-        this.heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "codd-heartbeat-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("codd-heartbeat-" + name));
+        // hashing and describing a large new file must not delay heartbeats
+        this.scanner = Executors.newSingleThreadScheduledExecutor(daemon("codd-scan-" + name));
     }
 
     /** Scans the data directory, starts serving, and begins heartbeats to the requester. */
@@ -98,11 +100,7 @@ public final class ComputeNode implements AutoCloseable {
         BufferAllocator allocator = parent.newChildAllocator("node-" + data, 0, Long.MAX_VALUE);
         DuckDbExecutor duckdb = DuckDbExecutor.confinedTo(data);
         DataStore store = new DataStore(data, duckdb);
-        ExecutorService streams = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "codd-fragment");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService streams = Executors.newCachedThreadPool(daemon("codd-fragment"));
         FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),
                         new FragmentService(store, duckdb, allocator, BATCH_ROWS, streams))
                 .build();
@@ -119,11 +117,12 @@ public final class ComputeNode implements AutoCloseable {
         FlightClient requester = FlightClient.builder(allocator,
                 Location.forGrpcInsecure(requesterAddress.host(), requesterAddress.port())).build();
         ComputeNode node = new ComputeNode(config, allocator, duckdb, store, streams, server, requester);
-        node.catalog = store.scan();
+        node.catalog = new Versioned(store.scan(), 0);
         long millis = config.heartbeatInterval().toMillis();
+        node.scanner.scheduleWithFixedDelay(node::rescan, millis, millis, TimeUnit.MILLISECONDS);
         node.heartbeats.scheduleWithFixedDelay(node::heartbeat, 0, millis, TimeUnit.MILLISECONDS);
         LOG.info("Node {} serves {} on {} ({} shards), joining {}", node.name, data, node.address,
-                node.catalog.shards().size(), requesterAddress);
+                node.catalog.catalog().shards().size(), requesterAddress);
         return node;
     }
 
@@ -139,15 +138,23 @@ public final class ComputeNode implements AutoCloseable {
         return store.root();
     }
 
-    private void heartbeat() {
+    private void rescan() {
         try {
             NodeCatalog scanned = store.scan();
-            if (!scanned.equals(catalog)) {
-                catalog = scanned;
-                catalogVersion++;
+            Versioned current = catalog;
+            if (!scanned.equals(current.catalog())) {
+                catalog = new Versioned(scanned, current.version() + 1);
             }
-            boolean sendCatalog = acknowledgedVersion != catalogVersion;
-            Heartbeat beat = new Heartbeat(name, address, catalogVersion, sendCatalog ? catalog : null);
+        } catch (RuntimeException e) {
+            LOG.error("Scanning the data of node {} failed", name, e);
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            Versioned current = catalog;
+            boolean sendCatalog = acknowledgedVersion != current.version();
+            Heartbeat beat = new Heartbeat(name, address, current.version(), sendCatalog ? current.catalog() : null);
             Iterator<Result> results = requester.doAction(new Action(ClusterActions.HEARTBEAT, WireJson.write(beat)),
                     CallOptions.timeout(10, TimeUnit.SECONDS));
             HeartbeatReply reply = WireJson.read(results.next().getBody(), HeartbeatReply.class);
@@ -169,9 +176,18 @@ public final class ComputeNode implements AutoCloseable {
         }
     }
 
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
     /** Leaves the cluster, then stops serving. */
     @Override
     public void close() {
+        scanner.shutdownNow();
         heartbeats.shutdownNow();
         try {
             heartbeats.awaitTermination(5, TimeUnit.SECONDS);

@@ -45,8 +45,12 @@ public final class DataStore {
     /** A file as last seen; a different size or time means new content. */
     private record FileKey(Path path, long size, long modified) {}
 
-    /** What a shard is bound to when a fragment names its table and CID. */
-    private record ShardKey(String table, String cid) {}
+    /** What a shard is bound to when a fragment names its table (in any case, as in SQL) and CID. */
+    private record ShardKey(String table, String cid) {
+        static ShardKey of(String table, String cid) {
+            return new ShardKey(table.toLowerCase(Locale.ROOT), cid);
+        }
+    }
 
     private final Path root;
     private final DuckDbExecutor duckdb;
@@ -54,6 +58,8 @@ public final class DataStore {
     private final Map<FileKey, String> failures = new HashMap<>();
     private final Set<String> attached = new HashSet<>();
     private volatile Map<ShardKey, Input.Source> sources = Map.of();
+    private NodeCatalog catalog = new NodeCatalog(List.of());
+    private String listingProblem;
 
     public DataStore(Path root, DuckDbExecutor duckdb) {
         this.root = root.toAbsolutePath().normalize();
@@ -64,12 +70,27 @@ public final class DataStore {
         return root;
     }
 
-    /** Reads the directory again and returns every shard it holds now. */
+    /**
+     * Reads the directory again and returns every shard it holds now. When the directory cannot be
+     * listed completely the previous catalog stands: a table must not shrink because a directory
+     * could not be read for a moment.
+     */
     public synchronized NodeCatalog scan() {
+        List<Path> files;
+        try {
+            files = listFiles();
+            listingProblem = null;
+        } catch (IOException | UncheckedIOException e) {
+            if (!e.toString().equals(listingProblem)) {
+                LOG.warn("Cannot list {}; keeping the catalog as it was: {}", root, e.toString());
+                listingProblem = e.toString();
+            }
+            return catalog;
+        }
         Map<FileKey, List<ShardInfo>> current = new LinkedHashMap<>();
         Map<ShardKey, Input.Source> bound = new HashMap<>();
         Set<FileKey> seen = new HashSet<>();
-        for (Path file : listFiles()) {
+        for (Path file : files) {
             FileKey key;
             try {
                 BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
@@ -91,7 +112,7 @@ public final class DataStore {
             if (shards != null) {
                 current.put(key, shards);
                 for (ShardInfo shard : shards) {
-                    bound.put(new ShardKey(shard.table(), shard.cid()), sourceOf(file, shard));
+                    bound.put(ShardKey.of(shard.table(), shard.cid()), sourceOf(file, shard));
                 }
             }
         }
@@ -103,7 +124,8 @@ public final class DataStore {
         List<ShardInfo> all = current.values().stream().flatMap(List::stream)
                 .sorted(Comparator.comparing(ShardInfo::table).thenComparing(ShardInfo::file))
                 .toList();
-        return new NodeCatalog(all);
+        catalog = new NodeCatalog(all);
+        return catalog;
     }
 
     /**
@@ -114,7 +136,7 @@ public final class DataStore {
         Map<ShardKey, Input.Source> known = sources;
         List<Input.Source> result = new ArrayList<>(cids.size());
         for (String cid : cids) {
-            Input.Source source = known.get(new ShardKey(table, cid));
+            Input.Source source = known.get(ShardKey.of(table, cid));
             if (source == null) {
                 throw new CoddException(ErrorCode.FRAGMENT_REFUSED,
                         "Fragment refused: this node holds no shard " + cid + " of table " + table);
@@ -127,12 +149,13 @@ public final class DataStore {
         return result;
     }
 
-    private List<Path> listFiles() {
+    /** Every shard file: DATA/<table>/** and DATA/*.duckdb, skipping what is hidden at any depth. */
+    private List<Path> listFiles() throws IOException {
         if (!Files.isDirectory(root)) {
-            return List.of();
+            throw new IOException(root + " is not a directory");
         }
+        List<Path> files = new ArrayList<>();
         try (Stream<Path> top = Files.list(root)) {
-            List<Path> files = new ArrayList<>();
             for (Path entry : top.sorted().toList()) {
                 if (isHidden(entry)) {
                     continue;
@@ -141,7 +164,7 @@ public final class DataStore {
                     try (Stream<Path> tree = Files.walk(entry)) {
                         tree.filter(Files::isRegularFile)
                                 .filter(file -> root.relativize(file).getNameCount() >= 2)
-                                .filter(file -> !isHidden(file) && FileFormat.of(file).isPresent())
+                                .filter(file -> !hiddenBelowRoot(file) && FileFormat.of(file).isPresent())
                                 .sorted()
                                 .forEach(files::add);
                     }
@@ -149,11 +172,17 @@ public final class DataStore {
                     files.add(entry);
                 }
             }
-            return files;
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Cannot list {}: {}", root, e.toString());
-            return List.of();
         }
+        return files;
+    }
+
+    private boolean hiddenBelowRoot(Path file) {
+        for (Path part : root.relativize(file)) {
+            if (isHidden(part)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<ShardInfo> describe(Path file, long size) throws IOException {

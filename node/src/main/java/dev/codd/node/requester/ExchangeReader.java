@@ -26,8 +26,6 @@ final class ExchangeReader extends ArrowReader {
 
     private record End() implements Item {}
 
-    private record Failure(CoddException error) implements Item {}
-
     private final Schema schema;
     private final BlockingQueue<Item> queue;
     private final AtomicLong bytes = new AtomicLong();
@@ -70,19 +68,25 @@ final class ExchangeReader extends ArrowReader {
             failure = error;
         }
         drain();
-        queue.offer(new Failure(failure));
     }
 
     @Override
     public boolean loadNextBatch() throws IOException {
         prepareLoadNextBatch();
         while (running > 0) {
+            CoddException failed = failure;
+            if (failed != null) {
+                throw new IOException(failed.getMessage(), failed);
+            }
+            if (closed) {
+                throw new IOException("The exchange was closed");
+            }
             Item item;
             try {
-                item = queue.take();
+                item = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for nodes", e);
+                throw new IOException("Interrupted while waiting for nodes", e);
             }
             if (item instanceof Batch batch) {
                 try (ArrowRecordBatch records = batch.batch()) {
@@ -92,9 +96,6 @@ final class ExchangeReader extends ArrowReader {
                 return true;
             } else if (item instanceof End) {
                 running--;
-            } else if (item instanceof Failure f) {
-                queue.offer(f); // every later call fails too
-                throw new IOException(f.error().getMessage(), f.error());
             }
         }
         return false;

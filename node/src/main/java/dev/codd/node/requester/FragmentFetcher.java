@@ -9,6 +9,7 @@ import dev.codd.node.wire.WireJson;
 import dev.codd.planner.Fragment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
@@ -30,14 +31,19 @@ final class FragmentFetcher implements Runnable {
     private final AtomicLong bytes = new AtomicLong();
     private volatile ExchangeReader sink;
     private volatile FlightStream stream;
+    private final Consumer<CoddException> onFailure;
+    private volatile CoddException cancelReason;
     private volatile boolean cancelled;
     private volatile boolean done;
 
-    FragmentFetcher(String queryId, Fragment fragment, NodeAddress address, FlightClient client) {
+    /** @param onFailure told when the fragment fails, so that the whole query stops */
+    FragmentFetcher(String queryId, Fragment fragment, NodeAddress address, FlightClient client,
+            Consumer<CoddException> onFailure) {
         this.queryId = queryId;
         this.fragment = fragment;
         this.address = address;
         this.client = client;
+        this.onFailure = onFailure;
     }
 
     String node() {
@@ -81,6 +87,7 @@ final class FragmentFetcher implements Runnable {
 
     /** Stops the fragment; a caller still waiting for its schema gets {@code why}. */
     void cancel(CoddException why) {
+        cancelReason = why;
         cancelled = true;
         schema.completeExceptionally(why);
         FlightStream current = stream;
@@ -92,13 +99,15 @@ final class FragmentFetcher implements Runnable {
         }
     }
 
+    /** Streams the fragment into its exchange; whatever happens, the exchange hears the end or a failure. */
     @Override
     public void run() {
+        CoddException error = null;
+        boolean finished = false;
         try {
             FragmentTicket ticket = new FragmentTicket(queryId, fragment.sql(), fragment.shards());
             stream = client.getStream(new Ticket(WireJson.write(ticket)));
             if (cancelled) {
-                stream.cancel("query ended", null);
                 return;
             }
             schema.complete(stream.getSchema());
@@ -111,25 +120,41 @@ final class FragmentFetcher implements Runnable {
                 ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch();
                 rows.addAndGet(root.getRowCount());
                 bytes.addAndGet(batch.computeBodyLength());
-                if (!reader.offer(batch)) {
-                    batch.close();
+                boolean taken = false;
+                try {
+                    taken = reader.offer(batch);
+                } finally {
+                    if (!taken) {
+                        batch.close();
+                    }
+                }
+                if (!taken) {
                     return;
                 }
             }
             if (!cancelled) {
                 reader.finished();
+                finished = true;
             }
         } catch (FlightRuntimeException e) {
-            if (!cancelled) {
-                fail(translate(e));
-            }
+            error = translate(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            error = nodeError(ErrorCode.QUERY_CANCELLED, "fetch was interrupted");
         } catch (RuntimeException e) {
-            if (!cancelled) {
-                fail(nodeError(ErrorCode.INTERNAL_ERROR, "stream failed: " + e));
-            }
+            error = nodeError(ErrorCode.INTERNAL_ERROR, "stream failed: " + e);
         } finally {
+            CoddException reason = cancelled && cancelReason != null ? cancelReason : error;
+            if (error != null && !cancelled) {
+                onFailure.accept(error);
+            }
+            if (reason != null) {
+                schema.completeExceptionally(reason);
+            }
+            ExchangeReader reader = sink;
+            if (reader != null && !finished) {
+                reader.fail(reason != null ? reason : nodeError(ErrorCode.INTERNAL_ERROR, "stream ended early"));
+            }
             closeStream();
             done = true;
         }
@@ -143,14 +168,6 @@ final class FragmentFetcher implements Runnable {
             return nodeError(ErrorCode.NODE_UNAVAILABLE, "is unreachable: " + why);
         }
         return WireErrors.fromFlight(e, ErrorCode.NODE_FAILED, "Node " + fragment.node() + ": ");
-    }
-
-    private void fail(CoddException error) {
-        schema.completeExceptionally(error);
-        ExchangeReader reader = sink;
-        if (reader != null) {
-            reader.fail(error);
-        }
     }
 
     private ExchangeReader awaitSink() throws InterruptedException {

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The nodes the requester knows: who joined, where they listen, when they last spoke, and what they
- * hold. A node silent for longer than {@code downAfter} is down: its shards stay in the catalog,
- * without a live replica, so queries over them fail clearly instead of returning part of the data.
+ * hold. A node silent for longer than {@code downAfter}, or that left, is down: its shards stay in
+ * the catalog without a live replica, so queries over them fail clearly instead of returning part
+ * of the data. A node is up only once its catalog is known.
  */
 public final class NodeRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
@@ -50,6 +51,12 @@ public final class NodeRegistry {
 
     public synchronized HeartbeatReply heartbeat(Heartbeat beat, Instant now) {
         NodeState known = nodes.get(beat.node());
+        if (known == null && beat.catalog() == null) {
+            return new HeartbeatReply(-1); // unknown here (a requester restart): the next beat brings the catalog
+        }
+        if (beat.catalog() != null) {
+            beat.catalog().shards().forEach(shard -> shard.columns().forEach(column -> checkType(beat.node(), column)));
+        }
         if (known != null && known.up() && !known.address().equals(beat.address())) {
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Node name " + beat.node() + " is already used by "
                     + known.address() + "; give each node its own --name");
@@ -71,10 +78,40 @@ public final class NodeRegistry {
         return new HeartbeatReply(version);
     }
 
+    /** A node said goodbye: it is down until it comes back; its shards stay known. */
     public synchronized void leave(String node) {
-        if (nodes.remove(node) != null) {
+        NodeState known = nodes.get(node);
+        if (known != null && known.up()) {
+            nodes.put(node, new NodeState(node, known.address(), known.lastSeen(), false, known.catalogVersion(),
+                    known.catalog()));
             LOG.info("Node {} left", node);
             catalog = null;
+        }
+    }
+
+    /**
+     * Column types arrive from the network and are written into SQL the requester runs (to learn
+     * their Arrow form): accept only what reads as one DuckDB type.
+     */
+    private static void checkType(String node, ColumnInfo column) {
+        String type = column.type();
+        int depth = 0;
+        boolean quoted = false;
+        for (char c : type.toCharArray()) {
+            if (c == '\'') {
+                quoted = !quoted;
+            } else if (!quoted && c == '(') {
+                depth++;
+            } else if (!quoted && c == ')') {
+                depth--;
+            }
+            if (depth < 0) {
+                break;
+            }
+        }
+        if (depth != 0 || quoted || type.isBlank() || type.contains(";") || type.contains("--") || type.contains("/*")) {
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT,
+                    "Node " + node + " sent column " + column.name() + " with a type that is not a DuckDB type: " + type);
         }
     }
 

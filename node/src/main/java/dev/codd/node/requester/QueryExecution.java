@@ -70,12 +70,25 @@ final class QueryExecution implements AutoCloseable {
     void start() {
         try {
             launch();
-        } catch (CoddException e) {
-            CoddException error = failure != null ? failure : e;
+            if (failure != null) {
+                throw failure; // a node failed or went down while the query started
+            }
+        } catch (RuntimeException e) {
+            CoddException error = failure != null ? failure
+                    : e instanceof CoddException coddException ? coddException
+                    : new CoddException(ErrorCode.INTERNAL_ERROR, "Query " + id + " failed to start: " + e, e);
+            cancel(error);
             end(QueryRecord.State.FAILED, error);
             close();
             throw error;
         }
+    }
+
+    /** Gives up a query nobody will read: stops it, records why, releases everything. */
+    void abort(CoddException why) {
+        cancel(why);
+        end(QueryRecord.State.CANCELLED, why);
+        close();
     }
 
     String id() {
@@ -97,7 +110,7 @@ final class QueryExecution implements AutoCloseable {
                         .orElseThrow(() -> new CoddException(ErrorCode.NODE_UNAVAILABLE,
                                 "Node " + fragment.node() + " is down"));
                 exchangeFetchers.add(new FragmentFetcher(id, fragment, node.address(),
-                        services.clients().client(node.address())));
+                        services.clients().client(node.address()), this::cancel));
             }
             fetchers.addAll(exchangeFetchers);
             byExchange.add(exchangeFetchers);
@@ -213,7 +226,10 @@ final class QueryExecution implements AutoCloseable {
             listener.completed();
         } catch (IOException | RuntimeException e) {
             CoddException error = failure != null ? failure
-                    : e instanceof CoddException coddException ? coddException : DuckDbErrors.translate(e);
+                    : e instanceof CoddException coddException ? coddException
+                    : e.getCause() instanceof CoddException cause ? cause
+                    : DuckDbErrors.translate(e);
+            cancel(error);
             LOG.info("Query {} failed: {}", id, error.getMessage());
             end(error.errorCode() == ErrorCode.QUERY_CANCELLED ? QueryRecord.State.CANCELLED : QueryRecord.State.FAILED,
                     error);
@@ -271,8 +287,10 @@ final class QueryExecution implements AutoCloseable {
             return;
         }
         closed = true;
-        CoddException ending = new CoddException(ErrorCode.QUERY_CANCELLED, "Query ended");
+        CoddException ending = failure != null ? failure : new CoddException(ErrorCode.QUERY_CANCELLED, "Query ended");
         fetchers.stream().filter(fetcher -> !fetcher.done()).forEach(fetcher -> fetcher.cancel(ending));
+        // DuckDB threads may still wait in an exchange: they must fail before the root query closes
+        exchanges.forEach(exchange -> exchange.fail(ending));
         if (rootQuery != null) {
             rootQuery.close();
         }

@@ -138,7 +138,8 @@ final class RequesterService extends NoOpFlightSqlProducer {
                 throw e;
             }
             unclaimed.put(id, execution);
-            timers.schedule(() -> abandon(id), UNCLAIMED_RESULT_SECONDS, TimeUnit.SECONDS);
+            timers.schedule(() -> services.fetchers().execute(() -> abandon(id)), UNCLAIMED_RESULT_SECONDS,
+                    TimeUnit.SECONDS);
             FlightSql.TicketStatementQuery ticket = FlightSql.TicketStatementQuery.newBuilder()
                     .setStatementHandle(ByteString.copyFromUtf8(id))
                     .build();
@@ -174,8 +175,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
         QueryExecution execution = unclaimed.remove(id);
         if (execution != null) {
             LOG.info("Query {}: nobody read the result within {} s; cancelling", id, UNCLAIMED_RESULT_SECONDS);
-            execution.cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Result not read in time"));
-            execution.close();
+            execution.abort(new CoddException(ErrorCode.QUERY_CANCELLED, "Result not read in time"));
             live.remove(id);
         }
     }
@@ -401,8 +401,8 @@ final class RequesterService extends NoOpFlightSqlProducer {
     /** Cancels every query and forgets every prepared statement. */
     void shutdown() {
         CoddException stopping = new CoddException(ErrorCode.QUERY_CANCELLED, "The requester is shutting down");
+        unclaimed.values().forEach(execution -> execution.abort(stopping));
         live.values().forEach(execution -> execution.cancel(stopping));
-        unclaimed.values().forEach(QueryExecution::close);
         unclaimed.clear();
         prepared.clear();
     }
