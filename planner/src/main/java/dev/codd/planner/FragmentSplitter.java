@@ -18,7 +18,8 @@ import org.apache.calcite.rel.type.RelDataType;
  * shards runs on that node; a UNION ALL of such subtrees that run the same SQL (over different
  * shards) becomes one exchange that gathers them; what remains above the exchanges is the root plan
  * the requester runs. Branches that differ (a UNION ALL the user wrote) get an exchange each, so
- * that DuckDB unifies their types at the root as it would alone.
+ * that DuckDB unifies their types at the root as it would alone. Sub-queries stay in the root SQL,
+ * their own scans gathered through exchanges like any other.
  */
 final class FragmentSplitter {
     /** Where a subtree can run: one node with what it binds, or anywhere when it reads no table. */
@@ -43,7 +44,8 @@ final class FragmentSplitter {
             return exchange(union.getInputs(), union.getRowType());
         }
         List<RelNode> inputs = rel.getInputs().stream().map(this::split).toList();
-        return inputs.equals(rel.getInputs()) ? rel : rel.copy(rel.getTraitSet(), inputs);
+        RelNode copied = inputs.equals(rel.getInputs()) ? rel : rel.copy(rel.getTraitSet(), inputs);
+        return SubQueries.withSubQueryPlans(copied, this::split);
     }
 
     private RelNode exchange(List<RelNode> inputs, RelDataType rowType) {
@@ -71,8 +73,8 @@ final class FragmentSplitter {
         if (rel instanceof NodeScan scan) {
             return Optional.of(new Locality(Optional.of(scan.node()), Map.of(scan.tableName(), scan.cids())));
         }
-        if (rel instanceof ExchangeScan) {
-            return Optional.empty();
+        if (rel instanceof ExchangeScan || !SubQueries.plain(rel)) {
+            return Optional.empty(); // sub-queries and correlated conditions run at the requester
         }
         Optional<String> node = Optional.empty();
         Map<String, List<String>> shards = new LinkedHashMap<>();

@@ -25,15 +25,17 @@ import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
-import org.apache.calcite.rel.core.Aggregate;
-import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
-import org.apache.calcite.rel.rules.AggregateUnionTransposeRule;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
@@ -73,42 +75,36 @@ public final class QueryPlanner {
             .set(CalciteConnectionProperty.CASE_SENSITIVE, "false")
             .set(CalciteConnectionProperty.CONFORMANCE, SqlConformanceEnum.LENIENT.name())
             // DuckDB sorts NULLs last in both directions
-            .set(CalciteConnectionProperty.DEFAULT_NULL_COLLATION, NullCollation.LAST.name());
+            .set(CalciteConnectionProperty.DEFAULT_NULL_COLLATION, NullCollation.LAST.name())
+            // a function Calcite does not know is DuckDB's to know: it goes through by name
+            .set(CalciteConnectionProperty.LENIENT_OPERATOR_LOOKUP, "true");
+
+    /** Standard SQL's functions, and PostgreSQL's, whose names and meanings DuckDB mostly shares. */
+    private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
+            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL));
 
     /** Plain relational clean-up: filters into joins and down to scans, AVG and friends into SUM/COUNT. */
     private static final HepProgram LOGICAL = program(
-            CoreRules.FILTER_INTO_JOIN,
-            CoreRules.JOIN_CONDITION_PUSH,
-            CoreRules.FILTER_AGGREGATE_TRANSPOSE,
-            CoreRules.FILTER_PROJECT_TRANSPOSE,
-            CoreRules.FILTER_MERGE,
-            CoreRules.PROJECT_MERGE,
+            CoddRules.FILTER_INTO_JOIN,
+            CoddRules.JOIN_CONDITION_PUSH,
+            CoddRules.FILTER_AGGREGATE_TRANSPOSE,
+            CoddRules.FILTER_PROJECT_TRANSPOSE,
+            CoddRules.FILTER_MERGE,
+            CoddRules.PROJECT_MERGE,
             CoreRules.PROJECT_REMOVE,
-            CoreRules.AGGREGATE_PROJECT_MERGE,
+            CoddRules.AGGREGATE_PROJECT_MERGE,
             // only AVG: the sums of squares STDDEV and VAR reduce to lose the precision DuckDB keeps
             AggregateReduceFunctionsRule.Config.DEFAULT.withFunctionsToReduce(EnumSet.of(SqlKind.AVG)).toRule());
 
-    /**
-     * Splits aggregates over the union of node scans, except aggregates with FILTER under grouping
-     * sets: Calcite 1.42 drops the FILTER of the partial aggregate there (CALCITE-7645).
-     */
-    private static final RelOptRule AGGREGATE_UNION_TRANSPOSE = AggregateUnionTransposeRule.Config.DEFAULT
-            .withOperandSupplier(aggregate -> aggregate.operand(Aggregate.class)
-                    .predicate(a -> a.getGroupType() == Aggregate.Group.SIMPLE
-                            || a.getAggCallList().stream().allMatch(call -> call.filterArg < 0))
-                    .oneInput(union -> union.operand(Union.class).anyInputs()))
-            .as(AggregateUnionTransposeRule.Config.class)
-            .toRule();
-
     /** Pushes work through the unions of node scans, so that it runs on the nodes. */
     private static final HepProgram DISTRIBUTION = program(
-            CoreRules.FILTER_SET_OP_TRANSPOSE,
-            CoreRules.PROJECT_SET_OP_TRANSPOSE,
-            AGGREGATE_UNION_TRANSPOSE,
+            CoddRules.FILTER_SET_OP_TRANSPOSE,
+            CoddRules.PROJECT_SET_OP_TRANSPOSE,
+            CoddRules.AGGREGATE_UNION_TRANSPOSE,
             CoreRules.SORT_UNION_TRANSPOSE,
-            CoreRules.FILTER_PROJECT_TRANSPOSE,
-            CoreRules.FILTER_MERGE,
-            CoreRules.PROJECT_MERGE,
+            CoddRules.FILTER_PROJECT_TRANSPOSE,
+            CoddRules.FILTER_MERGE,
+            CoddRules.PROJECT_MERGE,
             CoreRules.PROJECT_REMOVE);
 
     private static final Pattern NOT_FOUND = Pattern.compile("(Object|Table|Column) '([^']*)' not found.*");
@@ -155,10 +151,16 @@ public final class QueryPlanner {
 
     private static DistributedPlan distribute(RelNode logical) {
         RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(logical.getCluster(), null);
-        RelNode optimized = run(LOGICAL, logical);
-        RelNode trimmed = new RelFieldTrimmer(null, relBuilder).trim(optimized);
-        RelNode distributed = run(DISTRIBUTION, trimmed.accept(new ScanDistributor()));
-        RelNode merged = distributed.accept(new SumOfCountsShuttle());
+        RelNode optimized = SubQueries.everywhere(logical,
+                rel -> run(LOGICAL, rel.accept(new FilterSplitter())));
+        // the trimmer does not see fields that only correlation variables read
+        RelNode trimmed = SubQueries.anyCorrelation(optimized)
+                ? optimized
+                : new RelFieldTrimmer(null, relBuilder).trim(optimized);
+        ScanDistributor scans = new ScanDistributor();
+        RelNode distributed = SubQueries.everywhere(trimmed,
+                rel -> run(DISTRIBUTION, rel.accept(scans)));
+        RelNode merged = SubQueries.everywhere(distributed, rel -> rel.accept(new SumOfCountsShuttle()));
         FragmentSplitter splitter = new FragmentSplitter();
         RelNode root = splitter.split(merged);
         Optional<String> rootSql = root instanceof ExchangeScan ? Optional.empty() : Optional.of(DuckDbSql.of(root));
@@ -184,8 +186,11 @@ public final class QueryPlanner {
         return Frameworks.newConfigBuilder()
                 .parserConfig(PARSER)
                 .sqlValidatorConfig(VALIDATOR)
-                .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(true))
+                // sub-queries stay expressions: DuckDB decorrelates them at the root
+                .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false)
+                        .withInSubQueryThreshold(Integer.MAX_VALUE))
                 .typeSystem(CoddTypeSystem.INSTANCE)
+                .operatorTable(OPERATORS)
                 .context(Contexts.of(CONNECTION))
                 .defaultSchema(dataSchema)
                 .build();

@@ -153,8 +153,9 @@ class QueryPlannerTest {
         assertEquals(ErrorCode.COLUMN_NOT_FOUND, column.errorCode());
         assertTrue(column.getMessage().contains("Column 'n_nope' not found"), column.getMessage());
 
-        CoddException function = assertThrows(CoddException.class, () -> plan("SELECT frobnicate(n_name) FROM nation"));
-        assertEquals(ErrorCode.FUNCTION_NOT_FOUND, function.errorCode());
+        // a function Calcite does not know goes to DuckDB by name: DuckDB knows its own, and names the rest
+        assertTrue(plan("SELECT frobnicate(n_name) FROM nation").fragments().get(0).sql()
+                .startsWith("SELECT \"frobnicate\"(\"n_name\")"), plan("SELECT frobnicate(n_name) FROM nation").fragments().get(0).sql());
 
         CoddException write = assertThrows(CoddException.class, () -> plan("INSERT INTO nation VALUES (1, 'x', 1, 'y')"));
         assertEquals(ErrorCode.NOT_SUPPORTED, write.errorCode());
