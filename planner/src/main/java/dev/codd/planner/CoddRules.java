@@ -71,8 +71,10 @@ final class CoddRules {
             .as(FilterSetOpTransposeRule.Config.class)
             .toRule();
 
+    /** Window functions see every row: a project with OVER stays above the union (Calcite would push a CASE around one). */
     static final RelOptRule PROJECT_SET_OP_TRANSPOSE = ProjectSetOpTransposeRule.Config.DEFAULT
-            .withOperandSupplier(project -> project.operand(LogicalProject.class).predicate(SubQueries::plain)
+            .withOperandSupplier(project -> project.operand(LogicalProject.class)
+                    .predicate(p -> SubQueries.plain(p) && !p.containsOver())
                     .oneInput(setOp -> setOp.operand(SetOp.class).anyInputs()))
             .as(ProjectSetOpTransposeRule.Config.class)
             .toRule();

@@ -22,14 +22,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bad SQL and bad URLs fail with SQLExceptions that say what is wrong, in the standard SQLState classes. */
-@ExtendWith(TpchCluster.Extension.class)
+@ExtendWith(TestCluster.Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErrorsTest {
     private Connection codd;
     private String url;
 
     @BeforeAll
-    void connect(TpchCluster tpch) throws SQLException {
+    void connect(TestCluster tpch) throws SQLException {
         url = tpch.cluster().jdbcUrl();
         codd = tpch.connect();
     }

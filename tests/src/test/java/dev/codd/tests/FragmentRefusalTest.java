@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Fragments sent straight to a node's Flight port, bypassing the requester: the node runs only a
  * single SELECT over shards it holds, and nothing that reads or writes files by name.
  */
-@ExtendWith(TpchCluster.Extension.class)
+@ExtendWith(TestCluster.Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FragmentRefusalTest {
     private BufferAllocator allocator;
@@ -42,7 +42,7 @@ class FragmentRefusalTest {
     private String lineitemCid;
 
     @BeforeAll
-    void connect(TpchCluster tpch) {
+    void connect(TestCluster tpch) {
         node = tpch.cluster().nodes().get(0);
         allocator = new RootAllocator();
         client = FlightClient.builder(allocator, Location.forGrpcInsecure(node.address().host(), node.address().port()))

@@ -16,13 +16,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The aggregates of TPC-H Q1 and Q6 run on the nodes, so each node sends back only a few rows. */
-@ExtendWith(TpchCluster.Extension.class)
+@ExtendWith(TestCluster.Extension.class)
 class PushdownTest {
     private static final long FEW_KILOBYTES = 4096;
 
     @ParameterizedTest(name = "Q{0}")
     @ValueSource(ints = {1, 6})
-    void aggregatesRunOnTheNodes(int query, TpchCluster tpch) throws SQLException {
+    void aggregatesRunOnTheNodes(int query, TestCluster tpch) throws SQLException {
         String sql = TpchQueries.query(query);
         DistributedPlan plan = new QueryPlanner().plan(sql, tpch.cluster().requester().registry().catalog());
         List<Fragment> fragments = plan.fragments();
