@@ -4,6 +4,7 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.rel.ExchangeScan;
+import dev.codd.planner.rules.SortOffsetUnionSplitRule;
 import dev.codd.planner.rules.SumOfCountsShuttle;
 import java.util.EnumSet;
 import java.util.List;
@@ -93,6 +94,8 @@ public final class QueryPlanner {
             CoddRules.PROJECT_MERGE,
             CoreRules.PROJECT_REMOVE,
             CoddRules.AGGREGATE_PROJECT_MERGE,
+            // COUNT(DISTINCT x) becomes a GROUP BY (key, x) below a COUNT, so the nodes send distinct pairs
+            CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES,
             // only AVG: the sums of squares STDDEV and VAR reduce to lose the precision DuckDB keeps
             AggregateReduceFunctionsRule.Config.DEFAULT.withFunctionsToReduce(EnumSet.of(SqlKind.AVG)).toRule());
 
@@ -101,6 +104,7 @@ public final class QueryPlanner {
             CoddRules.FILTER_SET_OP_TRANSPOSE,
             CoddRules.PROJECT_SET_OP_TRANSPOSE,
             CoddRules.AGGREGATE_UNION_TRANSPOSE,
+            SortOffsetUnionSplitRule.INSTANCE,
             CoreRules.SORT_UNION_TRANSPOSE,
             CoddRules.FILTER_PROJECT_TRANSPOSE,
             CoddRules.FILTER_MERGE,

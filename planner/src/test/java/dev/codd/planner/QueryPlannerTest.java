@@ -73,6 +73,32 @@ class QueryPlannerTest {
     }
 
     @Test
+    void sendsTopNPlusOffsetToEachNode() {
+        DistributedPlan plan = plan("SELECT o_orderkey FROM orders ORDER BY o_totalprice DESC LIMIT 5 OFFSET 2");
+        for (Fragment fragment : plan.fragments()) {
+            assertTrue(fragment.sql().replace('\n', ' ').endsWith("ORDER BY \"o_totalprice\" DESC LIMIT 7"), fragment.sql());
+        }
+        assertTrue(plan.rootSql().orElseThrow().replace('\n', ' ').endsWith("LIMIT 5 OFFSET 2"), plan.rootSql().get());
+    }
+
+    @Test
+    void preAggregatesDistinctValuesOnTheNodes() {
+        DistributedPlan plan = plan("SELECT l_returnflag, count(DISTINCT l_partkey) FROM lineitem GROUP BY l_returnflag");
+        for (Fragment fragment : plan.fragments()) {
+            assertEquals("SELECT \"l_partkey\", \"l_returnflag\" FROM \"lineitem\" GROUP BY \"l_partkey\", \"l_returnflag\"",
+                    fragment.sql());
+        }
+    }
+
+    @Test
+    void windowFunctionsSeeEveryRow() {
+        DistributedPlan plan = plan("SELECT o_orderkey, sum(o_totalprice) OVER (PARTITION BY o_custkey ORDER BY o_orderkey "
+                + "ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM orders");
+        plan.fragments().forEach(f -> assertTrue(!f.sql().contains("OVER"), f.sql()));
+        assertTrue(plan.rootSql().orElseThrow().contains("OVER (PARTITION BY"), plan.rootSql().get());
+    }
+
+    @Test
     void joinsRunAtTheRequesterOverFilteredExchanges() {
         DistributedPlan plan = plan(TpchCatalogs.query(3));
         assertEquals(3, plan.exchanges().size());
