@@ -35,6 +35,8 @@ final class FragmentFetcher implements Runnable {
     private volatile CoddException cancelReason;
     private volatile boolean cancelled;
     private volatile boolean done;
+    private volatile long startNanos;
+    private volatile long endNanos;
 
     /** @param onFailure told when the fragment fails, so that the whole query stops */
     FragmentFetcher(String queryId, Fragment fragment, NodeAddress address, FlightClient client,
@@ -62,6 +64,11 @@ final class FragmentFetcher implements Runnable {
     /** Whether the fragment's stream has ended, for better or worse. */
     boolean done() {
         return done;
+    }
+
+    /** How long the fragment took, from the request to its last batch; 0 while it runs. */
+    long elapsedNanos() {
+        return endNanos == 0 ? 0 : endNanos - startNanos;
     }
 
     long rows() {
@@ -104,6 +111,7 @@ final class FragmentFetcher implements Runnable {
     public void run() {
         CoddException error = null;
         boolean finished = false;
+        startNanos = System.nanoTime();
         try {
             FragmentTicket ticket = new FragmentTicket(queryId, fragment.sql(), fragment.shards());
             stream = client.getStream(new Ticket(WireJson.write(ticket)));
@@ -156,6 +164,7 @@ final class FragmentFetcher implements Runnable {
                 reader.fail(reason != null ? reason : nodeError(ErrorCode.INTERNAL_ERROR, "stream ended early"));
             }
             closeStream();
+            endNanos = System.nanoTime();
             done = true;
         }
     }

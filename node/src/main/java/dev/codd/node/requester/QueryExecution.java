@@ -84,6 +84,33 @@ final class QueryExecution implements AutoCloseable {
         }
     }
 
+    /** What one fragment did, for EXPLAIN ANALYZE. */
+    record FragmentRun(Fragment fragment, long rows, long bytes, long nanos) {}
+
+    /**
+     * Runs the query to its end without sending its rows anywhere, and says what each fragment did:
+     * EXPLAIN ANALYZE.
+     */
+    List<FragmentRun> drain() {
+        try {
+            while (result.loadNextBatch()) {
+                // the rows themselves are not wanted
+            }
+            end(QueryRecord.State.FINISHED, null);
+            return fetchers.stream()
+                    .map(f -> new FragmentRun(f.fragment(), f.rows(), f.bytes(), f.elapsedNanos()))
+                    .toList();
+        } catch (IOException | RuntimeException e) {
+            CoddException error = failure != null ? failure
+                    : e.getCause() instanceof CoddException cause ? cause : DuckDbErrors.translate(e);
+            cancel(error);
+            end(QueryRecord.State.FAILED, error);
+            throw error;
+        } finally {
+            close();
+        }
+    }
+
     /** Gives up a query nobody will read: stops it, records why, releases everything. */
     void abort(CoddException why) {
         cancel(why);

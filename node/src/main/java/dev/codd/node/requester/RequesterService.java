@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -128,7 +129,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
     private FlightInfo start(String sql, List<Object> parameters, FlightDescriptor descriptor) {
         String id = UUID.randomUUID().toString();
         try {
-            DistributedPlan plan = planner.plan(sql, parameters, services.registry().catalog());
+            DistributedPlan plan = plan(id, sql, parameters);
             QueryExecution execution = new QueryExecution(id, sql, plan, services);
             live.put(id, execution);
             try {
@@ -149,6 +150,27 @@ final class RequesterService extends NoOpFlightSqlProducer {
             LOG.info("Query {} failed: {}", id, e.getMessage());
             throw WireErrors.toFlight(e);
         }
+    }
+
+    /** The plan of a query, or for EXPLAIN [ANALYZE] a plan whose rows explain the query's plan. */
+    private DistributedPlan plan(String id, String sql, List<Object> parameters) {
+        Optional<Explain.Request> explain = Explain.parse(sql);
+        if (explain.isEmpty()) {
+            return planner.plan(sql, parameters, services.registry().catalog());
+        }
+        DistributedPlan plan = planner.plan(explain.get().query(), parameters, services.registry().catalog());
+        List<QueryExecution.FragmentRun> runs = List.of();
+        if (explain.get().analyze()) {
+            QueryExecution analyzed = new QueryExecution(id + "-analyzed", explain.get().query(), plan, services);
+            live.put(analyzed.id(), analyzed);
+            try {
+                analyzed.start();
+                runs = analyzed.drain();
+            } finally {
+                live.remove(analyzed.id());
+            }
+        }
+        return Explain.of(plan, runs, explain.get().analyze());
     }
 
     @Override
