@@ -7,7 +7,13 @@ import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.rules.FilterMultiJoinMergeRule;
+import org.apache.calcite.rel.rules.JoinToMultiJoinRule;
+import org.apache.calcite.rel.rules.MultiJoin;
 import org.apache.calcite.rel.rules.AggregateProjectMergeRule;
 import org.apache.calcite.rel.rules.AggregateUnionTransposeRule;
 import org.apache.calcite.rel.rules.FilterAggregateTransposeRule;
@@ -91,7 +97,22 @@ final class CoddRules {
             .as(AggregateUnionTransposeRule.Config.class)
             .toRule();
 
-    private static boolean noSubQuery(org.apache.calcite.rel.RelNode rel) {
+    /** Blocks of inner joins become multi-joins, to be rebuilt in the order that joins co-partitioned tables first. */
+    static final RelOptRule JOIN_TO_MULTI_JOIN = JoinToMultiJoinRule.Config.DEFAULT
+            .withOperandSupplier(join -> join.operand(LogicalJoin.class)
+                    .predicate(j -> j.getJoinType() == JoinRelType.INNER && SubQueries.plain(j))
+                    .inputs(left -> left.operand(RelNode.class).anyInputs(),
+                            right -> right.operand(RelNode.class).anyInputs()))
+            .as(JoinToMultiJoinRule.Config.class)
+            .toRule();
+
+    static final RelOptRule FILTER_MULTI_JOIN_MERGE = FilterMultiJoinMergeRule.Config.DEFAULT
+            .withOperandSupplier(filter -> filter.operand(Filter.class).predicate(SubQueries::plain)
+                    .oneInput(multiJoin -> multiJoin.operand(MultiJoin.class).anyInputs()))
+            .as(FilterMultiJoinMergeRule.Config.class)
+            .toRule();
+
+    private static boolean noSubQuery(RelNode rel) {
         return !SubQueries.in(rel);
     }
 }

@@ -3,6 +3,7 @@ package dev.codd.planner;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,12 +13,14 @@ import java.util.Optional;
  * @param rootSql DuckDB SQL the requester runs over the exchanges, by their names; empty when the
  *     result is the first exchange's rows as they arrive
  * @param columnNames the result's column names, as the user sees them
+ * @param pruned for each table, the CIDs of the shards its filters rule out (they are not read)
  * @param explain the distributed plan as text
  */
 public record DistributedPlan(List<Exchange> exchanges, Optional<String> rootSql, List<String> columnNames,
-        String explain) {
+        Map<String, List<String>> pruned, String explain) {
     public DistributedPlan {
         exchanges = List.copyOf(exchanges);
+        pruned = Map.copyOf(pruned);
         requireNonNull(rootSql, "rootSql is null");
         columnNames = List.copyOf(columnNames);
         requireNonNull(explain, "explain is null");

@@ -1,13 +1,10 @@
 package dev.codd.planner;
 
 import dev.codd.planner.rel.ExchangeScan;
-import dev.codd.planner.rel.NodeScan;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Union;
@@ -22,9 +19,6 @@ import org.apache.calcite.rel.type.RelDataType;
  * their own scans gathered through exchanges like any other.
  */
 final class FragmentSplitter {
-    /** Where a subtree can run: one node with what it binds, or anywhere when it reads no table. */
-    private record Locality(Optional<String> node, Map<String, List<String>> shards) {}
-
     private final Map<RelNode, Optional<Locality>> localities = new IdentityHashMap<>();
     private final List<Exchange> exchanges = new ArrayList<>();
 
@@ -61,43 +55,6 @@ final class FragmentSplitter {
     }
 
     private Optional<Locality> locality(RelNode rel) {
-        Optional<Locality> known = localities.get(rel);
-        if (known == null) {
-            known = computeLocality(rel);
-            localities.put(rel, known);
-        }
-        return known;
-    }
-
-    private Optional<Locality> computeLocality(RelNode rel) {
-        if (rel instanceof NodeScan scan) {
-            return Optional.of(new Locality(Optional.of(scan.node()), Map.of(scan.tableName(), scan.cids())));
-        }
-        if (rel instanceof ExchangeScan || !SubQueries.plain(rel)) {
-            return Optional.empty(); // sub-queries and correlated conditions run at the requester
-        }
-        Optional<String> node = Optional.empty();
-        Map<String, List<String>> shards = new LinkedHashMap<>();
-        for (RelNode input : rel.getInputs()) {
-            Optional<Locality> inputLocality = locality(input);
-            if (inputLocality.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<String> inputNode = inputLocality.get().node();
-            if (inputNode.isPresent()) {
-                if (node.isPresent() && !node.equals(inputNode)) {
-                    return Optional.empty();
-                }
-                node = inputNode;
-            }
-            for (Map.Entry<String, List<String>> binding : inputLocality.get().shards().entrySet()) {
-                List<String> bound = shards.putIfAbsent(binding.getKey(), binding.getValue());
-                // one name binds one set of shards in a fragment
-                if (bound != null && !Objects.equals(bound, binding.getValue())) {
-                    return Optional.empty();
-                }
-            }
-        }
-        return Optional.of(new Locality(node, shards));
+        return Locality.of(rel, localities);
     }
 }

@@ -20,6 +20,7 @@ import org.apache.calcite.config.NullCollation;
 import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepMatchOrder;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
@@ -99,11 +100,21 @@ public final class QueryPlanner {
             // only AVG: the sums of squares STDDEV and VAR reduce to lose the precision DuckDB keeps
             AggregateReduceFunctionsRule.Config.DEFAULT.withFunctionsToReduce(EnumSet.of(SqlKind.AVG)).toRule());
 
+    /** Rebuilds blocks of inner joins so that tables partitioned alike are joined first. */
+    private static final HepProgram JOIN_ORDER = HepProgram.builder()
+            .addMatchOrder(HepMatchOrder.BOTTOM_UP) // a multi-join absorbs the joins below it only once they are multi-joins
+            .addRuleCollection(List.of(CoddRules.JOIN_TO_MULTI_JOIN, CoddRules.FILTER_MULTI_JOIN_MERGE))
+            .addRuleInstance(MultiJoinCoPartitionFirstRule.INSTANCE)
+            .build();
+
     /** Pushes work through the unions of node scans, so that it runs on the nodes. */
     private static final HepProgram DISTRIBUTION = program(
             CoddRules.FILTER_SET_OP_TRANSPOSE,
             CoddRules.PROJECT_SET_OP_TRANSPOSE,
             CoddRules.AGGREGATE_UNION_TRANSPOSE,
+            JoinUnionCoPartitionRule.INSTANCE,
+            JoinUnionBroadcastRule.LEFT_SPLIT,
+            JoinUnionBroadcastRule.RIGHT_SPLIT,
             SortOffsetUnionSplitRule.INSTANCE,
             CoreRules.SORT_UNION_TRANSPOSE,
             CoddRules.FILTER_PROJECT_TRANSPOSE,
@@ -156,7 +167,7 @@ public final class QueryPlanner {
     private static DistributedPlan distribute(RelNode logical) {
         RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(logical.getCluster(), null);
         RelNode optimized = SubQueries.everywhere(logical,
-                rel -> run(LOGICAL, rel.accept(new FilterSplitter())));
+                rel -> run(JOIN_ORDER, run(LOGICAL, rel.accept(new FilterSplitter()))));
         // the trimmer does not see fields that only correlation variables read
         RelNode trimmed = SubQueries.anyCorrelation(optimized)
                 ? optimized
@@ -169,7 +180,7 @@ public final class QueryPlanner {
         RelNode root = splitter.split(merged);
         Optional<String> rootSql = root instanceof ExchangeScan ? Optional.empty() : Optional.of(DuckDbSql.of(root));
         return new DistributedPlan(splitter.exchanges(), rootSql, logical.getRowType().getFieldNames(),
-                RelOptUtil.toString(merged));
+                scans.pruned(), RelOptUtil.toString(merged));
     }
 
     private static RelNode run(HepProgram program, RelNode rel) {

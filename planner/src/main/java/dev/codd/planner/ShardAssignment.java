@@ -13,25 +13,33 @@ import java.util.TreeMap;
 
 /**
  * Chooses, for one query, the node that reads each shard: one replica per shard, spreading the shards
- * of the query over the nodes so that no node reads more than it must.
+ * of the query over the nodes so that no node reads more than it must. Shards of one partition (of
+ * tables partitioned alike) are read on one node where it can, so that joins on the partition key
+ * can run there.
  */
 final class ShardAssignment {
     private final Map<String, Integer> shardsPerNode = new HashMap<>();
+    private final Map<String, String> nodePerPartition = new HashMap<>();
 
-    /** For each node that reads shards of {@code table}, the CIDs it reads, in CID order. */
-    Map<String, List<String>> assign(ClusterTable table) {
+    /** For each node that reads some of {@code shards} of {@code table}, the CIDs it reads, in CID order. */
+    Map<String, List<String>> assign(ClusterTable table, List<Shard> toRead) {
         Map<String, List<String>> byNode = new TreeMap<>();
-        List<Shard> shards = new ArrayList<>(table.shards());
+        List<Shard> shards = new ArrayList<>(toRead);
         shards.sort(Comparator.comparing(Shard::cid));
         for (Shard shard : shards) {
             if (shard.nodes().isEmpty()) {
                 throw new CoddException(ErrorCode.NO_LIVE_REPLICA,
                         "No live node holds shard " + shard.cid() + " of table " + table.name());
             }
-            String node = shard.nodes().stream()
+            String partition = shard.partition().map(p -> p.scheme() + "/" + p.id()).orElse(null);
+            String chosen = partition == null ? null : nodePerPartition.get(partition);
+            String node = chosen != null && shard.nodes().contains(chosen) ? chosen : shard.nodes().stream()
                     .min(Comparator.<String>comparingInt(n -> shardsPerNode.getOrDefault(n, 0))
                             .thenComparing(Comparator.naturalOrder()))
                     .orElseThrow();
+            if (partition != null) {
+                nodePerPartition.putIfAbsent(partition, node);
+            }
             shardsPerNode.merge(node, 1, Integer::sum);
             byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(shard.cid());
         }

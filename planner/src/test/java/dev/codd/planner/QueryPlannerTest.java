@@ -9,6 +9,7 @@ import dev.codd.common.ErrorCode;
 import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
+import dev.codd.planner.catalog.ColumnRange;
 import dev.codd.planner.catalog.Shard;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -99,13 +100,38 @@ class QueryPlannerTest {
     }
 
     @Test
-    void joinsRunAtTheRequesterOverFilteredExchanges() {
+    void joinsCoPartitionedTablesOnTheNodesAndTheRestAtTheRequester() {
         DistributedPlan plan = plan(TpchCatalogs.query(3));
-        assertEquals(3, plan.exchanges().size());
-        assertTrue(plan.exchanges().get(0).fragments().get(0).sql().endsWith("WHERE \"c_mktsegment\" = 'BUILDING'"));
+        assertEquals(2, plan.exchanges().size());
+        Exchange joined = plan.exchanges().get(0);
+        assertEquals(3, joined.fragments().size());
+        for (Fragment fragment : joined.fragments()) {
+            String sql = fragment.sql().replace('\n', ' ');
+            assertTrue(sql.contains("FROM \"orders\" WHERE \"o_orderdate\" < DATE '1995-03-15') AS \"t0\" INNER JOIN"), sql);
+            assertTrue(sql.endsWith("ON \"t0\".\"o_orderkey\" = \"t2\".\"l_orderkey\""), sql);
+            assertEquals(2, fragment.shards().size(), "orders and lineitem bound: " + fragment.shards());
+        }
+        assertTrue(plan.exchanges().get(1).fragments().get(0).sql().endsWith("WHERE \"c_mktsegment\" = 'BUILDING'"));
         String root = plan.rootSql().orElseThrow();
         assertTrue(root.contains("INNER JOIN \"exchange_1\" ON"), root);
         assertTrue(root.endsWith("LIMIT 10"), root);
+    }
+
+    @Test
+    void joinsWithReplicatedTablesOnEveryNode() {
+        DistributedPlan plan = plan("SELECT n_name, count(*) FROM supplier JOIN nation ON s_nationkey = n_nationkey GROUP BY n_name");
+        assertEquals(3, plan.fragments().size());
+        for (Fragment fragment : plan.fragments()) {
+            assertTrue(fragment.sql().contains("INNER JOIN"), fragment.sql());
+            assertTrue(fragment.sql().contains("COUNT(*)"), "the aggregate follows the join to the node: " + fragment.sql());
+            assertEquals(List.of("bafkreination"), fragment.shards().get("nation"));
+        }
+    }
+
+    @Test
+    void doesNotBroadcastIntoAnOuterJoinThatWouldRepeatRows() {
+        DistributedPlan plan = plan("SELECT n_name, s_name FROM supplier RIGHT JOIN nation ON s_nationkey = n_nationkey");
+        assertTrue(plan.rootSql().orElseThrow().contains("RIGHT JOIN"), plan.rootSql().get());
     }
 
     @Test
@@ -146,6 +172,42 @@ class QueryPlannerTest {
         DistributedPlan plan = planner.plan("SELECT count(*) FROM t", catalog);
         assertEquals(List.of(List.of("bafkreia", "bafkreic"), List.of("bafkreib", "bafkreid")),
                 plan.fragments().stream().map(f -> f.shards().get("t")).toList());
+    }
+
+    private static ClusterCatalog rangedCatalog() {
+        List<Column> columns = List.of(new Column("x", "BIGINT"), new Column("d", "DATE"), new Column("s", "VARCHAR"));
+        List<Shard> shards = List.of(
+                new Shard("bafkreia", 100, List.of("n1"), Optional.empty(), Map.of("x", new ColumnRange("1", "100"),
+                        "d", new ColumnRange("2020-01-01", "2020-01-31"), "s", new ColumnRange("apple", "cherry"))),
+                new Shard("bafkreib", 100, List.of("n2"), Optional.empty(), Map.of("x", new ColumnRange("101", "200"),
+                        "d", new ColumnRange("2020-02-01", "2020-02-29"), "s", new ColumnRange("date", "fig"))),
+                new Shard("bafkreic", 100, List.of("n3"), Optional.empty(), Map.of("x", new ColumnRange("201", "300"))));
+        return new ClusterCatalog(Map.of("t", new ClusterTable("t", columns, shards)));
+    }
+
+    private List<String> nodesAsked(String sql) {
+        return planner.plan(sql, rangedCatalog()).fragments().stream().map(Fragment::node).toList();
+    }
+
+    @Test
+    void prunesShardsThatStatisticsRuleOut() {
+        assertEquals(List.of("n2"), nodesAsked("SELECT * FROM t WHERE x BETWEEN 120 AND 150"));
+        assertEquals(List.of("n1", "n3"), nodesAsked("SELECT * FROM t WHERE x IN (5, 250)"));
+        assertEquals(List.of("n2", "n3"), nodesAsked("SELECT * FROM t WHERE 100 < x"));
+        assertEquals(List.of("n2", "n3"), nodesAsked("SELECT * FROM t WHERE d >= DATE '2020-01-01' + INTERVAL '1' MONTH"),
+                "n3 has no statistics for d: it is asked");
+        assertEquals(List.of("n1", "n3"), nodesAsked("SELECT count(*) FROM t WHERE s < 'banana'"));
+        assertEquals(List.of("n1", "n2", "n3"), nodesAsked("SELECT * FROM t WHERE x + 1 = 5 OR x = 7"),
+                "what it cannot read, it keeps");
+        DistributedPlan plan = planner.plan("SELECT * FROM t WHERE x BETWEEN 120 AND 150", rangedCatalog());
+        assertEquals(Map.of("t", List.of("bafkreia", "bafkreic")), plan.pruned());
+    }
+
+    @Test
+    void aQueryAllOfWhoseShardsArePrunedAsksNoNode() {
+        DistributedPlan plan = planner.plan("SELECT x, count(*) FROM t WHERE x > 1000 GROUP BY x", rangedCatalog());
+        assertEquals(List.of(), plan.exchanges());
+        assertTrue(plan.rootSql().isPresent());
     }
 
     @Test

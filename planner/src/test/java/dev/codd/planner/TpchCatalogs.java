@@ -3,6 +3,7 @@ package dev.codd.planner;
 import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
+import dev.codd.planner.catalog.Partition;
 import dev.codd.planner.catalog.Shard;
 import io.trino.tpch.TpchColumn;
 import io.trino.tpch.TpchTable;
@@ -10,10 +11,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** TPC-H's schema laid over three nodes as the demo lays it: big tables split, small ones replicated. */
 final class TpchCatalogs {
     static final List<String> NODES = List.of("n1", "n2", "n3");
+    /** The demo's co-located splits: lineitem with orders, partsupp with part. */
+    private static final Map<String, String> PARTITION_KEYS = Map.of("lineitem", "l_orderkey", "orders", "o_orderkey",
+            "part", "p_partkey", "partsupp", "ps_partkey");
 
     private TpchCatalogs() {}
 
@@ -26,7 +31,11 @@ final class TpchCatalogs {
                 shards.add(new Shard("bafkrei" + name, 25, NODES));
             } else {
                 for (int i = 0; i < NODES.size(); i++) {
-                    shards.add(new Shard("bafkrei" + name + i, 1000, List.of(NODES.get(i))));
+                    Optional<Partition> partition = Optional.ofNullable(PARTITION_KEYS.get(name))
+                            .map(key -> new Partition(key.startsWith("l_") || key.startsWith("o_") ? "orderkey-3"
+                                    : "partkey-3", List.of(key), "p" + NODES.size()));
+                    shards.add(new Shard("bafkrei" + name + i, 1000, List.of(NODES.get(i)), partition.map(
+                            p -> new Partition(p.scheme(), p.keys(), Integer.toString(shards.size() + 1))), Map.of()));
                 }
             }
             tables.put(name, new ClusterTable(name, columns(table), shards));

@@ -11,11 +11,15 @@ import dev.codd.planner.QueryPlanner;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The aggregates of TPC-H Q1 and Q6 run on the nodes, so each node sends back only a few rows. */
+/**
+ * Work runs where the data is: the aggregates of TPC-H Q1 and Q6, the joins of lineitem and orders
+ * (partitioned alike by order key), and shards whose statistics rule out a filter are not read.
+ */
 @ExtendWith(TestCluster.Extension.class)
 class PushdownTest {
     private static final long FEW_KILOBYTES = 4096;
@@ -48,6 +52,51 @@ class PushdownTest {
         for (QueryRecord.NodeTraffic traffic : record.traffic()) {
             assertTrue(traffic.rows() <= 4, traffic.toString());
             assertTrue(traffic.bytes() > 0 && traffic.bytes() <= FEW_KILOBYTES, traffic.toString());
+        }
+    }
+
+    private static QueryRecord run(TestCluster tpch, String sql) throws SQLException {
+        try (Connection codd = tpch.connect()) {
+            QueryAssertions.assertSameResult(codd, tpch.oracle(), sql);
+        }
+        return tpch.cluster().requester().queries().recent().stream()
+                .filter(r -> r.sql().equals(sql)).findFirst().orElseThrow();
+    }
+
+    @ParameterizedTest(name = "Q{0}")
+    @ValueSource(ints = {3, 5, 10, 12, 18})
+    void lineitemJoinsOrdersOnTheNodes(int query, TestCluster tpch) throws SQLException {
+        DistributedPlan plan = new QueryPlanner().plan(TpchQueries.query(query),
+                tpch.cluster().requester().registry().catalog());
+        List<Fragment> joins = plan.fragments().stream()
+                .filter(f -> f.shards().keySet().containsAll(List.of("lineitem", "orders")))
+                .toList();
+        assertEquals(List.of("node1", "node2", "node3"), joins.stream().map(Fragment::node).sorted().toList(),
+                "one fragment per node joins its own partitions: " + plan.fragments());
+        for (Fragment join : joins) {
+            assertTrue(join.sql().contains("INNER JOIN"), join.sql());
+            assertTrue(join.sql().contains("\"o_orderkey\" = ") || join.sql().contains("\"l_orderkey\" = "),
+                    join.sql());
+        }
+        run(tpch, TpchQueries.query(query));
+    }
+
+    @Test
+    void q3MovesOnlyJoinedAndFilteredRows(TestCluster tpch) throws SQLException {
+        QueryRecord record = run(tpch, TpchQueries.query(3));
+        long bytes = record.traffic().stream().mapToLong(QueryRecord.NodeTraffic::bytes).sum();
+        assertTrue(bytes < 300_000, "Q3 moved " + bytes + " bytes (about 106 KB when measured)");
+    }
+
+    @Test
+    void nodesWithoutMatchingShardsAreNotAsked(TestCluster tpch) throws SQLException {
+        String sql = "SELECT count(*), sum(l_quantity) FROM lineitem WHERE l_orderkey BETWEEN 100 AND 200";
+        QueryRecord record = run(tpch, sql);
+        assertEquals(List.of("node1"), record.traffic().stream().map(QueryRecord.NodeTraffic::node).toList());
+        try (Connection codd = tpch.connect()) {
+            List<List<Object>> explain = QueryAssertions.rows(codd, "EXPLAIN " + sql);
+            List<Object> pruned = explain.stream().filter(row -> row.get(0).equals("pruned")).findFirst().orElseThrow();
+            assertTrue(((String) pruned.get(2)).startsWith("lineitem: bafkrei"), pruned.toString());
         }
     }
 }

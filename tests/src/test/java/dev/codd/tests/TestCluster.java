@@ -75,9 +75,14 @@ public final class TestCluster implements AutoCloseable {
             nodes.add(root.resolve("node" + i));
         }
         for (int i = 0; i < shards.size(); i++) {
-            // one node: every shard directory's files move to it, under distinct names
             Path target = nodes.get(i % nodes.size());
-            moveShards(shards.get(i), target, "s" + (i + 1) + "-");
+            if (layout.nodes == shards.size()) {
+                Files.move(shards.get(i), target);
+            } else {
+                // several shard directories on one node: their files move there under distinct names,
+                // without the partition manifests, which name the files as they were
+                moveShards(shards.get(i), target, "s" + (i + 1) + "-");
+            }
         }
         Connection oracle = oracleOver(nodes);
         return new TestCluster(root, nodes, LocalCluster.start(nodes), oracle);
@@ -85,7 +90,8 @@ public final class TestCluster implements AutoCloseable {
 
     private static void moveShards(Path from, Path to, String prefix) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
+            for (Path file : files.filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith("_"))
+                    .toList()) {
                 Path relative = from.relativize(file);
                 Path target = to.resolve(relative.getParent() == null ? Path.of("") : relative.getParent())
                         .resolve(prefix + file.getFileName());

@@ -10,6 +10,7 @@ import dev.codd.node.wire.ColumnInfo;
 import dev.codd.node.wire.ColumnStats;
 import dev.codd.node.wire.NodeCatalog;
 import dev.codd.node.wire.ShardInfo;
+import dev.codd.node.wire.ShardPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -60,6 +62,7 @@ public final class DataStore {
     private volatile Map<ShardKey, Input.Source> sources = Map.of();
     private NodeCatalog catalog = new NodeCatalog(List.of());
     private String listingProblem;
+    private final Set<String> reportedProblems = new HashSet<>();
 
     public DataStore(Path root, DuckDbExecutor duckdb) {
         this.root = root.toAbsolutePath().normalize();
@@ -121,11 +124,45 @@ public final class DataStore {
         failures.keySet().retainAll(seen);
         detachRemoved(current.values());
         sources = Map.copyOf(bound);
-        List<ShardInfo> all = current.values().stream().flatMap(List::stream)
+        List<ShardInfo> all = withPartitions(current.values().stream().flatMap(List::stream).toList()).stream()
                 .sorted(Comparator.comparing(ShardInfo::table).thenComparing(ShardInfo::file))
                 .toList();
         catalog = new NodeCatalog(all);
         return catalog;
+    }
+
+    /** The shards with the partition their table's manifest gives them, read anew each scan. */
+    private List<ShardInfo> withPartitions(List<ShardInfo> shards) {
+        Map<String, Optional<PartitionManifest>> manifests = new HashMap<>();
+        List<ShardInfo> result = new ArrayList<>(shards.size());
+        for (ShardInfo shard : shards) {
+            if (shard.format().equals("duckdb")) {
+                result.add(shard);
+                continue;
+            }
+            Path file = root.resolve(shard.file());
+            Path tableDirectory = root.resolve(root.relativize(file).getName(0));
+            Optional<PartitionManifest> manifest = manifests.computeIfAbsent(tableDirectory.toString(), t -> {
+                try {
+                    return PartitionManifest.read(tableDirectory);
+                } catch (IOException | RuntimeException e) {
+                    warnOnce("Ignoring the partitioning of " + root.relativize(tableDirectory) + ": " + e.getMessage());
+                    return Optional.empty();
+                }
+            });
+            Optional<ShardPartition> partition = manifest
+                    .flatMap(m -> m.partitionOf(tableDirectory.relativize(file).toString()))
+                    .filter(p -> p.keys().stream().allMatch(key -> shard.columns().stream()
+                            .anyMatch(column -> column.name().equalsIgnoreCase(key))));
+            result.add(shard.withPartition(partition.orElse(null)));
+        }
+        return result;
+    }
+
+    private void warnOnce(String problem) {
+        if (reportedProblems.add(problem)) {
+            LOG.warn(problem);
+        }
     }
 
     /**
@@ -203,7 +240,7 @@ public final class DataStore {
                     ? parquetStats(connection, file, columns)
                     : Map.of();
             return List.of(new ShardInfo(table, cid, relative, format.name().toLowerCase(Locale.ROOT), rows, size,
-                    columns, stats));
+                    columns, stats, null));
         });
     }
 
@@ -230,7 +267,7 @@ public final class DataStore {
                 String source = new Input.AttachedTable(alias, table).sql();
                 shards.add(new ShardInfo(table, cid, relative + "#" + table, "duckdb",
                         longValue(connection, "SELECT count(*) FROM " + source), size,
-                        columns(connection, "SELECT * FROM " + source), Map.of()));
+                        columns(connection, "SELECT * FROM " + source), Map.of(), null));
             }
             return shards;
         });

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 /**
  * {@code EXPLAIN [ANALYZE] query}: the distributed plan as rows. Each row is one step: a fragment
  * with the node it runs on, the shards it reads and the exact SQL the node receives, then what
- * runs at the requester. ANALYZE runs the query first and adds each fragment's rows, bytes and
+ * runs at the requester, and the shards min/max statistics ruled out. ANALYZE runs the query first and adds each fragment's rows, bytes and
  * wall time. The rows come back as any query's do: as the result of a VALUES query.
  */
 final class Explain {
@@ -52,6 +52,15 @@ final class Explain {
                 rows.add(values.stream().collect(Collectors.joining(", ", "(", ")")));
             }
         }
+        plan.pruned().forEach((table, cids) -> {
+            List<String> values = new ArrayList<>(List.of(Sql.string("pruned"), "NULL",
+                    Sql.string(table + ": " + String.join(", ", cids)),
+                    Sql.string("not read: min/max statistics rule out the filter")));
+            if (analyze) {
+                values.addAll(List.of("NULL", "NULL", "NULL"));
+            }
+            rows.add(values.stream().collect(Collectors.joining(", ", "(", ")")));
+        });
         String reads = plan.exchanges().stream().map(Exchange::name).collect(Collectors.joining(", "));
         String root = plan.rootSql().orElse("(the rows of " + reads + " pass through)");
         List<String> rootValues = new ArrayList<>(List.of(Sql.string("root"), Sql.string("requester"),
@@ -63,7 +72,7 @@ final class Explain {
         List<String> columns = analyze ? ANALYZE_COLUMNS : COLUMNS;
         String sql = "SELECT * FROM (VALUES " + String.join(", ", rows) + ") AS explain("
                 + columns.stream().map(Sql::identifier).collect(Collectors.joining(", ")) + ")";
-        return new DistributedPlan(List.of(), Optional.of(sql), columns, plan.explain());
+        return new DistributedPlan(List.of(), Optional.of(sql), columns, Map.of(), plan.explain());
     }
 
     private static String shards(Map<String, List<String>> shards) {

@@ -11,6 +11,8 @@ import dev.codd.node.wire.ShardInfo;
 import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
+import dev.codd.planner.catalog.ColumnRange;
+import dev.codd.planner.catalog.Partition;
 import dev.codd.planner.catalog.Shard;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,13 +174,22 @@ public final class NodeRegistry {
             Map<String, List<Placement>> byCid = placements.stream()
                     .collect(Collectors.groupingBy(p -> p.shard().cid(), TreeMap::new, Collectors.toList()));
             List<Shard> shards = byCid.entrySet().stream()
-                    .map(entry -> new Shard(entry.getKey(), entry.getValue().get(0).shard().rows(),
-                            entry.getValue().stream().filter(p -> p.node().up()).map(p -> p.node().name()).toList()))
+                    .map(entry -> shard(entry.getKey(), entry.getValue().get(0).shard(),
+                            entry.getValue().stream().filter(p -> p.node().up()).map(p -> p.node().name())
+                                    .distinct().toList()))
                     .toList();
             List<Column> columns = first.shard().columns().stream().map(c -> new Column(c.name(), c.type())).toList();
             tables.put(name, new ClusterTable(name, columns, shards, conflict));
         }
         return new ClusterCatalog(tables);
+    }
+
+    private static Shard shard(String cid, ShardInfo info, List<String> liveNodes) {
+        Optional<Partition> partition = Optional.ofNullable(info.partition())
+                .map(p -> new Partition(p.scheme(), p.keys(), p.id()));
+        Map<String, ColumnRange> ranges = new LinkedHashMap<>();
+        info.stats().forEach((column, stats) -> ranges.put(column, new ColumnRange(stats.min(), stats.max())));
+        return new Shard(cid, info.rows(), liveNodes, partition, ranges);
     }
 
     private static boolean sameSchema(List<ColumnInfo> a, List<ColumnInfo> b) {

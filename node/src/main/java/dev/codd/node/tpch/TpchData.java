@@ -18,17 +18,24 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Generates TPC-H data with {@code io.trino.tpch} and lays it out as Parquet shards over the data
  * directories of N nodes: lineitem and orders split by order key range into co-located shards
- * (shard i of both on node i), nation and region whole on every node (the same file, so the same
- * CID: replicas), the other tables split into one shard per node.
+ * (shard i of both on node i), part and partsupp likewise by part key, nation and region whole on
+ * every node (the same file, so the same CID: replicas), the other tables split into one shard per
+ * node. Partition manifests declare the co-located splits, so joins on those keys run on the nodes.
  */
 public final class TpchData {
     private static final Set<String> REPLICATED = Set.of("nation", "region");
+    /** Tables split by the same key ranges, with the key each is split by. */
+    private static final Map<String, String> PARTITION_KEYS = Map.of("lineitem", "l_orderkey", "orders", "o_orderkey",
+            "part", "p_partkey", "partsupp", "ps_partkey");
+    private static final Map<String, String> PARTITION_SCHEMES = Map.of("lineitem", "tpch-orderkey", "orders",
+            "tpch-orderkey", "part", "tpch-partkey", "partsupp", "tpch-partkey");
 
     private TpchData() {}
 
@@ -51,8 +58,13 @@ public final class TpchData {
                         for (int part = 1; part <= nodes; part++) {
                             Path directory = nodeDirectories.get(part - 1).resolve(name);
                             Files.createDirectories(directory);
-                            write(duckdb, table, scaleFactor, part, nodes, scratch,
-                                    directory.resolve(String.format(Locale.ROOT, "%s-%d-of-%d.parquet", name, part, nodes)));
+                            String file = String.format(Locale.ROOT, "%s-%d-of-%d.parquet", name, part, nodes);
+                            write(duckdb, table, scaleFactor, part, nodes, scratch, directory.resolve(file));
+                            if (PARTITION_KEYS.containsKey(name)) {
+                                Files.writeString(directory.resolve("_partitioning.json"), String.format(Locale.ROOT,
+                                        "{\"scheme\": \"%s-%d\", \"key\": [\"%s\"], \"shards\": {\"%s\": \"%d\"}}%n",
+                                        PARTITION_SCHEMES.get(name), nodes, PARTITION_KEYS.get(name), file, part));
+                            }
                         }
                     }
                 }

@@ -25,4 +25,15 @@ public record ClusterTable(String name, List<Column> columns, List<Shard> shards
     public ClusterTable(String name, List<Column> columns, List<Shard> shards) {
         this(name, columns, shards, Optional.empty());
     }
+
+    /** The scheme and key columns every shard is partitioned by, if they all declare the same. */
+    public Optional<Partition> partitioning() {
+        if (shards.isEmpty() || shards.stream().anyMatch(shard -> shard.partition().isEmpty())) {
+            return Optional.empty();
+        }
+        Partition first = shards.get(0).partition().orElseThrow();
+        boolean same = shards.stream().map(shard -> shard.partition().orElseThrow())
+                .allMatch(p -> p.scheme().equals(first.scheme()) && p.keys().equals(first.keys()));
+        return same ? Optional.of(first) : Optional.empty();
+    }
 }

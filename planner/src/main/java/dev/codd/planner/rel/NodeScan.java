@@ -2,6 +2,7 @@ package dev.codd.planner.rel;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.codd.planner.catalog.ClusterTable;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
@@ -17,19 +18,37 @@ import org.apache.calcite.rel.type.RelDataType;
  * binds that name to its own files for the listed CIDs.
  */
 public final class NodeScan extends TableScan {
+    private final ClusterTable clusterTable;
     private final String node;
     private final List<String> cids;
 
-    private NodeScan(RelOptCluster cluster, RelTraitSet traits, RelOptTable table, String node, List<String> cids) {
+    private NodeScan(RelOptCluster cluster, RelTraitSet traits, RelOptTable table, ClusterTable clusterTable,
+            String node, List<String> cids) {
         super(cluster, traits, List.of(), table);
+        this.clusterTable = requireNonNull(clusterTable, "clusterTable is null");
         this.node = requireNonNull(node, "node is null");
         this.cids = List.copyOf(cids);
     }
 
-    public static NodeScan create(RelOptCluster cluster, String tableName, RelDataType rowType, String node,
+    public static NodeScan create(RelOptCluster cluster, ClusterTable clusterTable, RelDataType rowType, String node,
             List<String> cids) {
-        RelOptTable table = RelOptTableImpl.create(null, rowType, List.of(tableName), null);
-        return new NodeScan(cluster, cluster.traitSet(), table, node, cids);
+        RelOptTable table = RelOptTableImpl.create(null, rowType, List.of(clusterTable.name()), null);
+        return new NodeScan(cluster, cluster.traitSet(), table, clusterTable, node, cids);
+    }
+
+    /** The same shards, read from another node that holds replicas of them. */
+    public NodeScan onNode(String otherNode) {
+        return new NodeScan(getCluster(), getTraitSet(), table, clusterTable, otherNode, cids);
+    }
+
+    /** The table and where all its shards live. */
+    public ClusterTable clusterTable() {
+        return clusterTable;
+    }
+
+    /** Whether these are all the table's shards (the node reads the whole table). */
+    public boolean wholeTable() {
+        return cids.size() == clusterTable.shards().size();
     }
 
     public String tableName() {
@@ -46,7 +65,7 @@ public final class NodeScan extends TableScan {
 
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-        return new NodeScan(getCluster(), traitSet, table, node, cids);
+        return new NodeScan(getCluster(), traitSet, table, clusterTable, node, cids);
     }
 
     @Override
