@@ -82,7 +82,9 @@ public final class QueryPlanner {
             .set(CalciteConnectionProperty.LENIENT_OPERATOR_LOOKUP, "true");
 
     /** Standard SQL's functions, and PostgreSQL's, whose names and meanings DuckDB mostly shares. */
-    private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
+    // DuckDB's operators first: the validator resolves each operator by name and takes the first match
+    private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
+            SqlOperatorTables.of(DuckDbSemantics.DIVIDE), SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL));
 
     /** Plain relational clean-up: filters into joins and down to scans, AVG and friends into SUM/COUNT. */
@@ -96,7 +98,7 @@ public final class QueryPlanner {
             CoreRules.PROJECT_REMOVE,
             CoddRules.AGGREGATE_PROJECT_MERGE,
             // COUNT(DISTINCT x) becomes a GROUP BY (key, x) below a COUNT, so the nodes send distinct pairs
-            CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES,
+            CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN,
             // only AVG: the sums of squares STDDEV and VAR reduce to lose the precision DuckDB keeps
             AggregateReduceFunctionsRule.Config.DEFAULT.withFunctionsToReduce(EnumSet.of(SqlKind.AVG)).toRule());
 
@@ -147,7 +149,7 @@ public final class QueryPlanner {
                 throw new CoddException(ErrorCode.NOT_SUPPORTED,
                         "Codd runs queries only; " + parsed.getKind() + " is not supported");
             }
-            SqlNode validated = planner.validate(ParameterBinder.bind(parsed, parameters));
+            SqlNode validated = planner.validate(DuckDbSemantics.apply(ParameterBinder.bind(parsed, parameters)));
             RelRoot root = planner.rel(validated);
             return distribute(root.project());
         } catch (SqlParseException e) {

@@ -1,0 +1,55 @@
+package dev.codd.planner;
+
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlBinaryOperator;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorBinding;
+import org.apache.calcite.sql.type.InferTypes;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.sql.util.SqlShuttle;
+
+/**
+ * Gives a query DuckDB's meaning where DuckDB's SQL differs from the standard Calcite follows:
+ * {@code /} on numbers is a DOUBLE division (7 / 2 = 3.5), and a bare {@code DECIMAL} is
+ * DECIMAL(18,3). Calcite would otherwise type expressions its own way and write casts to those
+ * types into the SQL DuckDB runs (CASE … THEN k / 3 ELSE 0.5 would round to one decimal).
+ */
+final class DuckDbSemantics extends SqlShuttle {
+    /** DuckDB's {@code /}: DOUBLE for numbers, as standard for intervals and the rest; first in the operator table. */
+    static final SqlBinaryOperator DIVIDE = new SqlBinaryOperator("/", SqlKind.DIVIDE, 60, true,
+            DuckDbSemantics::divideType, InferTypes.FIRST_KNOWN, OperandTypes.DIVISION_OPERATOR);
+
+    private static RelDataType divideType(SqlOperatorBinding binding) {
+        RelDataType left = binding.getOperandType(0);
+        RelDataType right = binding.getOperandType(1);
+        if (SqlTypeUtil.isNumeric(left) && SqlTypeUtil.isNumeric(right)) {
+            RelDataTypeFactory factory = binding.getTypeFactory();
+            return factory.createTypeWithNullability(factory.createSqlType(SqlTypeName.DOUBLE),
+                    left.isNullable() || right.isNullable());
+        }
+        return ReturnTypes.QUOTIENT_NULLABLE.inferReturnType(binding);
+    }
+
+    static SqlNode apply(SqlNode statement) {
+        return statement.accept(new DuckDbSemantics());
+    }
+
+    @Override
+    public SqlNode visit(SqlDataTypeSpec type) {
+        if (type.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic
+                && (basic.getTypeName().getSimple().equalsIgnoreCase("DECIMAL")
+                        || basic.getTypeName().getSimple().equalsIgnoreCase("NUMERIC"))
+                && basic.getPrecision() < 0) {
+            return new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DECIMAL, 18, 3, null, basic.getParserPos()),
+                    type.getTimeZone(), type.getParserPosition());
+        }
+        return type;
+    }
+}
