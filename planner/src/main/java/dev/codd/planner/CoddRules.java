@@ -1,26 +1,27 @@
 package dev.codd.planner;
 
 import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Union;
-import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
-import org.apache.calcite.rel.rules.FilterMultiJoinMergeRule;
-import org.apache.calcite.rel.rules.JoinToMultiJoinRule;
-import org.apache.calcite.rel.rules.MultiJoin;
 import org.apache.calcite.rel.rules.AggregateProjectMergeRule;
 import org.apache.calcite.rel.rules.AggregateUnionTransposeRule;
 import org.apache.calcite.rel.rules.FilterAggregateTransposeRule;
 import org.apache.calcite.rel.rules.FilterJoinRule;
 import org.apache.calcite.rel.rules.FilterMergeRule;
+import org.apache.calcite.rel.rules.FilterMultiJoinMergeRule;
 import org.apache.calcite.rel.rules.FilterProjectTransposeRule;
 import org.apache.calcite.rel.rules.FilterSetOpTransposeRule;
+import org.apache.calcite.rel.rules.JoinPushTransitivePredicatesRule;
+import org.apache.calcite.rel.rules.JoinToMultiJoinRule;
+import org.apache.calcite.rel.rules.MultiJoin;
 import org.apache.calcite.rel.rules.ProjectMergeRule;
 import org.apache.calcite.rel.rules.ProjectSetOpTransposeRule;
 
@@ -36,6 +37,12 @@ final class CoddRules {
             .withOperandSupplier(filter -> filter.operand(Filter.class).predicate(CoddRules::noSubQuery)
                     .oneInput(join -> join.operand(Join.class).predicate(CoddRules::noSubQuery).anyInputs()))
             .as(FilterJoinRule.FilterIntoJoinRule.FilterIntoJoinRuleConfig.class)
+            .toRule();
+
+    /** {@code o_orderkey < 10 AND l_orderkey = o_orderkey} filters both sides, so both can be pruned. */
+    static final RelOptRule JOIN_PUSH_TRANSITIVE_PREDICATES = JoinPushTransitivePredicatesRule.Config.DEFAULT
+            .withOperandSupplier(join -> join.operand(Join.class).predicate(CoddRules::noSubQuery).anyInputs())
+            .as(JoinPushTransitivePredicatesRule.Config.class)
             .toRule();
 
     static final RelOptRule JOIN_CONDITION_PUSH = FilterJoinRule.JoinConditionPushRule.JoinConditionPushRuleConfig.DEFAULT

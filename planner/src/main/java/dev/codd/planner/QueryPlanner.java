@@ -91,6 +91,7 @@ public final class QueryPlanner {
     private static final HepProgram LOGICAL = program(
             CoddRules.FILTER_INTO_JOIN,
             CoddRules.JOIN_CONDITION_PUSH,
+            CoddRules.JOIN_PUSH_TRANSITIVE_PREDICATES,
             CoddRules.FILTER_AGGREGATE_TRANSPOSE,
             CoddRules.FILTER_PROJECT_TRANSPOSE,
             CoddRules.FILTER_MERGE,

@@ -99,4 +99,14 @@ class PushdownTest {
             assertTrue(((String) pruned.get(2)).startsWith("lineitem: bafkrei"), pruned.toString());
         }
     }
+
+    @Test
+    void aFilterOnOneSideOfAJoinPrunesBothSides(TestCluster tpch) throws SQLException {
+        // o_orderkey < 2000 and l_orderkey = o_orderkey: lineitem's other shards cannot match either
+        String sql = "SELECT o_orderpriority, count(*) FROM orders JOIN lineitem ON l_orderkey = o_orderkey"
+                + " WHERE o_orderkey < 2000 GROUP BY o_orderpriority ORDER BY o_orderpriority";
+        QueryRecord record = run(tpch, sql);
+        assertEquals(List.of("node1"), record.traffic().stream().map(QueryRecord.NodeTraffic::node).toList());
+        assertEquals(5, record.traffic().get(0).rows(), "the whole query ran on node1: " + record.traffic());
+    }
 }
