@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.Date;
+import java.sql.JDBCType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,16 +20,23 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Runs a query on Codd and on the oracle (DuckDB alone over the same files) and compares the rows:
- * in order when the query orders them, as multisets otherwise. Decimals must match exactly;
- * doubles to a relative 1e-9, since sums of doubles depend on the order of addition.
+ * Runs a query on Codd and on the oracle (DuckDB alone over the same files) and compares the
+ * column types and the rows: in order when the query orders them, as multisets otherwise. Decimals
+ * must match exactly; doubles to a relative 1e-9, since sums of doubles depend on the order of
+ * addition.
  */
 public final class QueryAssertions {
     private QueryAssertions() {}
 
     public static void assertSameResult(Connection codd, Connection oracle, String sql) throws SQLException {
-        List<List<Object>> actual = rows(codd, sql);
-        List<List<Object>> expected = rows(oracle, sql);
+        List<ColumnType> coddTypes = new ArrayList<>();
+        List<ColumnType> oracleTypes = new ArrayList<>();
+        List<List<Object>> actual = rows(codd, sql, coddTypes);
+        List<List<Object>> expected = rows(oracle, sql, oracleTypes);
+        if (!coddTypes.stream().map(ColumnType::jdbc).toList()
+                .equals(oracleTypes.stream().map(ColumnType::asCodd).toList())) {
+            fail("Column types differ: Codd " + coddTypes + ", DuckDB " + oracleTypes + "\nSQL: " + sql);
+        }
         boolean ordered = sql.toUpperCase(Locale.ROOT).replaceAll("\\s+", " ").matches("(?s).*\\bORDER BY\\b[^)]*$");
         if (!ordered) {
             Comparator<List<Object>> byText = Comparator.comparing(Object::toString);
@@ -48,9 +56,18 @@ public final class QueryAssertions {
 
     /** All rows of a query, each value normalized so that Codd's and DuckDB's drivers compare. */
     public static List<List<Object>> rows(Connection connection, String sql) throws SQLException {
+        return rows(connection, sql, new ArrayList<>());
+    }
+
+    private static List<List<Object>> rows(Connection connection, String sql, List<ColumnType> types)
+            throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
         try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
             int columns = result.getMetaData().getColumnCount();
+            for (int i = 1; i <= columns; i++) {
+                types.add(new ColumnType(JDBCType.valueOf(result.getMetaData().getColumnType(i)),
+                        result.getMetaData().getColumnTypeName(i)));
+            }
             while (result.next()) {
                 List<Object> row = new ArrayList<>(columns);
                 for (int i = 1; i <= columns; i++) {
@@ -60,6 +77,21 @@ public final class QueryAssertions {
             }
         }
         return rows;
+    }
+
+    /** A column's type as a driver reports it. */
+    private record ColumnType(JDBCType jdbc, String name) {
+        /**
+         * The JDBC type Codd reports for this column of DuckDB's driver: HUGEINT (DuckDB's SUM of
+         * integers) is OTHER there and DECIMAL in Codd; a four-byte FLOAT is FLOAT there and REAL,
+         * JDBC's name for it, in Codd.
+         */
+        JDBCType asCodd() {
+            if (name.equals("HUGEINT")) {
+                return JDBCType.DECIMAL;
+            }
+            return jdbc == JDBCType.FLOAT ? JDBCType.REAL : jdbc;
+        }
     }
 
     private static Object normalize(Object value) {

@@ -85,6 +85,10 @@ abstract class QueryCorrectnessSuite extends TpchSuite {
         add(queries, "empty table", "SELECT count(*), sum(k), avg(w), max(v) FROM nothing");
         add(queries, "empty table rows", "SELECT * FROM nothing");
         add(queries, "empty table grouped", "SELECT v, count(*) FROM nothing GROUP BY v");
+        add(queries, "every shard pruned", "SELECT l_orderkey, l_quantity, l_shipdate, l_comment FROM lineitem "
+                + "WHERE l_orderkey < 0");
+        add(queries, "every shard pruned aggregated", "SELECT l_returnflag, sum(l_quantity), count(*) FROM lineitem "
+                + "WHERE l_orderkey < 0 GROUP BY l_returnflag");
         add(queries, "join with empty table", "SELECT count(*) FROM nation JOIN nothing ON n_nationkey = k");
         add(queries, "nulls grouped", "SELECT grp, count(x), count(*), sum(x), min(s), max(dt), avg(d), bool_or(flag) "
                 + "FROM nullish GROUP BY grp");
