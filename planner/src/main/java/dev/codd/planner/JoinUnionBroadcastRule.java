@@ -2,6 +2,7 @@ package dev.codd.planner;
 
 import dev.codd.planner.catalog.Shard;
 import dev.codd.planner.rel.NodeScan;
+import dev.codd.planner.rules.RuleConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,11 +11,8 @@ import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinRelType;
-import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.logical.LogicalUnion;
-import org.apache.calcite.tools.RelBuilderFactory;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Joins a table split over nodes with tables every one of those nodes holds whole:
@@ -23,18 +21,29 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * node: inner, left, semi and anti joins with the split side on the left; inner and right joins
  * with it on the right.
  */
-final class JoinUnionBroadcastRule extends RelRule<JoinUnionBroadcastRule.Config> {
-    static final JoinUnionBroadcastRule LEFT_SPLIT = Config.LEFT_SPLIT.toRule();
-    static final JoinUnionBroadcastRule RIGHT_SPLIT = Config.RIGHT_SPLIT.toRule();
+final class JoinUnionBroadcastRule extends RelRule<RuleConfig> {
+    static final JoinUnionBroadcastRule LEFT_SPLIT = new JoinUnionBroadcastRule(RuleConfig.of("JoinUnionBroadcastRule:left",
+            join -> join.operand(Join.class).predicate(SubQueries::plain).inputs(
+                    left -> left.operand(Union.class).anyInputs(),
+                    right -> right.operand(RelNode.class).anyInputs()),
+            config -> new JoinUnionBroadcastRule(config, true)), true);
+    static final JoinUnionBroadcastRule RIGHT_SPLIT = new JoinUnionBroadcastRule(RuleConfig.of("JoinUnionBroadcastRule:right",
+            join -> join.operand(Join.class).predicate(SubQueries::plain).inputs(
+                    left -> left.operand(RelNode.class).anyInputs(),
+                    right -> right.operand(Union.class).anyInputs()),
+            config -> new JoinUnionBroadcastRule(config, false)), false);
 
-    private JoinUnionBroadcastRule(Config config) {
+    /** Whether the split table is the join's left input. */
+    private final boolean splitLeft;
+
+    private JoinUnionBroadcastRule(RuleConfig config, boolean splitLeft) {
         super(config);
+        this.splitLeft = splitLeft;
     }
 
     @Override
     public void onMatch(RelOptRuleCall call) {
         Join join = call.rel(0);
-        boolean splitLeft = config.splitOnLeft();
         Union split = call.rel(splitLeft ? 1 : 2);
         RelNode whole = NodeScans.stripped(call.rel(splitLeft ? 2 : 1));
         JoinRelType type = join.getJoinType();
@@ -66,38 +75,5 @@ final class JoinUnionBroadcastRule extends RelRule<JoinUnionBroadcastRule.Config
 
     private static boolean heldWhole(NodeScan scan, String node) {
         return scan.clusterTable().shards().stream().map(Shard::nodes).allMatch(nodes -> nodes.contains(node));
-    }
-
-    /** The rule's configuration: a join with a union on one side. */
-    record Config(RelBuilderFactory relBuilderFactory, @Nullable String description, OperandTransform operandSupplier,
-            boolean splitOnLeft) implements RelRule.Config {
-        static final Config LEFT_SPLIT = new Config(RelFactories.LOGICAL_BUILDER, "JoinUnionBroadcastRule:left",
-                join -> join.operand(Join.class).predicate(SubQueries::plain).inputs(
-                        left -> left.operand(Union.class).anyInputs(),
-                        right -> right.operand(RelNode.class).anyInputs()), true);
-        static final Config RIGHT_SPLIT = new Config(RelFactories.LOGICAL_BUILDER, "JoinUnionBroadcastRule:right",
-                join -> join.operand(Join.class).predicate(SubQueries::plain).inputs(
-                        left -> left.operand(RelNode.class).anyInputs(),
-                        right -> right.operand(Union.class).anyInputs()), false);
-
-        @Override
-        public Config withRelBuilderFactory(RelBuilderFactory factory) {
-            return new Config(factory, description, operandSupplier, splitOnLeft);
-        }
-
-        @Override
-        public Config withDescription(@Nullable String newDescription) {
-            return new Config(relBuilderFactory, newDescription, operandSupplier, splitOnLeft);
-        }
-
-        @Override
-        public Config withOperandSupplier(OperandTransform transform) {
-            return new Config(relBuilderFactory, description, transform, splitOnLeft);
-        }
-
-        @Override
-        public JoinUnionBroadcastRule toRule() {
-            return new JoinUnionBroadcastRule(this);
-        }
     }
 }

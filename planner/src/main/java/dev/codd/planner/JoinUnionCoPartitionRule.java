@@ -4,6 +4,7 @@ import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Partition;
 import dev.codd.planner.catalog.Shard;
 import dev.codd.planner.rel.NodeScan;
+import dev.codd.planner.rules.RuleConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,13 +18,10 @@ import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
-import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
-import org.apache.calcite.tools.RelBuilderFactory;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Joins two tables partitioned alike, on their partition keys, partition by partition where the
@@ -31,10 +29,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * every node reads the same partitions of A and B. Any join type is correct then: rows with equal
  * keys are on the same node.
  */
-final class JoinUnionCoPartitionRule extends RelRule<JoinUnionCoPartitionRule.Config> {
-    static final JoinUnionCoPartitionRule INSTANCE = Config.DEFAULT.toRule();
+final class JoinUnionCoPartitionRule extends RelRule<RuleConfig> {
+    static final JoinUnionCoPartitionRule INSTANCE = new JoinUnionCoPartitionRule(RuleConfig.of("JoinUnionCoPartitionRule",
+            join -> join.operand(Join.class).predicate(SubQueries::plain).inputs(
+                    left -> left.operand(Union.class).anyInputs(),
+                    right -> right.operand(Union.class).anyInputs()),
+            JoinUnionCoPartitionRule::new));
 
-    private JoinUnionCoPartitionRule(Config config) {
+    private JoinUnionCoPartitionRule(RuleConfig config) {
         super(config);
     }
 
@@ -142,35 +144,6 @@ final class JoinUnionCoPartitionRule extends RelRule<JoinUnionCoPartitionRule.Co
                 }
             }
             return true;
-        }
-    }
-
-    /** The rule's configuration: a join of two unions. */
-    record Config(RelBuilderFactory relBuilderFactory, @Nullable String description, OperandTransform operandSupplier)
-            implements RelRule.Config {
-        static final Config DEFAULT = new Config(RelFactories.LOGICAL_BUILDER, null,
-                join -> join.operand(Join.class).predicate(SubQueries::plain).inputs(
-                        left -> left.operand(Union.class).anyInputs(),
-                        right -> right.operand(Union.class).anyInputs()));
-
-        @Override
-        public Config withRelBuilderFactory(RelBuilderFactory factory) {
-            return new Config(factory, description, operandSupplier);
-        }
-
-        @Override
-        public Config withDescription(@Nullable String newDescription) {
-            return new Config(relBuilderFactory, newDescription, operandSupplier);
-        }
-
-        @Override
-        public Config withOperandSupplier(OperandTransform transform) {
-            return new Config(relBuilderFactory, description, transform);
-        }
-
-        @Override
-        public JoinUnionCoPartitionRule toRule() {
-            return new JoinUnionCoPartitionRule(this);
         }
     }
 }

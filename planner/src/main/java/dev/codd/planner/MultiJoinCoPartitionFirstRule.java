@@ -2,6 +2,7 @@ package dev.codd.planner;
 
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Partition;
+import dev.codd.planner.rules.RuleConfig;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -14,7 +15,6 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
-import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.rules.MultiJoin;
@@ -25,9 +25,7 @@ import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.tools.RelBuilder;
-import org.apache.calcite.tools.RelBuilderFactory;
 import org.apache.calcite.util.ImmutableBitSet;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Turns a block of inner joins back into a join tree that joins first the tables partitioned alike
@@ -35,13 +33,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * them in), so that their join can run where the partitions lie. The other inputs follow in the
  * query's order; DuckDB orders the joins that run at the requester itself.
  */
-final class MultiJoinCoPartitionFirstRule extends RelRule<MultiJoinCoPartitionFirstRule.Config> {
-    static final MultiJoinCoPartitionFirstRule INSTANCE = Config.DEFAULT.toRule();
+final class MultiJoinCoPartitionFirstRule extends RelRule<RuleConfig> {
+    static final MultiJoinCoPartitionFirstRule INSTANCE = new MultiJoinCoPartitionFirstRule(RuleConfig.of(
+            "MultiJoinCoPartitionFirstRule", multiJoin -> multiJoin.operand(MultiJoin.class).anyInputs(),
+            MultiJoinCoPartitionFirstRule::new));
 
     /** An input's partitioning: the scheme and, per key, the field (in the multi-join's row) holding it. */
     private record Keys(String scheme, List<Integer> fields) {}
 
-    private MultiJoinCoPartitionFirstRule(Config config) {
+    private MultiJoinCoPartitionFirstRule(RuleConfig config) {
         super(config);
     }
 
@@ -210,32 +210,5 @@ final class MultiJoinCoPartitionFirstRule extends RelRule<MultiJoinCoPartitionFi
                 return new RexInputRef(newIndex[ref.getIndex()], ref.getType());
             }
         });
-    }
-
-    /** The rule's configuration: a multi-join. */
-    record Config(RelBuilderFactory relBuilderFactory, @Nullable String description, OperandTransform operandSupplier)
-            implements RelRule.Config {
-        static final Config DEFAULT = new Config(RelFactories.LOGICAL_BUILDER, null,
-                multiJoin -> multiJoin.operand(MultiJoin.class).anyInputs());
-
-        @Override
-        public Config withRelBuilderFactory(RelBuilderFactory factory) {
-            return new Config(factory, description, operandSupplier);
-        }
-
-        @Override
-        public Config withDescription(@Nullable String newDescription) {
-            return new Config(relBuilderFactory, newDescription, operandSupplier);
-        }
-
-        @Override
-        public Config withOperandSupplier(OperandTransform transform) {
-            return new Config(relBuilderFactory, description, transform);
-        }
-
-        @Override
-        public MultiJoinCoPartitionFirstRule toRule() {
-            return new MultiJoinCoPartitionFirstRule(this);
-        }
     }
 }

@@ -1,28 +1,30 @@
 package dev.codd.planner.rules;
 
+import java.math.BigDecimal;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelRule;
-import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.Union;
-import java.math.BigDecimal;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.rex.RexUtil;
-import org.apache.calcite.tools.RelBuilderFactory;
-import org.checkerframework.checker.nullness.qual.Nullable;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 
 /**
  * Splits {@code ORDER BY … LIMIT f OFFSET o} over a union into the same sort with {@code LIMIT
  * o + f} below it and the offset above, so that each node can send only its first o + f rows
  * (Calcite 1.42 pushes no sort that has an offset).
  */
-public final class SortOffsetUnionSplitRule extends RelRule<SortOffsetUnionSplitRule.Config> {
-    public static final SortOffsetUnionSplitRule INSTANCE = Config.DEFAULT.toRule();
+public final class SortOffsetUnionSplitRule extends RelRule<RuleConfig> {
+    public static final SortOffsetUnionSplitRule INSTANCE = new SortOffsetUnionSplitRule(RuleConfig.of(
+            "SortOffsetUnionSplitRule",
+            sort -> sort.operand(Sort.class)
+                    .predicate(s -> s.offset != null && s.fetch != null && RexUtil.isDeterministic(s.offset))
+                    .oneInput(union -> union.operand(Union.class).predicate(u -> u.all).anyInputs()),
+            SortOffsetUnionSplitRule::new));
 
-    private SortOffsetUnionSplitRule(Config config) {
+    private SortOffsetUnionSplitRule(RuleConfig config) {
         super(config);
     }
 
@@ -41,34 +43,5 @@ public final class SortOffsetUnionSplitRule extends RelRule<SortOffsetUnionSplit
             return rexBuilder.makeExactLiteral(sum, fetch.getType());
         }
         return rexBuilder.makeCall(SqlStdOperatorTable.PLUS, offset, fetch);
-    }
-
-    /** The rule's configuration: a sort with offset and fetch, directly on a UNION ALL. */
-    public record Config(RelBuilderFactory relBuilderFactory, @Nullable String description,
-            OperandTransform operandSupplier) implements RelRule.Config {
-        static final Config DEFAULT = new Config(RelFactories.LOGICAL_BUILDER, null,
-                sort -> sort.operand(Sort.class)
-                        .predicate(s -> s.offset != null && s.fetch != null && RexUtil.isDeterministic(s.offset))
-                        .oneInput(union -> union.operand(Union.class).predicate(u -> u.all).anyInputs()));
-
-        @Override
-        public Config withRelBuilderFactory(RelBuilderFactory factory) {
-            return new Config(factory, description, operandSupplier);
-        }
-
-        @Override
-        public Config withDescription(@Nullable String newDescription) {
-            return new Config(relBuilderFactory, newDescription, operandSupplier);
-        }
-
-        @Override
-        public Config withOperandSupplier(OperandTransform transform) {
-            return new Config(relBuilderFactory, description, transform);
-        }
-
-        @Override
-        public SortOffsetUnionSplitRule toRule() {
-            return new SortOffsetUnionSplitRule(this);
-        }
     }
 }
