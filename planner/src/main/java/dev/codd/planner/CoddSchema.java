@@ -1,5 +1,6 @@
 package dev.codd.planner;
 
+import dev.codd.common.CoddException;
 import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
@@ -38,6 +39,11 @@ final class CoddSchema extends AbstractSchema {
 
         @Override
         public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            if (table.columns().isEmpty()) { // no file of it can be read: its problem says why
+                table.problem().ifPresent(problem -> {
+                    throw new CoddException(problem.code(), problem.message());
+                });
+            }
             RelDataTypeFactory.Builder row = typeFactory.builder();
             for (Column column : table.columns()) {
                 row.add(column.name(), DuckDbTypes.toRelDataType(typeFactory, column.type()));

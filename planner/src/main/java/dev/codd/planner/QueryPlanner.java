@@ -223,6 +223,11 @@ public final class QueryPlanner {
     }
 
     private static CoddException validationError(ValidationException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof CoddException codd) { // raised by our catalog: a table that cannot be read
+                return codd;
+            }
+        }
         Throwable cause = e.getCause();
         String message = firstLine(cause == null ? e.getMessage() : cause.getMessage());
         String detail = cause instanceof CalciteContextException context && context.getCause() != null

@@ -65,8 +65,8 @@ final class ScanDistributor extends RelShuttleImpl {
             return scan;
         }
         ClusterTable table = logical.clusterTable();
-        table.conflict().ifPresent(conflict -> {
-            throw new CoddException(ErrorCode.SCHEMA_CONFLICT, conflict);
+        table.problem().ifPresent(problem -> {
+            throw new CoddException(problem.code(), problem.message());
         });
         List<Shard> matching = ShardPruner.matching(table, filters.getOrDefault(scan, List.of()));
         if (matching.size() < table.shards().size()) {

@@ -28,8 +28,9 @@ import org.apache.calcite.util.TimestampString;
 /**
  * Keeps the shards whose min/max statistics do not rule out a filter: for conditions comparing a
  * column with a constant ({@code =, <, <=, >, >=, BETWEEN, IN}), a shard whose range of that column
- * lies entirely outside is skipped (and through AND and OR). Anything it cannot read keeps the shard: pruning only ever
- * saves work, never changes an answer.
+ * lies entirely outside is skipped (and through AND and OR). Anything it cannot read keeps the
+ * shard: pruning only ever saves work, never changes an answer. Floating-point columns are never
+ * pruned on: NaN sorts above every number in DuckDB, and Parquet writers leave it out of min/max.
  */
 final class ShardPruner {
     private ShardPruner() {}
@@ -74,8 +75,7 @@ final class ShardPruner {
             }
             for (Range<?> range : sarg.rangeSet.asRanges()) {
                 Optional<Range<Comparable<Object>>> converted = convert(range);
-                if (converted.isEmpty() || converted.get().isConnected(values.get())
-                        && !converted.get().intersection(values.get()).isEmpty()) {
+                if (converted.isEmpty() || overlap(converted.get(), values.get())) {
                     return true;
                 }
             }
@@ -93,11 +93,12 @@ final class ShardPruner {
             case GREATER_THAN_OR_EQUAL -> Range.atLeast(constant.get());
             default -> null;
         };
-        if (allowed == null) {
-            return true;
-        }
+        return allowed == null || overlap(allowed, values.get());
+    }
+
+    private static boolean overlap(Range<Comparable<Object>> allowed, Range<Comparable<Object>> values) {
         try {
-            return allowed.isConnected(values.get()) && !allowed.intersection(values.get()).isEmpty();
+            return allowed.isConnected(values) && !allowed.intersection(values).isEmpty();
         } catch (ClassCastException e) {
             return true; // a constant of another kind than the column: not ours to judge
         }
@@ -126,8 +127,6 @@ final class ShardPruner {
         try {
             if (upper.matches("(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|DECIMAL.*)")) {
                 return Optional.of(new BigDecimal(text));
-            } else if (upper.equals("DOUBLE") || upper.equals("FLOAT") || upper.equals("REAL")) {
-                return Optional.of(new BigDecimal(Double.toString(Double.parseDouble(text))));
             } else if (upper.equals("DATE")) {
                 return Optional.of(LocalDate.parse(text));
             } else if (upper.equals("TIMESTAMP")) {

@@ -11,6 +11,7 @@ import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
 import dev.codd.planner.catalog.ColumnRange;
 import dev.codd.planner.catalog.Shard;
+import dev.codd.planner.catalog.TableProblem;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
@@ -220,11 +221,13 @@ class QueryPlannerTest {
     }
 
     @Test
-    void aTableWithConflictingSchemasIsAnError() {
+    void aTableWithAProblemIsThatError() {
         ClusterCatalog catalog = new ClusterCatalog(Map.of("t", new ClusterTable("t", List.of(new Column("x", "INTEGER")),
-                List.of(new Shard("bafkreia", 1, List.of("n1"))), Optional.of("Table t has different schemas: ..."))));
+                List.of(new Shard("bafkreia", 1, List.of("n1"))),
+                Optional.of(new TableProblem(ErrorCode.SCHEMA_CONFLICT, "Table t has different schemas: ...")))));
         CoddException e = assertThrows(CoddException.class, () -> planner.plan("SELECT * FROM t", catalog));
         assertEquals(ErrorCode.SCHEMA_CONFLICT, e.errorCode());
+        assertEquals("Table t has different schemas: ...", e.getMessage());
     }
 
     @Test

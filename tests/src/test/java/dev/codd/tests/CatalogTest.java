@@ -124,7 +124,7 @@ class CatalogTest {
         Path other = node2.resolve("people/people.csv");
         Files.createDirectories(other.getParent());
         Files.writeString(other, "id,name,age\n4,Barbara,40\n");
-        awaitTable("people", table -> table.conflict().isPresent());
+        awaitTable("people", table -> table.problem().isPresent());
         SQLException e = assertThrows(SQLException.class, () -> count("people"));
         assertEquals("42000", e.getSQLState());
         for (String part : List.of("different schemas", "node1", "people/people.csv", "node2", "age")) {
@@ -133,7 +133,34 @@ class CatalogTest {
         assertEquals(2, count("events"), "other tables stay queryable");
         Files.delete(other);
         Files.delete(other.getParent());
-        awaitTable("people", table -> table.conflict().isEmpty());
+        awaitTable("people", table -> table.problem().isEmpty());
         assertEquals(3, count("people"));
+    }
+
+    @Test
+    void aFileANodeCannotReadFailsItsTableInsteadOfShrinkingIt() throws Exception {
+        Path broken = node2.resolve("sales/c.parquet");
+        Files.writeString(broken, "not parquet at all");
+        awaitTable("sales", table -> table.problem().isPresent());
+        SQLException e = assertThrows(SQLException.class, () -> count("sales"));
+        assertEquals("58030", e.getSQLState());
+        for (String part : List.of("sales cannot be read whole", "node2", "sales/c.parquet")) {
+            assertTrue(e.getMessage().contains(part), e.getMessage());
+        }
+        assertEquals(3, count("people"), "other tables stay queryable");
+
+        Path alone = node1.resolve("logs/only.parquet");
+        Files.createDirectories(alone.getParent());
+        Files.writeString(alone, "neither");
+        awaitTable("logs", table -> table.problem().isPresent());
+        SQLException onlyBroken = assertThrows(SQLException.class,
+                () -> QueryAssertions.rows(codd, "SELECT level FROM logs"));
+        assertEquals("58030", onlyBroken.getSQLState(), onlyBroken.getMessage());
+        assertTrue(onlyBroken.getMessage().contains("logs/only.parquet"), onlyBroken.getMessage());
+
+        Files.move(broken, node2.resolve("sales/.c.parquet"));
+        Files.delete(alone);
+        awaitTable("sales", table -> table.problem().isEmpty());
+        assertEquals(1500, count("sales"));
     }
 }

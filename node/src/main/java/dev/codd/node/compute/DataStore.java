@@ -11,6 +11,7 @@ import dev.codd.node.wire.ColumnStats;
 import dev.codd.node.wire.NodeCatalog;
 import dev.codd.node.wire.ShardInfo;
 import dev.codd.node.wire.ShardPartition;
+import dev.codd.node.wire.UnreadableFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,9 +59,10 @@ public final class DataStore {
     private final DuckDbExecutor duckdb;
     private final Map<FileKey, List<ShardInfo>> described = new HashMap<>();
     private final Map<FileKey, String> failures = new HashMap<>();
-    private final Set<String> attached = new HashSet<>();
+    /** The databases attached now, by alias, with their files. */
+    private final Map<String, Path> attached = new HashMap<>();
     private volatile Map<ShardKey, Input.Source> sources = Map.of();
-    private NodeCatalog catalog = new NodeCatalog(List.of());
+    private NodeCatalog catalog = NodeCatalog.EMPTY;
     private String listingProblem;
     private final Set<String> reportedProblems = new HashSet<>();
 
@@ -109,7 +111,7 @@ public final class DataStore {
                 } catch (IOException | CoddException e) {
                     String why = e instanceof CoddException ? e.getMessage() : e.toString();
                     failures.put(key, why);
-                    LOG.warn("Skipping {}: {}", root.relativize(file), why);
+                    LOG.warn("Cannot read {}: {}; its table cannot be queried until the file is fixed, removed or hidden", root.relativize(file), why);
                 }
             }
             if (shards != null) {
@@ -122,12 +124,21 @@ public final class DataStore {
         described.keySet().retainAll(current.keySet());
         described.putAll(current);
         failures.keySet().retainAll(seen);
-        detachRemoved(current.values());
         sources = Map.copyOf(bound);
+        detachRemoved(current.values());
         List<ShardInfo> all = withPartitions(current.values().stream().flatMap(List::stream).toList()).stream()
                 .sorted(Comparator.comparing(ShardInfo::table).thenComparing(ShardInfo::file))
                 .toList();
-        catalog = new NodeCatalog(all);
+        // a database file that cannot be read names no table: its failure is only in the log
+        List<UnreadableFile> unreadable = failures.entrySet().stream()
+                .filter(failure -> !isDuckDb(failure.getKey().path()))
+                .map(failure -> {
+                    Path relative = root.relativize(failure.getKey().path());
+                    return new UnreadableFile(relative.getName(0).toString(), relative.toString(), failure.getValue());
+                })
+                .sorted(Comparator.comparing(UnreadableFile::file))
+                .toList();
+        catalog = new NodeCatalog(all, unreadable);
         return catalog;
     }
 
@@ -237,7 +248,7 @@ public final class DataStore {
                     ? longValue(connection, "SELECT num_rows FROM parquet_file_metadata(" + Sql.string(file.toString()) + ")")
                     : longValue(connection, "SELECT count(*) FROM " + reader);
             Map<String, ColumnStats> stats = format == FileFormat.PARQUET
-                    ? parquetStats(connection, file, columns)
+                    ? parquetStats(connection, "parquet_metadata(" + Sql.string(file.toString()) + ")", columns)
                     : Map.of();
             return List.of(new ShardInfo(table, cid, relative, format.name().toLowerCase(Locale.ROOT), rows, size,
                     columns, stats, null));
@@ -247,12 +258,17 @@ public final class DataStore {
     private List<ShardInfo> describeDatabase(Path file, String cid, String relative, long size) {
         String alias = aliasOf(cid);
         return duckdb.withConnection(connection -> {
-            try (Statement statement = connection.createStatement()) {
-                if (!attached.contains(alias)) {
+            if (!attached.containsKey(alias)) {
+                // the file's earlier content, if it was replaced: DuckDB attaches a file once
+                for (String stale : attached.entrySet().stream().filter(e -> e.getValue().equals(file))
+                        .map(Map.Entry::getKey).toList()) {
+                    detach(stale);
+                }
+                try (Statement statement = connection.createStatement()) {
                     statement.execute("ATTACH " + Sql.string(file.toString()) + " AS " + Sql.identifier(alias)
                             + " (READ_ONLY)");
-                    attached.add(alias);
                 }
+                attached.put(alias, file);
             }
             List<String> tables = new ArrayList<>();
             try (Statement statement = connection.createStatement();
@@ -284,17 +300,27 @@ public final class DataStore {
         return columns;
     }
 
-    /** Each column's min and max over the row groups, from the Parquet footer's statistics. */
-    private static Map<String, ColumnStats> parquetStats(Connection connection, Path file, List<ColumnInfo> columns)
+    /**
+     * Each column's min and max over the row groups, from the Parquet footer's statistics. A column
+     * gets none when a row group with values has no statistics DuckDB can read: a range that left
+     * out a row group would prune a shard that matches. {@code metadata} is the relation of
+     * {@code parquet_metadata(file)}, one row per column chunk.
+     */
+    static Map<String, ColumnStats> parquetStats(Connection connection, String metadata, List<ColumnInfo> columns)
             throws SQLException {
-        String metadata = "parquet_metadata(" + Sql.string(file.toString()) + ")";
         String query = columns.stream()
                 .filter(column -> !column.type().contains("[") && !column.type().startsWith("STRUCT")
                         && !column.type().startsWith("MAP"))
-                .map(column -> "SELECT " + Sql.string(column.name())
-                        + ", min(TRY_CAST(stats_min_value AS " + column.type() + "))::VARCHAR"
-                        + ", max(TRY_CAST(stats_max_value AS " + column.type() + "))::VARCHAR FROM " + metadata
-                        + " WHERE path_in_schema = " + Sql.string(column.name()))
+                .map(column -> {
+                    String min = "TRY_CAST(stats_min_value AS " + column.type() + ")";
+                    String max = "TRY_CAST(stats_max_value AS " + column.type() + ")";
+                    String known = "bool_and(coalesce(stats_null_count = num_values, false) OR (" + min
+                            + " IS NOT NULL AND " + max + " IS NOT NULL))";
+                    return "SELECT " + Sql.string(column.name())
+                            + ", CASE WHEN " + known + " THEN min(" + min + ")::VARCHAR END"
+                            + ", CASE WHEN " + known + " THEN max(" + max + ")::VARCHAR END FROM " + metadata
+                            + " WHERE path_in_schema = " + Sql.string(column.name());
+                })
                 .collect(Collectors.joining(" UNION ALL "));
         Map<String, ColumnStats> stats = new LinkedHashMap<>();
         if (query.isEmpty()) {
@@ -325,19 +351,23 @@ public final class DataStore {
         Set<String> live = new HashSet<>();
         current.forEach(shards -> shards.stream().filter(s -> s.format().equals("duckdb"))
                 .forEach(s -> live.add(aliasOf(s.cid()))));
-        for (String alias : Set.copyOf(attached)) {
+        for (String alias : Set.copyOf(attached.keySet())) {
             if (!live.contains(alias)) {
-                try {
-                    duckdb.withConnection(connection -> {
-                        try (Statement statement = connection.createStatement()) {
-                            return statement.execute("DETACH " + Sql.identifier(alias));
-                        }
-                    });
-                    attached.remove(alias);
-                } catch (CoddException e) {
-                    LOG.warn("Cannot detach {}: {}", alias, e.getMessage());
-                }
+                detach(alias);
             }
+        }
+    }
+
+    private void detach(String alias) {
+        try {
+            duckdb.withConnection(connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    return statement.execute("DETACH " + Sql.identifier(alias));
+                }
+            });
+            attached.remove(alias);
+        } catch (CoddException e) {
+            LOG.warn("Cannot detach {}: {}", alias, e.getMessage());
         }
     }
 

@@ -8,12 +8,14 @@ import dev.codd.node.wire.HeartbeatReply;
 import dev.codd.node.wire.NodeAddress;
 import dev.codd.node.wire.NodeCatalog;
 import dev.codd.node.wire.ShardInfo;
+import dev.codd.node.wire.UnreadableFile;
 import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
 import dev.codd.planner.catalog.ColumnRange;
 import dev.codd.planner.catalog.Partition;
 import dev.codd.planner.catalog.Shard;
+import dev.codd.planner.catalog.TableProblem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,7 +77,7 @@ public final class NodeRegistry {
                     nodeCatalog == null ? "?" : nodeCatalog.shards().size());
             catalog = null;
         }
-        NodeCatalog held = nodeCatalog == null ? new NodeCatalog(List.of()) : nodeCatalog;
+        NodeCatalog held = nodeCatalog == null ? NodeCatalog.EMPTY : nodeCatalog;
         nodes.put(beat.node(), new NodeState(beat.node(), beat.address(), now, true, version, held));
         return new HeartbeatReply(version);
     }
@@ -155,22 +157,39 @@ public final class NodeRegistry {
     private ClusterCatalog buildCatalog() {
         record Placement(NodeState node, ShardInfo shard) {}
         Map<String, List<Placement>> byTable = new TreeMap<>();
+        Map<String, List<String>> unreadable = new TreeMap<>(); // "node cannot read file: why", by table
+        Map<String, String> unreadableTables = new TreeMap<>();
         for (NodeState node : nodes.values()) {
             for (ShardInfo shard : node.catalog().shards()) {
                 byTable.computeIfAbsent(shard.table().toLowerCase(Locale.ROOT), t -> new ArrayList<>())
                         .add(new Placement(node, shard));
             }
+            for (UnreadableFile file : node.catalog().unreadable()) {
+                String key = file.table().toLowerCase(Locale.ROOT);
+                unreadable.computeIfAbsent(key, t -> new ArrayList<>())
+                        .add(node.name() + " cannot read " + file.file() + ": " + file.reason());
+                unreadableTables.putIfAbsent(key, file.table());
+            }
         }
         Map<String, ClusterTable> tables = new LinkedHashMap<>();
+        unreadableTables.forEach((key, name) -> {
+            if (!byTable.containsKey(key)) {
+                tables.put(name, new ClusterTable(name, List.of(), List.of(),
+                        Optional.of(unreadable(name, unreadable.get(key)))));
+            }
+        });
         for (List<Placement> placements : byTable.values()) {
             Placement first = placements.get(0);
             String name = first.shard().table();
-            Optional<String> conflict = placements.stream()
+            List<String> unread = unreadable.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+            Optional<TableProblem> conflict = placements.stream()
                     .filter(p -> !sameSchema(p.shard().columns(), first.shard().columns()))
                     .findFirst()
-                    .map(p -> "Table " + name + " has different schemas: node " + first.node().name() + " file "
-                            + first.shard().file() + " has " + describe(first.shard().columns()) + " but node "
-                            + p.node().name() + " file " + p.shard().file() + " has " + describe(p.shard().columns()));
+                    .map(p -> new TableProblem(ErrorCode.SCHEMA_CONFLICT, "Table " + name + " has different schemas: node "
+                            + first.node().name() + " file " + first.shard().file() + " has "
+                            + describe(first.shard().columns()) + " but node " + p.node().name() + " file "
+                            + p.shard().file() + " has " + describe(p.shard().columns())));
+            Optional<TableProblem> problem = unread.isEmpty() ? conflict : Optional.of(unreadable(name, unread));
             Map<String, List<Placement>> byCid = placements.stream()
                     .collect(Collectors.groupingBy(p -> p.shard().cid(), TreeMap::new, Collectors.toList()));
             List<Shard> shards = byCid.entrySet().stream()
@@ -179,9 +198,14 @@ public final class NodeRegistry {
                                     .distinct().toList()))
                     .toList();
             List<Column> columns = first.shard().columns().stream().map(c -> new Column(c.name(), c.type())).toList();
-            tables.put(name, new ClusterTable(name, columns, shards, conflict));
+            tables.put(name, new ClusterTable(name, columns, shards, problem));
         }
         return new ClusterCatalog(tables);
+    }
+
+    private static TableProblem unreadable(String table, List<String> reasons) {
+        return new TableProblem(ErrorCode.DATA_ERROR, "Table " + table + " cannot be read whole: node "
+                + String.join("; node ", reasons) + ". Fix or remove the file, or hide it (a name starting with . or _)");
     }
 
     private static Shard shard(String cid, ShardInfo info, List<String> liveNodes) {

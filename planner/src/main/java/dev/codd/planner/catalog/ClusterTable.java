@@ -8,16 +8,16 @@ import java.util.Optional;
 /**
  * A logical table: the union of its shards over the cluster.
  *
- * @param conflict set when nodes disagree on the table's schema; querying the table then fails
- *     with this text, which names the nodes and files
+ * @param problem set when the table cannot be queried whole (nodes disagree on its schema, a node
+ *     cannot read one of its files); a query of it then fails with this error
  */
-public record ClusterTable(String name, List<Column> columns, List<Shard> shards, Optional<String> conflict) {
+public record ClusterTable(String name, List<Column> columns, List<Shard> shards, Optional<TableProblem> problem) {
     public ClusterTable {
         requireNonNull(name, "name is null");
         columns = List.copyOf(columns);
         shards = List.copyOf(shards);
-        requireNonNull(conflict, "conflict is null");
-        if (columns.isEmpty() && conflict.isEmpty()) {
+        requireNonNull(problem, "problem is null");
+        if (columns.isEmpty() && problem.isEmpty()) {
             throw new IllegalArgumentException("table " + name + " has no columns");
         }
     }
