@@ -15,7 +15,6 @@ public enum ErrorCode {
     NOT_SUPPORTED(0x0000_0006, "0A000", Kind.USER),
     INVALID_CAST(0x0000_0007, "22018", Kind.USER),
     NUMERIC_OUT_OF_RANGE(0x0000_0008, "22003", Kind.USER),
-    DIVISION_BY_ZERO(0x0000_0009, "22012", Kind.USER),
     INVALID_ARGUMENT(0x0000_000A, "22023", Kind.USER),
     INVALID_PARAMETER(0x0000_000B, "07001", Kind.USER),
     SCHEMA_CONFLICT(0x0000_000C, "42000", Kind.USER),
@@ -55,10 +54,5 @@ public enum ErrorCode {
 
     public Kind kind() {
         return kind;
-    }
-
-    /** Whether running the same request again, maybe elsewhere, may succeed. */
-    public boolean retryable() {
-        return kind == Kind.EXTERNAL || kind == Kind.INSUFFICIENT_RESOURCES;
     }
 }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -79,10 +80,11 @@ final class CoddMeta extends MetaImpl {
         } catch (FlightRuntimeException e) {
             closeClient();
             SQLException error = CoddErrors.fromFlight(e, url.toString());
-            throw new SQLException("Cannot connect to Codd at " + url + ": " + error.getMessage(), "08001", e);
+            throw new SQLNonTransientConnectionException("Cannot connect to Codd at " + url + ": " + error.getMessage(),
+                    "08001", e);
         } catch (Exception e) {
             closeClient();
-            throw new SQLException("Cannot connect to Codd at " + url + ": " + e, "08001", e);
+            throw new SQLNonTransientConnectionException("Cannot connect to Codd at " + url + ": " + e, "08001", e);
         }
     }
 
@@ -377,20 +379,29 @@ final class CoddMeta extends MetaImpl {
         return value == null ? null : value.toString();
     }
 
-    /** SQL LIKE as metadata patterns use it; null matches everything. */
+    /**
+     * SQL LIKE as metadata patterns use it (% any string, _ any character, \ before either for
+     * itself), without regard to case as names are matched in SQL; null matches everything. The
+     * requester matches table patterns the same way.
+     */
     private static Pattern like(String pattern) {
         if (pattern == null) {
             return Pattern.compile(".*", Pattern.DOTALL);
         }
         StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                regex.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
+                continue;
+            }
             switch (c) {
                 case '%' -> regex.append(".*");
                 case '_' -> regex.append('.');
                 default -> regex.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     }
 
     /** A metadata result set of Avatica's row classes, its columns named as JDBC names them. */

@@ -55,12 +55,13 @@ public final class ArrowQuery implements AutoCloseable {
         } catch (Exception ignored) {
             // the native stream may already be released by DuckDB
         }
-        try {
-            resultSet.close();
-            statement.close();
-            connection.close();
-        } catch (SQLException ignored) {
-            // closing releases native memory; nothing to report to anyone
+        // each on its own: closing releases native memory, and one failure must not keep the rest
+        for (AutoCloseable resource : List.of(resultSet, statement, connection)) {
+            try {
+                resource.close();
+            } catch (Exception ignored) {
+                // nothing to report to anyone
+            }
         }
         inputStreams.forEach(ArrowArrayStream::close);
     }

@@ -8,11 +8,7 @@ import java.sql.SQLException;
 public final class DuckDbErrors {
     private DuckDbErrors() {}
 
-    public static CoddException translate(SQLException e) {
-        return translate((Throwable) e);
-    }
-
-    /** For failures DuckDB reports while a result streams, which arrive as other exceptions. */
+    /** A DuckDB failure: from its JDBC driver, or while a result streams, where it arrives as another exception. */
     public static CoddException translate(Throwable e) {
         return new CoddException(codeOf(message(e)), message(e), e);
     }

@@ -20,7 +20,8 @@ import org.duckdb.DuckDBResultSet;
 /**
  * One in-memory DuckDB database whose file access is fixed when it opens and then locked: a compute
  * node's may read only its data directory, the requester's reads nothing but Arrow streams.
- * Every query runs on its own connection, where its inputs are bound as temporary views.
+ * Every query runs on its own connection, where its inputs are bound to their names: shards as
+ * temporary views over their files, Arrow streams as registered streams.
  */
 public final class DuckDbExecutor implements AutoCloseable {
     private final DuckDBConnection database;
@@ -49,9 +50,11 @@ public final class DuckDbExecutor implements AutoCloseable {
         properties.setProperty("jdbc_stream_results", "true");
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
+        DuckDBConnection connection = null;
+        Connection diagnostics = null;
         try {
-            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
-            Connection diagnostics = connection.duplicate();
+            connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+            diagnostics = connection.duplicate();
             try (Statement statement = connection.createStatement();
                     Statement diagnosticsSetup = diagnostics.createStatement()) {
                 for (String sql : setup) {
@@ -63,6 +66,8 @@ public final class DuckDbExecutor implements AutoCloseable {
             }
             return new DuckDbExecutor(connection, diagnostics);
         } catch (SQLException e) {
+            closeQuietly(diagnostics);
+            closeQuietly(connection);
             throw new CoddException(ErrorCode.INTERNAL_ERROR, "Cannot start DuckDB: " + DuckDbErrors.message(e), e);
         }
     }
@@ -91,11 +96,15 @@ public final class DuckDbExecutor implements AutoCloseable {
             Statement statement = connection.createStatement();
             DuckDBResultSet resultSet = (DuckDBResultSet) statement.executeQuery(sql);
             return new ArrowQuery(connection, statement, resultSet, allocator, batchRows, streams);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             streams.forEach(ArrowArrayStream::close);
             closeQuietly(connection);
+            if (e instanceof RuntimeException notSql) {
+                throw notSql;
+            }
+            SQLException failed = (SQLException) e;
             boolean rerunnable = inputs.stream().allMatch(input -> input instanceof Input.Sources);
-            throw DuckDbErrors.lostReason(e) && rerunnable ? diagnose(sql, inputs, e) : DuckDbErrors.translate(e);
+            throw DuckDbErrors.lostReason(failed) && rerunnable ? diagnose(sql, inputs, failed) : DuckDbErrors.translate(failed);
         }
     }
 

@@ -29,7 +29,7 @@ public final class LocalCluster implements AutoCloseable {
         requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout), allocator);
         try {
             for (int i = 0; i < dataDirectories.size(); i++) {
-                nodes.add(ComputeNode.start(new ComputeNode.Config("node" + (i + 1), dataDirectories.get(i), HOST, 0,
+                nodes.add(ComputeNode.start(new ComputeNode.Config("node" + (i + 1), dataDirectories.get(i), HOST, null, 0,
                         requester.address(), heartbeat), allocator));
             }
             awaitNodes(registry -> registry.nodes().stream().filter(n -> n.up() && n.catalogVersion() >= 0).count()

@@ -16,7 +16,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * name DuckDB's own types (no length, no CHARACTER SET), string literals carry no charset prefix
  * and are plain UTF-8.
  */
-public final class CoddSqlDialect extends DuckDBSqlDialect {
+final class CoddSqlDialect extends DuckDBSqlDialect {
     public static final SqlDialect INSTANCE = new CoddSqlDialect();
 
     private CoddSqlDialect() {

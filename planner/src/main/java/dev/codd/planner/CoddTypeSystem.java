@@ -6,7 +6,7 @@ import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /** Calcite's type rules bent to DuckDB's, so that planning decisions match what DuckDB will run. */
-public final class CoddTypeSystem extends RelDataTypeSystemImpl {
+final class CoddTypeSystem extends RelDataTypeSystemImpl {
     public static final CoddTypeSystem INSTANCE = new CoddTypeSystem();
 
     private CoddTypeSystem() {}

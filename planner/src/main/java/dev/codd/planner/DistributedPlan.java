@@ -14,16 +14,14 @@ import java.util.Optional;
  *     result is the first exchange's rows as they arrive
  * @param columnNames the result's column names, as the user sees them
  * @param pruned for each table, the CIDs of the shards its filters rule out (they are not read)
- * @param explain the distributed plan as text
  */
 public record DistributedPlan(List<Exchange> exchanges, Optional<String> rootSql, List<String> columnNames,
-        Map<String, List<String>> pruned, String explain) {
+        Map<String, List<String>> pruned) {
     public DistributedPlan {
         exchanges = List.copyOf(exchanges);
         pruned = Map.copyOf(pruned);
         requireNonNull(rootSql, "rootSql is null");
         columnNames = List.copyOf(columnNames);
-        requireNonNull(explain, "explain is null");
         if (rootSql.isEmpty() && exchanges.size() != 1) {
             throw new IllegalArgumentException("a plan without root SQL passes exactly one exchange through");
         }

@@ -8,7 +8,7 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /** Reads DuckDB's type names (as DESCRIBE prints them) into Calcite types. */
-public final class DuckDbTypes {
+final class DuckDbTypes {
     private static final Pattern DECIMAL = Pattern.compile("(?:DECIMAL|NUMERIC)\\((\\d+),\\s*(\\d+)\\)");
 
     private DuckDbTypes() {}

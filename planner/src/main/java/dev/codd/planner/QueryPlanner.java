@@ -19,7 +19,6 @@ import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.config.NullCollation;
 import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptRule;
-import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepMatchOrder;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
@@ -182,8 +181,7 @@ public final class QueryPlanner {
         FragmentSplitter splitter = new FragmentSplitter();
         RelNode root = splitter.split(merged);
         Optional<String> rootSql = root instanceof ExchangeScan ? Optional.empty() : Optional.of(DuckDbSql.of(root));
-        return new DistributedPlan(splitter.exchanges(), rootSql, logical.getRowType().getFieldNames(),
-                scans.pruned(), RelOptUtil.toString(merged));
+        return new DistributedPlan(splitter.exchanges(), rootSql, logical.getRowType().getFieldNames(), scans.pruned());
     }
 
     private static RelNode run(HepProgram program, RelNode rel) {

@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The SQL each node and the requester receive, for the shapes the walking skeleton pushes down. */
@@ -173,6 +174,17 @@ class QueryPlannerTest {
         DistributedPlan plan = planner.plan("SELECT count(*) FROM t", catalog);
         assertEquals(List.of(List.of("bafkreia", "bafkreic"), List.of("bafkreib", "bafkreid")),
                 plan.fragments().stream().map(f -> f.shards().get("t")).toList());
+    }
+
+    @Test
+    void spreadsRowsRatherThanShards() {
+        List<String> both = List.of("n1", "n2");
+        List<Shard> shards = List.of(new Shard("bafkreia", 100, both), new Shard("bafkreib", 900, both),
+                new Shard("bafkreic", 100, both), new Shard("bafkreid", 100, both));
+        ClusterCatalog catalog = new ClusterCatalog(Map.of("t", new ClusterTable("t", List.of(new Column("x", "INTEGER")), shards)));
+        DistributedPlan plan = planner.plan("SELECT count(*) FROM t", catalog);
+        assertEquals(Map.of("n1", List.of("bafkreib"), "n2", List.of("bafkreia", "bafkreic", "bafkreid")),
+                plan.fragments().stream().collect(Collectors.toMap(Fragment::node, f -> f.shards().get("t"))));
     }
 
     private static ClusterCatalog rangedCatalog() {

@@ -222,6 +222,15 @@ class DriverTest {
             }
             assertEquals(List.of("d", "day"), matched);
         }
+        // names match without regard to case; an escaped _ is itself
+        try (ResultSet result = meta.getColumns(null, null, "TYPED", "D_Y")) {
+            assertTrue(result.next());
+            assertEquals("day", result.getString("COLUMN_NAME"));
+        }
+        assertEquals("\\", meta.getSearchStringEscape());
+        try (ResultSet result = meta.getTables(null, null, "typ\\_d", null)) {
+            assertFalse(result.next(), "typ\\_d is the name typ_d, not a pattern for typed");
+        }
     }
 
     @Test

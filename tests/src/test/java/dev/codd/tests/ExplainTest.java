@@ -2,6 +2,7 @@ package dev.codd.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
@@ -59,6 +60,16 @@ class ExplainTest {
             assertTrue(((BigDecimal) fragment.get(6)).signum() > 0, fragment.toString());
         }
         assertNull(rows.get(3).get(4));
+    }
+
+    @Test
+    void aSyntaxErrorIsPlacedInTheTextTheUserWrote() {
+        SQLException e = assertThrows(SQLException.class,
+                () -> QueryAssertions.rows(codd, "EXPLAIN ANALYZE SELECT *\nFROM nation WHER n_name = 'x'"));
+        assertEquals("42000", e.getSQLState());
+        assertTrue(e.getMessage().contains("line 2, column 18"), e.getMessage());
+        SQLException first = assertThrows(SQLException.class, () -> QueryAssertions.rows(codd, "EXPLAIN SELEC 1"));
+        assertTrue(first.getMessage().contains("line 1, column 9"), first.getMessage());
     }
 
     @Test

@@ -19,12 +19,13 @@ public final class CoddCommand {
     /** Runs the command line and returns the exit code: 0 done, 1 failed, 2 bad usage. */
     static int run(String... args) {
         CommandLine commandLine = new CommandLine(new CoddCommand());
+        // a message, not a stack trace: what failed and why is what a user can act on
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof CoddException) {
-                cmd.getErr().println("codd: " + e.getMessage());
-                return 1;
-            }
-            throw e;
+            String why = e instanceof CoddException ? e.getMessage()
+                    : e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
+            cmd.getErr().println("codd: " + why);
+            return 1;
         });
         return commandLine.execute(args);
     }

@@ -22,7 +22,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code codd demo}: a requester and three compute nodes in this JVM over TPC-H data laid out as
@@ -52,12 +55,14 @@ final class DemoCommand implements Runnable {
     @Option(names = "--verbose", description = "Show the cluster's log.")
     boolean verbose;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
         Logging.level(verbose ? "info" : "warn");
         if (scaleFactor <= 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--sf must be positive, not " + scaleFactor);
+            throw new ParameterException(spec.commandLine(), "--sf must be positive, not " + scaleFactor);
         }
         PrintStream out = System.out;
         boolean temporary = dir == null;

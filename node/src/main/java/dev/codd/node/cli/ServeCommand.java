@@ -9,7 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code codd serve requester|compute}: run one piece of a cluster until stopped. */
 @Command(name = "serve", description = "Run a requester or a compute node until stopped (Ctrl-C).",
@@ -30,12 +33,25 @@ final class ServeCommand {
                 description = "Mark a node down after this many seconds without a heartbeat (default: ${DEFAULT-VALUE}).")
         int downAfterSeconds;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public void run() {
             Logging.level("info");
+            checkPort(spec, port);
+            if (downAfterSeconds < 1) {
+                throw new ParameterException(spec.commandLine(), "--down-after must be at least 1 second");
+            }
             BufferAllocator allocator = new RootAllocator();
-            Requester requester = Requester.start(new Requester.Config(host, port,
-                    Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30)), allocator);
+            Requester requester;
+            try {
+                requester = Requester.start(new Requester.Config(host, port,
+                        Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30)), allocator);
+            } catch (RuntimeException e) {
+                allocator.close();
+                throw e;
+            }
             System.out.println("Codd requester listening: jdbc:codd://" + requester.address());
             awaitShutdown(() -> {
                 requester.close();
@@ -54,15 +70,21 @@ final class ServeCommand {
         @Option(names = "--join", required = true, paramLabel = "HOST:PORT", description = "The requester to join.")
         String join;
 
-        @Option(names = "--host", defaultValue = "127.0.0.1",
-                description = "Address to listen on and to advertise (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
         String host;
+
+        @Option(names = "--advertise", paramLabel = "HOST",
+                description = "Address the requester reaches this node at (default: --host); needed when --host is 0.0.0.0.")
+        String advertise;
 
         @Option(names = "--port", defaultValue = "0", description = "Port to listen on (default: any free port).")
         int port;
 
         @Option(names = "--name", description = "The node's name in the cluster (default: HOST:PORT).")
         String name;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public void run() {
@@ -71,18 +93,34 @@ final class ServeCommand {
             try {
                 requester = NodeAddress.parse(join);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(
-                        new picocli.CommandLine(this), "Invalid --join: " + e.getMessage());
+                throw new ParameterException(spec.commandLine(), "Invalid --join: " + e.getMessage());
             }
+            if (advertise == null && (host.equals("0.0.0.0") || host.equals("::"))) {
+                throw new ParameterException(spec.commandLine(), "--host " + host
+                        + " listens on every interface; say with --advertise which address the requester can reach");
+            }
+            checkPort(spec, port);
             BufferAllocator allocator = new RootAllocator();
-            ComputeNode node = ComputeNode.start(new ComputeNode.Config(name, data, host, port, requester,
-                    Duration.ofSeconds(1)), allocator);
+            ComputeNode node;
+            try {
+                node = ComputeNode.start(new ComputeNode.Config(name, data, host, advertise, port, requester,
+                        Duration.ofSeconds(1)), allocator);
+            } catch (RuntimeException e) {
+                allocator.close();
+                throw e;
+            }
             System.out.println("Codd compute node " + node.name() + " serving " + node.dataDirectory() + " on "
                     + node.address() + ", joined " + requester);
             awaitShutdown(() -> {
                 node.close();
                 allocator.close();
             });
+        }
+    }
+
+    static void checkPort(CommandSpec spec, int port) {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, not " + port);
         }
     }
 

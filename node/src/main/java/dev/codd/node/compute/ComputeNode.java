@@ -45,10 +45,13 @@ public final class ComputeNode implements AutoCloseable {
      * How to run a compute node.
      *
      * @param name the node's name in the cluster; null for its {@code host:port}
+     * @param host the address to listen on
+     * @param advertisedHost the address the requester reaches the node at; null for {@code host}
      * @param port 0 for any free port
+     * @param heartbeatInterval how often the node tells the requester it is alive, and rescans its directory
      */
-    public record Config(String name, Path dataDirectory, String host, int port, NodeAddress requester,
-            Duration heartbeatInterval) {
+    public record Config(String name, Path dataDirectory, String host, String advertisedHost, int port,
+            NodeAddress requester, Duration heartbeatInterval) {
         public Config {
             requireNonNull(dataDirectory, "dataDirectory is null");
             requireNonNull(host, "host is null");
@@ -84,7 +87,8 @@ public final class ComputeNode implements AutoCloseable {
         this.store = store;
         this.server = server;
         this.requester = requester;
-        this.address = new NodeAddress(config.host(), server.getPort());
+        this.address = new NodeAddress(config.advertisedHost() != null ? config.advertisedHost() : config.host(),
+                server.getPort());
         this.name = config.name() != null ? config.name() : address.toString();
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("codd-heartbeat-" + name));
         // hashing and describing a large new file must not delay heartbeats
@@ -114,10 +118,19 @@ public final class ComputeNode implements AutoCloseable {
                     "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         NodeAddress requesterAddress = config.requester();
-        FlightClient requester = FlightClient.builder(allocator,
-                Location.forGrpcInsecure(requesterAddress.host(), requesterAddress.port())).build();
-        ComputeNode node = new ComputeNode(config, allocator, duckdb, store, streams, server, requester);
-        node.catalog = new Versioned(store.scan(), 0);
+        ComputeNode node;
+        try {
+            FlightClient requester = FlightClient.builder(allocator,
+                    Location.forGrpcInsecure(requesterAddress.host(), requesterAddress.port())).build();
+            node = new ComputeNode(config, allocator, duckdb, store, streams, server, requester);
+            node.catalog = new Versioned(store.scan(), 0);
+        } catch (RuntimeException e) {
+            server.shutdown();
+            streams.shutdownNow();
+            duckdb.close();
+            allocator.close();
+            throw e;
+        }
         long millis = config.heartbeatInterval().toMillis();
         node.scanner.scheduleWithFixedDelay(node::rescan, millis, millis, TimeUnit.MILLISECONDS);
         node.heartbeats.scheduleWithFixedDelay(node::heartbeat, 0, millis, TimeUnit.MILLISECONDS);

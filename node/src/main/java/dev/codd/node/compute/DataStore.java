@@ -94,6 +94,7 @@ public final class DataStore {
         }
         Map<FileKey, List<ShardInfo>> current = new LinkedHashMap<>();
         Map<ShardKey, Input.Source> bound = new HashMap<>();
+        Map<ShardKey, String> boundFiles = new HashMap<>();
         Set<FileKey> seen = new HashSet<>();
         for (Path file : files) {
             FileKey key;
@@ -107,7 +108,7 @@ public final class DataStore {
             List<ShardInfo> shards = described.get(key);
             if (shards == null && !failures.containsKey(key)) {
                 try {
-                    shards = describe(file, key.size());
+                    shards = describe(file);
                 } catch (IOException | CoddException e) {
                     String why = e instanceof CoddException ? e.getMessage() : e.toString();
                     failures.put(key, why);
@@ -117,7 +118,13 @@ public final class DataStore {
             if (shards != null) {
                 current.put(key, shards);
                 for (ShardInfo shard : shards) {
-                    bound.put(ShardKey.of(shard.table(), shard.cid()), sourceOf(file, shard));
+                    ShardKey shardKey = ShardKey.of(shard.table(), shard.cid());
+                    bound.put(shardKey, sourceOf(file, shard));
+                    String earlier = boundFiles.put(shardKey, shard.file());
+                    if (earlier != null) { // a shard is its content: the copies are one shard, read once
+                        warnOnce("Table " + shard.table() + " holds the same content twice: " + earlier + " and "
+                                + shard.file() + " are one shard (" + shard.cid() + "), read once");
+                    }
                 }
             }
         }
@@ -233,11 +240,11 @@ public final class DataStore {
         return false;
     }
 
-    private List<ShardInfo> describe(Path file, long size) throws IOException {
+    private List<ShardInfo> describe(Path file) throws IOException {
         String cid = Cid.of(file);
         String relative = root.relativize(file).toString();
         if (isDuckDb(file)) {
-            return describeDatabase(file, cid, relative, size);
+            return describeDatabase(file, cid, relative);
         }
         FileFormat format = FileFormat.of(file).orElseThrow();
         String table = root.relativize(file).getName(0).toString();
@@ -250,12 +257,12 @@ public final class DataStore {
             Map<String, ColumnStats> stats = format == FileFormat.PARQUET
                     ? parquetStats(connection, "parquet_metadata(" + Sql.string(file.toString()) + ")", columns)
                     : Map.of();
-            return List.of(new ShardInfo(table, cid, relative, format.name().toLowerCase(Locale.ROOT), rows, size,
+            return List.of(new ShardInfo(table, cid, relative, format.name().toLowerCase(Locale.ROOT), rows,
                     columns, stats, null));
         });
     }
 
-    private List<ShardInfo> describeDatabase(Path file, String cid, String relative, long size) {
+    private List<ShardInfo> describeDatabase(Path file, String cid, String relative) {
         String alias = aliasOf(cid);
         return duckdb.withConnection(connection -> {
             if (!attached.containsKey(alias)) {
@@ -282,7 +289,7 @@ public final class DataStore {
             for (String table : tables) {
                 String source = new Input.AttachedTable(alias, table).sql();
                 shards.add(new ShardInfo(table, cid, relative + "#" + table, "duckdb",
-                        longValue(connection, "SELECT count(*) FROM " + source), size,
+                        longValue(connection, "SELECT count(*) FROM " + source),
                         columns(connection, "SELECT * FROM " + source), Map.of(), null));
             }
             return shards;

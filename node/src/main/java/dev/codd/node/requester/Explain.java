@@ -15,9 +15,10 @@ import java.util.stream.Collectors;
 
 /**
  * {@code EXPLAIN [ANALYZE] query}: the distributed plan as rows. Each row is one step: a fragment
- * with the node it runs on, the shards it reads and the exact SQL the node receives, then what
- * runs at the requester, and the shards min/max statistics ruled out. ANALYZE runs the query first and adds each fragment's rows, bytes and
- * wall time. The rows come back as any query's do: as the result of a VALUES query.
+ * with the node it runs on, the shards it reads and the exact SQL the node receives, then the
+ * shards min/max statistics ruled out, then what runs at the requester. ANALYZE runs the query
+ * first and adds each fragment's rows, bytes and wall time. The rows come back as any query's do:
+ * as the result of a VALUES query.
  */
 final class Explain {
     private static final Pattern EXPLAIN = Pattern.compile("(?is)\\s*EXPLAIN\\s+(ANALYZE\\s+)?(.*)");
@@ -32,7 +33,12 @@ final class Explain {
 
     static Optional<Request> parse(String sql) {
         Matcher matcher = EXPLAIN.matcher(sql);
-        return matcher.matches() ? Optional.of(new Request(matcher.group(2), matcher.group(1) != null)) : Optional.empty();
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        // the prefix blanked, not cut: an error in the query keeps its line and column
+        String prefix = sql.substring(0, matcher.start(2)).replaceAll("[^\n]", " ");
+        return Optional.of(new Request(prefix + matcher.group(2), matcher.group(1) != null));
     }
 
     /** A plan whose result is the explanation of {@code plan}; {@code runs} are empty unless analyzed. */
@@ -72,7 +78,7 @@ final class Explain {
         List<String> columns = analyze ? ANALYZE_COLUMNS : COLUMNS;
         String sql = "SELECT * FROM (VALUES " + String.join(", ", rows) + ") AS explain("
                 + columns.stream().map(Sql::identifier).collect(Collectors.joining(", ")) + ")";
-        return new DistributedPlan(List.of(), Optional.of(sql), columns, Map.of(), plan.explain());
+        return new DistributedPlan(List.of(), Optional.of(sql), columns, Map.of());
     }
 
     private static String shards(Map<String, List<String>> shards) {

@@ -51,7 +51,7 @@ final class QueryExecution implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final List<FragmentFetcher> fetchers = new CopyOnWriteArrayList<>();
     private final List<ExchangeReader> exchanges = new CopyOnWriteArrayList<>();
-    private ArrowQuery rootQuery;
+    private volatile ArrowQuery rootQuery; // cancelled from fetcher and timer threads
     private ArrowReader result;
     private Schema schema;
     private volatile CoddException failure;

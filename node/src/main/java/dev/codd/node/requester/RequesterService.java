@@ -380,10 +380,18 @@ final class RequesterService extends NoOpFlightSqlProducer {
         }
     }
 
-    /** SQL LIKE, as JDBC metadata patterns use it: % any string, _ any character. */
+    /**
+     * SQL LIKE, as JDBC metadata patterns use it: % any string, _ any character, \ before either
+     * for itself; without regard to case, as names are matched in SQL.
+     */
     private static boolean like(String pattern, String value) {
         StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                regex.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
+                continue;
+            }
             switch (c) {
                 case '%' -> regex.append(".*");
                 case '_' -> regex.append('.');

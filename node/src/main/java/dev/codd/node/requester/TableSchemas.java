@@ -1,12 +1,12 @@
 package dev.codd.node.requester;
 
 import dev.codd.executors.ArrowQuery;
+import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.executors.Sql;
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +57,7 @@ final class TableSchemas {
         try (ArrowQuery query = duckdb.query(sql, List.of(), allocator, 1)) {
             return query.reader().getVectorSchemaRoot().getSchema();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw DuckDbErrors.translate(e);
         }
     }
 }

@@ -82,7 +82,7 @@ public final class TpchData {
     }
 
     /** The DuckDB type Codd stores a TPC-H column as; money and quantities are DECIMAL(15,2) as in the spec. */
-    public static String duckDbType(TpchColumn<?> column) {
+    private static String duckDbType(TpchColumn<?> column) {
         return switch (column.getType().getBase()) {
             case IDENTIFIER -> "BIGINT";
             case INTEGER -> "INTEGER";

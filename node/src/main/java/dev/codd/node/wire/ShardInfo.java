@@ -13,7 +13,7 @@ import java.util.Map;
  * @param stats per column, for Parquet files (from their footers)
  * @param partition the partition the shard is, when the table's manifest declares one; null otherwise
  */
-public record ShardInfo(String table, String cid, String file, String format, long rows, long bytes,
+public record ShardInfo(String table, String cid, String file, String format, long rows,
         List<ColumnInfo> columns, Map<String, ColumnStats> stats, ShardPartition partition) {
     public ShardInfo {
         requireNonNull(table, "table is null");
@@ -25,6 +25,6 @@ public record ShardInfo(String table, String cid, String file, String format, lo
     }
 
     public ShardInfo withPartition(ShardPartition newPartition) {
-        return new ShardInfo(table, cid, file, format, rows, bytes, columns, stats, newPartition);
+        return new ShardInfo(table, cid, file, format, rows, columns, stats, newPartition);
     }
 }

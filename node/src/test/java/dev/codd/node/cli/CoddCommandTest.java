@@ -53,6 +53,14 @@ class CoddCommandTest {
         assertEquals(2, badJoin.exitCode());
         assertTrue(badJoin.err().contains("Invalid --join: expected host:port, got 'nowhere'"), badJoin.err());
 
+        Run wildcard = run("serve", "compute", "--data", ".", "--join", "127.0.0.1:7600", "--host", "0.0.0.0");
+        assertEquals(2, wildcard.exitCode());
+        assertTrue(wildcard.err().contains("say with --advertise which address"), wildcard.err());
+
+        Run port = run("serve", "requester", "--port", "70000");
+        assertEquals(2, port.exitCode());
+        assertTrue(port.err().contains("--port must be between 0 and 65535, not 70000"), port.err());
+
         Run unknown = run("frobnicate");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("Unmatched argument"), unknown.err());
@@ -63,6 +71,16 @@ class CoddCommandTest {
         Run run = run("serve", "compute", "--data", dir.resolve("absent").toString(), "--join", "127.0.0.1:1");
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("Data directory " + dir.resolve("absent") + " does not exist"), run.err());
+    }
+
+    @Test
+    void aFailureIsAMessageNotAStackTrace(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        Run run = run("demo", "--dir", file.resolve("data").toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("codd: "), run.err());
+        assertTrue(run.err().contains("not-a-directory"), run.err());
+        assertTrue(!run.err().contains("\tat "), run.err());
     }
 
     @Test

@@ -2,20 +2,22 @@ package dev.codd.planner.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * What the planner knows of the cluster at one instant: each table, its columns and where its shards
- * live. The requester builds one from its node registry for every query.
+ * live. The requester's node registry builds one when a node's catalog or liveness changes, and
+ * each query plans against the one current when it starts.
  */
 public record ClusterCatalog(Map<String, ClusterTable> tables) {
     public ClusterCatalog {
         requireNonNull(tables, "tables is null");
         TreeMap<String, ClusterTable> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         byName.putAll(tables);
-        tables = java.util.Collections.unmodifiableMap(byName);
+        tables = Collections.unmodifiableMap(byName);
     }
 
     /** The table of this name, matched without regard to case as DuckDB does. */
