@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;
+import dev.codd.node.DaemonThreads;
 import dev.codd.node.wire.ClusterActions;
 import dev.codd.node.wire.Heartbeat;
 import dev.codd.node.wire.HeartbeatReply;
@@ -20,7 +21,6 @@ import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CallOptions;
@@ -90,9 +90,9 @@ public final class ComputeNode implements AutoCloseable {
         this.address = new NodeAddress(config.advertisedHost() != null ? config.advertisedHost() : config.host(),
                 server.getPort());
         this.name = config.name() != null ? config.name() : address.toString();
-        this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("codd-heartbeat-" + name));
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("codd-heartbeat-" + name));
         // hashing and describing a large new file must not delay heartbeats
-        this.scanner = Executors.newSingleThreadScheduledExecutor(daemon("codd-scan-" + name));
+        this.scanner = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("codd-scan-" + name));
     }
 
     /** Scans the data directory, starts serving, and begins heartbeats to the requester. */
@@ -104,7 +104,7 @@ public final class ComputeNode implements AutoCloseable {
         BufferAllocator allocator = parent.newChildAllocator("node-" + data, 0, Long.MAX_VALUE);
         DuckDbExecutor duckdb = DuckDbExecutor.confinedTo(data);
         DataStore store = new DataStore(data, duckdb);
-        ExecutorService streams = Executors.newCachedThreadPool(daemon("codd-fragment"));
+        ExecutorService streams = Executors.newCachedThreadPool(DaemonThreads.named("codd-fragment"));
         FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),
                         new FragmentService(store, duckdb, allocator, BATCH_ROWS, streams))
                 .build();
@@ -187,14 +187,6 @@ public final class ComputeNode implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Heartbeat of node {} failed", name, e);
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Leaves the cluster, then stops serving. */

@@ -74,9 +74,7 @@ final class QueryExecution implements AutoCloseable {
                 throw failure; // a node failed or went down while the query started
             }
         } catch (RuntimeException e) {
-            CoddException error = failure != null ? failure
-                    : e instanceof CoddException coddException ? coddException
-                    : new CoddException(ErrorCode.INTERNAL_ERROR, "Query " + id + " failed to start: " + e, e);
+            CoddException error = failureFrom(e);
             cancel(error);
             end(QueryRecord.State.FAILED, error);
             close();
@@ -101,8 +99,7 @@ final class QueryExecution implements AutoCloseable {
                     .map(f -> new FragmentRun(f.fragment(), f.rows(), f.bytes(), f.elapsedNanos()))
                     .toList();
         } catch (IOException | RuntimeException e) {
-            CoddException error = failure != null ? failure
-                    : e.getCause() instanceof CoddException cause ? cause : DuckDbErrors.translate(e);
+            CoddException error = failureFrom(e);
             cancel(error);
             end(QueryRecord.State.FAILED, error);
             throw error;
@@ -252,10 +249,7 @@ final class QueryExecution implements AutoCloseable {
             end(QueryRecord.State.FINISHED, null); // logged before the client can see the end
             listener.completed();
         } catch (IOException | RuntimeException e) {
-            CoddException error = failure != null ? failure
-                    : e instanceof CoddException coddException ? coddException
-                    : e.getCause() instanceof CoddException cause ? cause
-                    : DuckDbErrors.translate(e);
+            CoddException error = failureFrom(e);
             cancel(error);
             LOG.info("Query {} failed: {}", id, error.getMessage());
             end(error.errorCode() == ErrorCode.QUERY_CANCELLED ? QueryRecord.State.CANCELLED : QueryRecord.State.FAILED,
@@ -267,6 +261,21 @@ final class QueryExecution implements AutoCloseable {
     }
 
     /** Stops the query everywhere: on the nodes, in the exchanges, in the root DuckDB. */
+    /**
+     * Why the query failed: the first failure a fetcher or a node reported, else what {@code e}
+     * says (a Codd error, one a stream wrapped, or DuckDB's at the root).
+     */
+    private CoddException failureFrom(Exception e) {
+        if (failure != null) {
+            return failure;
+        } else if (e instanceof CoddException codd) {
+            return codd;
+        } else if (e.getCause() instanceof CoddException cause) {
+            return cause;
+        }
+        return DuckDbErrors.translate(e);
+    }
+
     void cancel(CoddException why) {
         if (failure == null) {
             failure = why;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;
+import dev.codd.node.DaemonThreads;
 import dev.codd.node.Version;
 import dev.codd.node.wire.NodeAddress;
 import java.io.IOException;
@@ -13,9 +14,7 @@ import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -59,9 +58,9 @@ public final class Requester implements AutoCloseable {
 
     private Requester(Config config, BufferAllocator parent) {
         allocator = parent.newChildAllocator("requester", 0, Long.MAX_VALUE);
-        timers = Executors.newSingleThreadScheduledExecutor(daemon("codd-requester-timer"));
-        fetchers = Executors.newCachedThreadPool(daemon("codd-fetch"));
-        streams = Executors.newCachedThreadPool(daemon("codd-result"));
+        timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("codd-requester-timer"));
+        fetchers = Executors.newCachedThreadPool(DaemonThreads.named("codd-fetch"));
+        streams = Executors.newCachedThreadPool(DaemonThreads.named("codd-result"));
         clients = new NodeClients(allocator);
         rootDuckDb = DuckDbExecutor.withoutFileAccess();
         RequesterService[] serviceRef = new RequesterService[1];
@@ -123,14 +122,5 @@ public final class Requester implements AutoCloseable {
         clients.close();
         rootDuckDb.close();
         allocator.close();
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
