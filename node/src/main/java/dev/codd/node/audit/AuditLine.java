@@ -1,0 +1,80 @@
+package dev.codd.node.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One record of an audit log as one line of JSON:
+ *
+ * <pre>{"seq":7,"time":"…","type":"query.finished","data":{…},"prev":"&lt;hash of record 6&gt;","hash":"&lt;own&gt;"}</pre>
+ *
+ * The hash is the SHA-256 of the line's own bytes up to {@code "prev"}'s value, closed with
+ * {@code }}: whatever changes in a record changes its hash, and each record names the one before.
+ */
+record AuditLine(long seq, String time, String type, JsonNode data, String prev, String hash) {
+    /** The {@code prev} of the first record of a log. */
+    static final String GENESIS = "0".repeat(64);
+    private static final String HASH_FIELD = ",\"hash\":\"";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The line (without its newline) of a new record. */
+    static String format(long seq, String time, String type, Map<String, ?> data, String prev) {
+        try {
+            String content = "{\"seq\":" + seq + ",\"time\":" + JSON.writeValueAsString(time) + ",\"type\":"
+                    + JSON.writeValueAsString(type) + ",\"data\":" + JSON.writeValueAsString(data) + ",\"prev\":"
+                    + JSON.writeValueAsString(prev);
+            return content + HASH_FIELD + sha256(content + "}") + "\"}";
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot write audit data " + data, e);
+        }
+    }
+
+    /** The hash a line written by {@link #format} states. */
+    static String hashOf(String line) {
+        return line.substring(line.length() - 66, line.length() - 2);
+    }
+
+    /** The record a line holds, if it is one; its hash is read, not trusted: see {@link #intact}. */
+    static Optional<Parsed> parse(String line) {
+        int at = line.lastIndexOf(HASH_FIELD);
+        if (at < 0 || !line.endsWith("\"}") || line.length() != at + HASH_FIELD.length() + 64 + 2) {
+            return Optional.empty();
+        }
+        String content = line.substring(0, at);
+        try {
+            JsonNode node = JSON.readTree(content + "}");
+            if (!node.path("seq").canConvertToLong() || !node.path("prev").isTextual() || !node.path("type").isTextual()) {
+                return Optional.empty();
+            }
+            AuditLine record = new AuditLine(node.get("seq").asLong(), node.path("time").asText(),
+                    node.get("type").asText(), node.path("data"), node.get("prev").asText(),
+                    line.substring(at + HASH_FIELD.length(), line.length() - 2));
+            return Optional.of(new Parsed(record, sha256(content + "}")));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A parsed line with the hash its content has now. */
+    record Parsed(AuditLine line, String computedHash) {
+        /** Whether the record is as it was written: its stated hash is its content's. */
+        boolean intact() {
+            return line.hash().equals(computedHash);
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+}

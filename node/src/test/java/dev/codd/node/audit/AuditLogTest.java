@@ -1,0 +1,179 @@
+package dev.codd.node.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codd.node.audit.AuditVerifier.Problem;
+import dev.codd.node.wire.SignedHead;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditLogTest {
+    @TempDir Path dir;
+
+    private AuditLog open(long segmentBytes) {
+        return AuditLog.open(dir, "test", segmentBytes, Map.of());
+    }
+
+    /** Writes n query records (after the log's own opening record: record 1). */
+    private AuditLog withRecords(int n, long segmentBytes) {
+        AuditLog log = open(segmentBytes);
+        for (int i = 0; i < n; i++) {
+            log.appendDurably("query.finished", Map.of("query", "q" + i, "rows", i));
+        }
+        return log;
+    }
+
+    private List<String> lines() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (Path segment : AuditLog.segments(dir)) {
+            lines.addAll(Files.readAllLines(segment, StandardCharsets.UTF_8));
+        }
+        return lines;
+    }
+
+    private void rewrite(List<String> lines) throws Exception {
+        assertEquals(1, AuditLog.segments(dir).size());
+        Files.writeString(AuditLog.segments(dir).get(0), String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    }
+
+    private AuditVerifier.Finding problem() throws Exception {
+        AuditVerifier.Report report = AuditVerifier.verify(dir);
+        assertFalse(report.ok(), "the damage went unnoticed");
+        return report.problem().orElseThrow();
+    }
+
+    @Test
+    void recordsFromManyThreadsFormOneChain() throws Exception {
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            ExecutorService threads = Executors.newFixedThreadPool(8);
+            List<CompletableFuture<AuditLog.Head>> done = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                int n = i;
+                done.add(CompletableFuture.supplyAsync(() -> log.append("query.accepted", Map.of("n", n)), threads)
+                        .thenCompose(f -> f));
+            }
+            done.forEach(CompletableFuture::join);
+            threads.shutdown();
+            assertEquals(401, log.head().seq());
+        }
+        AuditVerifier.Report report = AuditVerifier.verify(dir);
+        assertTrue(report.ok(), report.toString());
+        assertEquals(401, report.records());
+    }
+
+    @Test
+    void theChainRunsOnAcrossSegmentsRestartsAndArchiving() throws Exception {
+        try (AuditLog log = withRecords(50, 2_000)) {
+            assertEquals(51, log.head().seq());
+        }
+        try (AuditLog log = open(2_000)) {
+            log.appendDurably("query.finished", Map.of("query", "after restart"));
+            assertEquals(53, log.head().seq(), "reopening records itself, then goes on");
+        }
+        List<Path> segments = AuditLog.segments(dir);
+        assertTrue(segments.size() > 3, segments.toString());
+        assertTrue(AuditVerifier.verify(dir).ok());
+
+        // archived: the oldest segments moved elsewhere; what is left still verifies, from where it starts
+        Path archive = Files.createDirectories(dir.resolve("archive"));
+        Files.move(segments.get(0), archive.resolve(segments.get(0).getFileName()));
+        Files.move(segments.get(1), archive.resolve(segments.get(1).getFileName()));
+        AuditVerifier.Report rest = AuditVerifier.verify(dir);
+        assertTrue(rest.ok(), rest.toString());
+        assertTrue(rest.firstSeq() > 1);
+        assertTrue(AuditVerifier.verify(archive).ok(), "an archived segment verifies on its own");
+    }
+
+    @Test
+    void aRecordCutByACrashIsDroppedAndNothingElse() throws Exception {
+        withRecords(5, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        Path segment = AuditLog.segments(dir).get(0);
+        Files.writeString(segment, "{\"seq\":7,\"time\":\"2026-", StandardOpenOption.APPEND);
+        assertEquals(Problem.TRUNCATED, problem().problem());
+        assertEquals(7, problem().seq());
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            assertEquals(7, log.head().seq(), "records 1-6 kept, the cut one dropped, the reopening recorded");
+        }
+        assertTrue(AuditVerifier.verify(dir).ok());
+        assertTrue(lines().get(6).contains("\"droppedPartialRecordBytes\":22"), lines().get(6));
+    }
+
+    @Test
+    void anEditedFieldIsFoundAtItsRecord() throws Exception {
+        withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        List<String> lines = lines();
+        lines.set(4, lines.get(4).replace("\"rows\":3", "\"rows\":30"));
+        rewrite(lines);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 5, problem().message()), problem());
+    }
+
+    @Test
+    void aDeletedRecordIsFoundMissing() throws Exception {
+        withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        List<String> lines = lines();
+        lines.remove(6);
+        rewrite(lines);
+        assertEquals(Problem.MISSING, problem().problem());
+        assertEquals(7, problem().seq());
+    }
+
+    @Test
+    void swappedRecordsAreFoundOutOfOrder() throws Exception {
+        withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        List<String> lines = lines();
+        String third = lines.get(2);
+        lines.set(2, lines.get(3));
+        lines.set(3, third);
+        rewrite(lines);
+        assertEquals(Problem.REORDERED, problem().problem());
+        assertEquals(3, problem().seq());
+    }
+
+    @Test
+    void aForgedRecordThatHashesItselfStillBreaksTheChain() throws Exception {
+        withRecords(4, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        List<String> lines = lines();
+        lines.set(2, AuditLine.format(3, "2026-01-01T00:00:00Z", "query.finished", Map.of("query", "nothing to see"),
+                AuditLine.GENESIS));
+        rewrite(lines);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 3, problem().message()), problem());
+    }
+
+    @Test
+    void cuttingWholeRecordsOrRewritingTheLogIsCaughtByTheSignedHeads() throws Exception {
+        NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
+        SignedHead head;
+        try (AuditLog log = withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            head = key.sign("node1", log.head());
+        }
+        assertTrue(NodeKey.verify(head));
+        assertFalse(NodeKey.verify(new SignedHead("node1", head.seq() + 1, head.hash(), head.time(), head.publicKey(),
+                head.signature())), "a signature covers the sequence number");
+        assertTrue(AuditVerifier.verify(dir, List.of(head)).ok());
+
+        List<String> lines = lines();
+        rewrite(lines.subList(0, 7)); // whole records gone from the end: the chain alone cannot tell
+        assertTrue(AuditVerifier.verify(dir).ok());
+        AuditVerifier.Report cut = AuditVerifier.verify(dir, List.of(head));
+        assertEquals(Problem.TRUNCATED, cut.problem().orElseThrow().problem());
+        assertEquals(8, cut.problem().orElseThrow().seq());
+
+        Files.delete(AuditLog.segments(dir).get(0));
+        withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES).close(); // a whole new log, as long as the old one
+        AuditVerifier.Report rewritten = AuditVerifier.verify(dir, List.of(head));
+        assertEquals(Problem.REWRITTEN, rewritten.problem().orElseThrow().problem());
+        assertEquals(10, rewritten.problem().orElseThrow().seq());
+    }
+}
