@@ -63,6 +63,7 @@ final class CoddMeta extends MetaImpl {
         this.url = url;
         allocator = new RootAllocator();
         client = new FlightSqlClient(FlightClient.builder(allocator, Location.forGrpcInsecure(url.host(), url.port()))
+                .intercept(new ClientHeaders(url))
                 .build());
         CallOption timeout = CallOptions.timeout(url.connectTimeoutSeconds(), TimeUnit.SECONDS);
         try {

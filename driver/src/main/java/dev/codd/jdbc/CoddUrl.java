@@ -12,11 +12,13 @@ import java.util.TreeSet;
  * the URL and those given to {@code DriverManager}; the URL wins.
  *
  * @param connectTimeoutSeconds how long to wait for the requester when connecting
+ * @param user who connects, as the requester records it; null when not given
+ * @param applicationName what connects (a tool, a job), as the requester records it; null when not given
  */
-record CoddUrl(String host, int port, int connectTimeoutSeconds) {
+record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, String applicationName) {
     static final String PREFIX = "jdbc:codd:";
     private static final String NETWORK = PREFIX + "//";
-    private static final Set<String> KNOWN = new TreeSet<>(Set.of("user", "password", "connectTimeout"));
+    private static final Set<String> KNOWN = new TreeSet<>(Set.of("user", "password", "connectTimeout", "applicationName"));
     static final String USAGE = "expected jdbc:codd://host:port[?property=value&...]";
 
     static boolean accepts(String url) {
@@ -75,7 +77,7 @@ record CoddUrl(String host, int port, int connectTimeoutSeconds) {
         if (timeout < 1) {
             throw CoddErrors.badUrl("connectTimeout must be at least 1 second");
         }
-        return new CoddUrl(host, port, timeout);
+        return new CoddUrl(host, port, timeout, properties.getProperty("user"), properties.getProperty("applicationName"));
     }
 
     private static String decode(String text) {

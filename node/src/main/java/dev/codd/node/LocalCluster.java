@@ -16,6 +16,8 @@ import org.apache.arrow.memory.RootAllocator;
 /**
  * A whole cluster in one JVM: one requester and a compute node per data directory, on loopback and
  * free ports. It returns once every node has joined with its catalog. The demo and the tests use it.
+ * Each node keeps its audit log in {@code DATA/.codd/audit}, the requester in
+ * {@code .codd/requester-audit} next to the first data directory.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
@@ -24,13 +26,16 @@ public final class LocalCluster implements AutoCloseable {
     private final Requester requester;
     private final List<ComputeNode> nodes = new ArrayList<>();
 
-    private LocalCluster(List<Path> dataDirectories, Duration heartbeat, Duration downAfter, Duration nodeTimeout) {
+    private LocalCluster(List<Path> dataDirectories, Duration heartbeat, Duration downAfter, Duration nodeTimeout,
+            boolean audit) {
         allocator = new RootAllocator();
-        requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout), allocator);
+        Path requesterAudit = audit ? requesterAuditDirectory(dataDirectories) : null;
+        requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout, requesterAudit), allocator);
         try {
             for (int i = 0; i < dataDirectories.size(); i++) {
-                nodes.add(ComputeNode.start(new ComputeNode.Config("node" + (i + 1), dataDirectories.get(i), HOST, null, 0,
-                        requester.address(), heartbeat), allocator));
+                Path data = dataDirectories.get(i);
+                nodes.add(ComputeNode.start(new ComputeNode.Config("node" + (i + 1), data, HOST, null, 0,
+                        requester.address(), heartbeat, audit ? nodeAuditDirectory(data) : null), allocator));
             }
             awaitNodes(registry -> registry.nodes().stream().filter(n -> n.up() && n.catalogVersion() >= 0).count()
                     == dataDirectories.size());
@@ -42,7 +47,23 @@ public final class LocalCluster implements AutoCloseable {
 
     /** A cluster with a node per directory, heartbeats every 200 ms, nodes down after 2 s of silence. */
     public static LocalCluster start(List<Path> dataDirectories) {
-        return new LocalCluster(dataDirectories, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30));
+        return new LocalCluster(dataDirectories, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30), true);
+    }
+
+    /** The same cluster keeping no audit logs: only to measure what auditing costs. */
+    public static LocalCluster startWithoutAudit(List<Path> dataDirectories) {
+        return new LocalCluster(dataDirectories, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30), false);
+    }
+
+    /** Where a compute node keeps its audit log unless told otherwise. */
+    public static Path nodeAuditDirectory(Path dataDirectory) {
+        return dataDirectory.resolve(".codd").resolve("audit");
+    }
+
+    /** Where a local cluster's requester keeps its audit log. */
+    public static Path requesterAuditDirectory(List<Path> dataDirectories) {
+        Path first = dataDirectories.get(0).toAbsolutePath();
+        return (first.getParent() != null ? first.getParent() : first).resolve(".codd").resolve("requester-audit");
     }
 
     public String jdbcUrl() {

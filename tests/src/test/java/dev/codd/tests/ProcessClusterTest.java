@@ -63,7 +63,8 @@ class ProcessClusterTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        start("serve", "requester", "--port", Integer.toString(port), "--down-after", "2")
+        start("serve", "requester", "--port", Integer.toString(port), "--down-after", "2", "--audit",
+                root.resolve("requester-audit").toString())
                 .await("Codd requester listening: jdbc:codd://127.0.0.1:" + port, Duration.ofSeconds(60));
         List<JavaProcess> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

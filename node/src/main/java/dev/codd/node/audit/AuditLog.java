@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,8 @@ public final class AuditLog implements AutoCloseable {
     private record Pending(CompletableFuture<Head> done, Head head) {}
 
     private final Path directory;
+    /** Held while the log is open: two writers would break the chain. */
+    private final FileLock lock;
     private final long segmentBytes;
     private final List<Pending> pending = new ArrayList<>();
     private final Thread flusher;
@@ -49,8 +53,9 @@ public final class AuditLog implements AutoCloseable {
     private Head head;
     private boolean closed;
 
-    private AuditLog(Path directory, long segmentBytes, Path segment, Head head) throws IOException {
+    private AuditLog(Path directory, FileLock lock, long segmentBytes, Path segment, Head head) throws IOException {
         this.directory = directory;
+        this.lock = lock;
         this.segmentBytes = segmentBytes;
         this.head = head;
         openSegment(segment);
@@ -64,8 +69,10 @@ public final class AuditLog implements AutoCloseable {
      * that {@code owner} opened it.
      */
     public static AuditLog open(Path directory, String owner, long segmentBytes, Map<String, ?> details) {
+        FileLock lock = null;
         try {
             Files.createDirectories(directory);
+            lock = lock(directory);
             List<Path> segments = segments(directory);
             Head head = new Head(0, AuditLine.GENESIS);
             Path last = directory.resolve(segmentName(1));
@@ -75,7 +82,7 @@ public final class AuditLog implements AutoCloseable {
                 dropped = dropPartialLine(last);
                 head = lastHead(directory, segments);
             }
-            AuditLog log = new AuditLog(directory, segmentBytes, last, head);
+            AuditLog log = new AuditLog(directory, lock, segmentBytes, last, head);
             Map<String, Object> opened = new LinkedHashMap<>();
             opened.put("owner", owner);
             opened.putAll(details);
@@ -85,8 +92,38 @@ public final class AuditLog implements AutoCloseable {
             log.append("audit.opened", opened).join();
             return log;
         } catch (IOException | CompletionException e) {
+            release(lock);
             throw new CoddException(ErrorCode.DATA_ERROR, "Cannot open the audit log in " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    private static FileLock lock(Path directory) throws IOException {
+        FileChannel file = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock lock = file.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+        } catch (OverlappingFileLockException e) {
+            // held in this process
+        }
+        file.close();
+        throw new IOException("another requester or node writes it; give each its own directory");
+    }
+
+    private static void release(FileLock lock) {
+        if (lock != null) {
+            try {
+                lock.channel().close();
+            } catch (IOException ignored) {
+                // closing the channel releases the lock; nothing else to do
+            }
+        }
+    }
+
+    /** The SHA-256 of {@code text} in hex, as the log hashes its records: for recording a text by its hash. */
+    public static String sha256(String text) {
+        return AuditLine.sha256(text);
     }
 
     public Path directory() {
@@ -216,6 +253,7 @@ public final class AuditLog implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("Cannot close the audit log in {}: {}", directory, e.toString());
             }
+            release(lock);
         }
     }
 

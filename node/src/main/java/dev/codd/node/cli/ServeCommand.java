@@ -1,5 +1,6 @@
 package dev.codd.node.cli;
 
+import dev.codd.node.LocalCluster;
 import dev.codd.node.compute.ComputeNode;
 import dev.codd.node.requester.Requester;
 import dev.codd.node.wire.NodeAddress;
@@ -33,6 +34,10 @@ final class ServeCommand {
                 description = "Mark a node down after this many seconds without a heartbeat (default: ${DEFAULT-VALUE}).")
         int downAfterSeconds;
 
+        @Option(names = "--audit", paramLabel = "DIR", defaultValue = "${sys:user.home}/.codd/requester/audit",
+                description = "Where the requester keeps its audit log (default: ${DEFAULT-VALUE}).")
+        Path audit;
+
         @Spec
         CommandSpec spec;
 
@@ -47,7 +52,7 @@ final class ServeCommand {
             Requester requester;
             try {
                 requester = Requester.start(new Requester.Config(host, port,
-                        Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30)), allocator);
+                        Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30), audit), allocator);
             } catch (RuntimeException e) {
                 allocator.close();
                 throw e;
@@ -83,6 +88,10 @@ final class ServeCommand {
         @Option(names = "--name", description = "The node's name in the cluster (default: HOST:PORT).")
         String name;
 
+        @Option(names = "--audit", paramLabel = "DIR",
+                description = "Where the node keeps its audit log and signing key (default: DATA/.codd/audit).")
+        Path audit;
+
         @Spec
         CommandSpec spec;
 
@@ -104,7 +113,7 @@ final class ServeCommand {
             ComputeNode node;
             try {
                 node = ComputeNode.start(new ComputeNode.Config(name, data, host, advertise, port, requester,
-                        Duration.ofSeconds(1)), allocator);
+                        Duration.ofSeconds(1), audit != null ? audit : LocalCluster.nodeAuditDirectory(data)), allocator);
             } catch (RuntimeException e) {
                 allocator.close();
                 throw e;

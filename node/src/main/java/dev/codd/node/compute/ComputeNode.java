@@ -6,6 +6,10 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.node.DaemonThreads;
+import dev.codd.node.Version;
+import dev.codd.node.audit.AuditLog;
+import dev.codd.node.audit.NodeKey;
+import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.ClusterActions;
 import dev.codd.node.wire.Heartbeat;
 import dev.codd.node.wire.HeartbeatReply;
@@ -18,10 +22,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.FlightClient;
@@ -49,9 +55,11 @@ public final class ComputeNode implements AutoCloseable {
      * @param advertisedHost the address the requester reaches the node at; null for {@code host}
      * @param port 0 for any free port
      * @param heartbeatInterval how often the node tells the requester it is alive, and rescans its directory
+     * @param auditDirectory where the node's audit log and key are kept; null to keep none (for measuring
+     *     its cost only)
      */
     public record Config(String name, Path dataDirectory, String host, String advertisedHost, int port,
-            NodeAddress requester, Duration heartbeatInterval) {
+            NodeAddress requester, Duration heartbeatInterval, Path auditDirectory) {
         public Config {
             requireNonNull(dataDirectory, "dataDirectory is null");
             requireNonNull(host, "host is null");
@@ -71,6 +79,7 @@ public final class ComputeNode implements AutoCloseable {
     private final ExecutorService streams;
     private final NodeAddress address;
     private final String name;
+    private final AtomicReference<NodeAudit> audit;
     /** The catalog and its version, replaced together by the scanner. */
     private record Versioned(NodeCatalog catalog, long version) {}
 
@@ -79,8 +88,9 @@ public final class ComputeNode implements AutoCloseable {
     private boolean requesterReachable = true;
 
     private ComputeNode(Config config, BufferAllocator allocator, DuckDbExecutor duckdb, DataStore store,
-            ExecutorService streams, FlightServer server, FlightClient requester) {
+            ExecutorService streams, FlightServer server, FlightClient requester, AtomicReference<NodeAudit> audit) {
         this.config = config;
+        this.audit = audit;
         this.streams = streams;
         this.allocator = allocator;
         this.duckdb = duckdb;
@@ -105,8 +115,11 @@ public final class ComputeNode implements AutoCloseable {
         DuckDbExecutor duckdb = DuckDbExecutor.confinedTo(data);
         DataStore store = new DataStore(data, duckdb);
         ExecutorService streams = Executors.newCachedThreadPool(DaemonThreads.named("codd-fragment"));
-        FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),
-                        new FragmentService(store, duckdb, allocator, BATCH_ROWS, streams))
+        AtomicReference<NodeAudit> audit = new AtomicReference<>();
+        FlightServer server = Caller.recordOn(FlightServer.builder(allocator,
+                        Location.forGrpcInsecure(config.host(), config.port()),
+                        new FragmentService(store, duckdb, allocator, BATCH_ROWS, streams, audit,
+                                config.auditDirectory() != null)))
                 .build();
         try {
             server.start();
@@ -122,9 +135,19 @@ public final class ComputeNode implements AutoCloseable {
         try {
             FlightClient requester = FlightClient.builder(allocator,
                     Location.forGrpcInsecure(requesterAddress.host(), requesterAddress.port())).build();
-            node = new ComputeNode(config, allocator, duckdb, store, streams, server, requester);
+            node = new ComputeNode(config, allocator, duckdb, store, streams, server, requester, audit);
+            if (config.auditDirectory() != null) {
+                NodeKey key = NodeKey.loadOrCreate(config.auditDirectory());
+                audit.set(new NodeAudit(node.name, AuditLog.open(config.auditDirectory(), "node " + node.name,
+                        AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("address", node.address.toString(), "data", data.toString(),
+                                "publicKey", key.publicKey(), "version", Version.current())), key));
+            }
             node.catalog = new Versioned(store.scan(), 0);
         } catch (RuntimeException e) {
+            NodeAudit opened = audit.get();
+            if (opened != null) {
+                opened.close();
+            }
             server.shutdown();
             streams.shutdownNow();
             duckdb.close();
@@ -167,7 +190,9 @@ public final class ComputeNode implements AutoCloseable {
         try {
             Versioned current = catalog;
             boolean sendCatalog = acknowledgedVersion != current.version();
-            Heartbeat beat = new Heartbeat(name, address, current.version(), sendCatalog ? current.catalog() : null);
+            NodeAudit nodeAudit = audit.get();
+            Heartbeat beat = new Heartbeat(name, address, current.version(), sendCatalog ? current.catalog() : null,
+                    nodeAudit == null ? null : nodeAudit.signedHead());
             Iterator<Result> results = requester.doAction(new Action(ClusterActions.HEARTBEAT, WireJson.write(beat)),
                     CallOptions.timeout(10, TimeUnit.SECONDS));
             HeartbeatReply reply = WireJson.read(results.next().getBody(), HeartbeatReply.class);
@@ -212,6 +237,10 @@ public final class ComputeNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         streams.shutdownNow();
+        NodeAudit nodeAudit = audit.get();
+        if (nodeAudit != null) {
+            nodeAudit.close();
+        }
         duckdb.close();
         allocator.close();
         LOG.info("Node {} stopped", name);

@@ -8,23 +8,27 @@ import dev.codd.executors.DuckDbExecutor;
 import dev.codd.executors.FragmentValidator;
 import dev.codd.executors.Input;
 import dev.codd.node.flight.Backpressure;
+import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.FragmentTicket;
 import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.flight.NoOpFlightProducer;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A compute node's Flight service: DoGet takes a {@link FragmentTicket}, binds its table names to
- * the node's own shards, checks the SQL, runs it in DuckDB and streams the result as it is
- * computed, no faster than the requester reads it.
+ * the node's own shards, checks the SQL, records it in the node's audit log, runs it in DuckDB and
+ * streams the result as it is computed, no faster than the requester reads it.
  */
 final class FragmentService extends NoOpFlightProducer {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentService.class);
@@ -34,9 +38,14 @@ final class FragmentService extends NoOpFlightProducer {
     private final BufferAllocator allocator;
     private final int batchRows;
     private final ExecutorService streams;
+    /** Set once the node's audit log is open; until then fragments are refused, unless the node keeps none. */
+    private final AtomicReference<NodeAudit> audit;
+    private final boolean auditing;
 
     FragmentService(DataStore store, DuckDbExecutor duckdb, BufferAllocator allocator, int batchRows,
-            ExecutorService streams) {
+            ExecutorService streams, AtomicReference<NodeAudit> audit, boolean auditing) {
+        this.audit = audit;
+        this.auditing = auditing;
         this.store = store;
         this.duckdb = duckdb;
         this.allocator = allocator;
@@ -50,42 +59,83 @@ final class FragmentService extends NoOpFlightProducer {
      */
     @Override
     public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
-        streams.execute(() -> serve(ticket, listener));
+        Caller requester = Caller.current();
+        streams.execute(() -> serve(ticket, requester, listener));
     }
 
-    private void serve(Ticket ticket, ServerStreamListener listener) {
+    private void serve(Ticket ticket, Caller requester, ServerStreamListener listener) {
+        NodeAudit audit = this.audit.get();
+        if (audit == null && auditing) {
+            listener.error(WireErrors.toFlight(new CoddException(ErrorCode.NODE_UNAVAILABLE, "The node is starting")));
+            return;
+        }
         FragmentTicket fragment = null;
+        List<Input> inputs;
         try {
             fragment = WireJson.read(ticket.getBytes(), FragmentTicket.class);
-            run(fragment, listener);
+            FragmentTicket read = fragment;
+            inputs = read.shards().entrySet().stream()
+                    .<Input>map(binding -> new Input.Sources(binding.getKey(), store.sources(binding.getKey(), binding.getValue())))
+                    .toList();
+            FragmentValidator.validate(duckdb, read.sql(), read.shards().keySet());
         } catch (CoddException e) {
-            LOG.info("Fragment of query {} failed: {}", fragment == null ? "?" : fragment.queryId(), e.getMessage());
+            LOG.info("Refused a fragment of query {} from {}: {}", fragment == null ? "?" : fragment.queryId(),
+                    requester.address(), e.getMessage());
+            if (audit != null) {
+                audit.refused(fragment, requester, e);
+            }
             listener.error(WireErrors.toFlight(e));
-        } catch (RuntimeException e) {
-            LOG.error("Fragment failed", e);
-            listener.error(WireErrors.toFlight(new CoddException(ErrorCode.INTERNAL_ERROR, e.toString(), e)));
+            return;
         }
+        if (audit != null) {
+            try {
+                audit.started(fragment, requester);
+            } catch (CoddException e) {
+                listener.error(WireErrors.toFlight(e)); // unaudited, it does not run
+                return;
+            }
+        }
+        run(fragment, inputs, listener, audit);
     }
 
-    private void run(FragmentTicket fragment, ServerStreamListener listener) {
-        List<Input> inputs = fragment.shards().entrySet().stream()
-                .<Input>map(binding -> new Input.Sources(binding.getKey(), store.sources(binding.getKey(), binding.getValue())))
-                .toList();
-        FragmentValidator.validate(duckdb, fragment.sql(), fragment.shards().keySet());
+    private void run(FragmentTicket fragment, List<Input> inputs, ServerStreamListener listener, NodeAudit audit) {
+        long start = System.nanoTime();
+        long rows = 0;
+        long bytes = 0;
+        String status = "FAILED";
+        CoddException error = null;
         try (ArrowQuery query = duckdb.query(fragment.sql(), inputs, allocator, batchRows)) {
             ArrowReader reader = query.reader();
             Backpressure backpressure = Backpressure.watch(listener, query::cancel);
-            listener.start(reader.getVectorSchemaRoot());
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            listener.start(root);
             while (reader.loadNextBatch()) {
                 if (!backpressure.awaitReady()) {
                     query.cancel();
+                    status = "CANCELLED";
                     return;
                 }
+                rows += root.getRowCount();
+                bytes += root.getFieldVectors().stream().mapToLong(FieldVector::getBufferSize).sum();
                 listener.putNext();
             }
             listener.completed();
-        } catch (IOException e) {
-            throw DuckDbErrors.translate(e);
+            status = "FINISHED";
+        } catch (CoddException e) {
+            error = e;
+            LOG.info("Fragment of query {} failed: {}", fragment.queryId(), e.getMessage());
+            listener.error(WireErrors.toFlight(e));
+        } catch (IOException | RuntimeException e) {
+            error = e instanceof IOException ? DuckDbErrors.translate(e)
+                    : new CoddException(ErrorCode.INTERNAL_ERROR, e.toString(), e);
+            if (e instanceof RuntimeException) {
+                LOG.error("Fragment of query {} failed", fragment.queryId(), e);
+            }
+            listener.error(WireErrors.toFlight(error));
+        } finally {
+            if (audit != null) {
+                audit.ended(fragment, status, error, rows, bytes, System.nanoTime() - start);
+            }
         }
     }
 }

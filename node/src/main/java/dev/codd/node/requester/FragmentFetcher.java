@@ -23,6 +23,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /** Runs one fragment on its node and feeds the batches it streams back into the fragment's exchange. */
 final class FragmentFetcher implements Runnable {
     private final String queryId;
+    private final String user;
     private final Fragment fragment;
     private final NodeAddress address;
     private final FlightClient client;
@@ -38,10 +39,14 @@ final class FragmentFetcher implements Runnable {
     private volatile long startNanos;
     private volatile long endNanos;
 
-    /** @param onFailure told when the fragment fails, so that the whole query stops */
-    FragmentFetcher(String queryId, Fragment fragment, NodeAddress address, FlightClient client,
+    /**
+     * @param user who runs the query, for the node's audit log; null when not known
+     * @param onFailure told when the fragment fails, so that the whole query stops
+     */
+    FragmentFetcher(String queryId, String user, Fragment fragment, NodeAddress address, FlightClient client,
             Consumer<CoddException> onFailure) {
         this.queryId = queryId;
+        this.user = user;
         this.fragment = fragment;
         this.address = address;
         this.client = client;
@@ -113,7 +118,7 @@ final class FragmentFetcher implements Runnable {
         boolean finished = false;
         startNanos = System.nanoTime();
         try {
-            FragmentTicket ticket = new FragmentTicket(queryId, fragment.sql(), fragment.shards());
+            FragmentTicket ticket = new FragmentTicket(queryId, user, fragment.sql(), fragment.shards());
             stream = client.getStream(new Ticket(WireJson.write(ticket)));
             if (cancelled) {
                 return;

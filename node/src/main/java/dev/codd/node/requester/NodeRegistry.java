@@ -45,12 +45,14 @@ public final class NodeRegistry {
 
     private final Duration downAfter;
     private final Consumer<String> onNodeDown;
+    private final RequesterAudit audit;
     private final Map<String, NodeState> nodes = new TreeMap<>();
     private ClusterCatalog catalog;
 
-    public NodeRegistry(Duration downAfter, Consumer<String> onNodeDown) {
+    NodeRegistry(Duration downAfter, Consumer<String> onNodeDown, RequesterAudit audit) {
         this.downAfter = downAfter;
         this.onNodeDown = onNodeDown;
+        this.audit = audit;
     }
 
     public synchronized HeartbeatReply heartbeat(Heartbeat beat, Instant now) {
@@ -75,7 +77,15 @@ public final class NodeRegistry {
         if (known == null || !known.up()) {
             LOG.info("Node {} at {} is up ({} shards)", beat.node(), beat.address(),
                     nodeCatalog == null ? "?" : nodeCatalog.shards().size());
+            audit.nodeUp(beat.node(), beat.address());
             catalog = null;
+        }
+        if (beat.auditHead() != null) {
+            if (!beat.auditHead().node().equals(beat.node())) {
+                throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Node " + beat.node() + " sent the audit head of node "
+                        + beat.auditHead().node());
+            }
+            audit.nodeHead(beat.auditHead());
         }
         NodeCatalog held = nodeCatalog == null ? NodeCatalog.EMPTY : nodeCatalog;
         nodes.put(beat.node(), new NodeState(beat.node(), beat.address(), now, true, version, held));
@@ -89,6 +99,7 @@ public final class NodeRegistry {
             nodes.put(node, new NodeState(node, known.address(), known.lastSeen(), false, known.catalogVersion(),
                     known.catalog()));
             LOG.info("Node {} left", node);
+            audit.nodeLeft(node);
             catalog = null;
         }
     }
@@ -134,6 +145,7 @@ public final class NodeRegistry {
         }
         for (String node : down) {
             LOG.warn("Node {} is down: no heartbeat for {} s", node, downAfter.toSeconds());
+            audit.nodeDown(node);
             onNodeDown.accept(node);
         }
     }

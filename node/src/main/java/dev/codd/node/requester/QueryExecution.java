@@ -5,8 +5,9 @@ import dev.codd.common.ErrorCode;
 import dev.codd.executors.ArrowQuery;
 import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.Input;
-import dev.codd.node.requester.QueryRecord.NodeTraffic;
 import dev.codd.node.flight.Backpressure;
+import dev.codd.node.flight.Caller;
+import dev.codd.node.requester.QueryRecord.NodeTraffic;
 import dev.codd.node.wire.WireErrors;
 import dev.codd.planner.DistributedPlan;
 import dev.codd.planner.Exchange;
@@ -43,6 +44,7 @@ final class QueryExecution implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryExecution.class);
 
     private final String id;
+    private final Caller caller;
     private final String sql;
     private final DistributedPlan plan;
     private final QueryServices services;
@@ -56,10 +58,12 @@ final class QueryExecution implements AutoCloseable {
     private Schema schema;
     private volatile CoddException failure;
     private volatile boolean ended;
+    private volatile long rowsSent; // written by the streaming thread only
     private boolean closed;
 
-    QueryExecution(String id, String sql, DistributedPlan plan, QueryServices services) {
+    QueryExecution(String id, Caller caller, String sql, DistributedPlan plan, QueryServices services) {
         this.id = id;
+        this.caller = caller;
         this.sql = sql;
         this.plan = plan;
         this.services = services;
@@ -69,6 +73,7 @@ final class QueryExecution implements AutoCloseable {
     /** Sends the fragments to their nodes and waits until the result's schema is known. */
     void start() {
         try {
+            services.audit().planned(id, plan); // on disk before any fragment runs
             launch();
             if (failure != null) {
                 throw failure; // a node failed or went down while the query started
@@ -133,7 +138,7 @@ final class QueryExecution implements AutoCloseable {
                         .filter(NodeRegistry.NodeState::up)
                         .orElseThrow(() -> new CoddException(ErrorCode.NODE_UNAVAILABLE,
                                 "Node " + fragment.node() + " is down"));
-                exchangeFetchers.add(new FragmentFetcher(id, fragment, node.address(),
+                exchangeFetchers.add(new FragmentFetcher(id, caller.user(), fragment, node.address(),
                         services.clients().client(node.address()), this::cancel));
             }
             fetchers.addAll(exchangeFetchers);
@@ -239,6 +244,7 @@ final class QueryExecution implements AutoCloseable {
                     in.getVector(i).makeTransferPair(out.getVector(i)).transfer();
                 }
                 out.setRowCount(in.getRowCount());
+                rowsSent += in.getRowCount();
                 if (!backpressure.awaitReady()) {
                     cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Query cancelled: the client went away"));
                     end(QueryRecord.State.CANCELLED, failure);
@@ -313,8 +319,10 @@ final class QueryExecution implements AutoCloseable {
                 .toList();
         Optional<String> message = Optional.ofNullable(error)
                 .map(e -> e.errorCode().sqlState() + ": " + e.getMessage());
-        services.log().ended(new QueryRecord(id, sql, state, started,
-                Duration.ofNanos(System.nanoTime() - startNanos), perNode, message));
+        QueryRecord record = new QueryRecord(id, sql, state, started, Duration.ofNanos(System.nanoTime() - startNanos),
+                perNode, message);
+        services.log().ended(record);
+        services.audit().ended(record, rowsSent);
     }
 
     @Override

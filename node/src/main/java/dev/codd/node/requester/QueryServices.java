@@ -7,8 +7,9 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * What the requester lends each query: the nodes and clients to reach them, the DuckDB that runs
- * root plans, memory, threads (to fetch fragments, to stream results), and how long a node may take
- * to start a fragment.
+ * root plans, memory, threads (to fetch fragments, to stream results), the logs it ends up in, and
+ * how long a node may take to start a fragment.
  */
 record QueryServices(NodeRegistry registry, NodeClients clients, DuckDbExecutor rootDuckDb, BufferAllocator allocator,
-        ExecutorService fetchers, ExecutorService streams, QueryLog log, Duration nodeTimeout, int batchRows) {}
+        ExecutorService fetchers, ExecutorService streams, QueryLog log, RequesterAudit audit, Duration nodeTimeout,
+        int batchRows) {}

@@ -7,10 +7,15 @@ import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.node.DaemonThreads;
 import dev.codd.node.Version;
+import dev.codd.node.audit.AuditLog;
+import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.NodeAddress;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,8 +40,9 @@ public final class Requester implements AutoCloseable {
      * @param port 0 for any free port
      * @param downAfter how long a node may be silent before it is down
      * @param nodeTimeout how long a node may take to start a fragment
+     * @param auditDirectory where the audit log is kept; null to keep none (for measuring its cost only)
      */
-    public record Config(String host, int port, Duration downAfter, Duration nodeTimeout) {
+    public record Config(String host, int port, Duration downAfter, Duration nodeTimeout, Path auditDirectory) {
         public Config {
             requireNonNull(host, "host is null");
             requireNonNull(downAfter, "downAfter is null");
@@ -55,6 +61,7 @@ public final class Requester implements AutoCloseable {
     private final RequesterService service;
     private final FlightServer server;
     private final NodeAddress address;
+    private final AuditLog auditLog;
 
     private Requester(Config config, BufferAllocator parent) {
         allocator = parent.newChildAllocator("requester", 0, Long.MAX_VALUE);
@@ -63,13 +70,17 @@ public final class Requester implements AutoCloseable {
         streams = Executors.newCachedThreadPool(DaemonThreads.named("codd-result"));
         clients = new NodeClients(allocator);
         rootDuckDb = DuckDbExecutor.withoutFileAccess();
+        auditLog = config.auditDirectory() == null ? null : AuditLog.open(config.auditDirectory(), "requester",
+                AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("version", Version.current()));
+        RequesterAudit audit = new RequesterAudit(auditLog);
         RequesterService[] serviceRef = new RequesterService[1];
-        registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node));
+        registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);
         QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, streams, log,
-                config.nodeTimeout(), BATCH_ROWS);
+                audit, config.nodeTimeout(), BATCH_ROWS);
         service = new RequesterService(services, timers, Version.current());
         serviceRef[0] = service;
-        server = FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()), service).build();
+        server = Caller.recordOn(FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),
+                service)).build();
         try {
             server.start();
         } catch (IOException e) {
@@ -101,6 +112,11 @@ public final class Requester implements AutoCloseable {
         return log;
     }
 
+    /** The audit log; empty when the requester keeps none. */
+    public Optional<AuditLog> audit() {
+        return Optional.ofNullable(auditLog);
+    }
+
     @Override
     public void close() {
         service.shutdown();
@@ -121,6 +137,9 @@ public final class Requester implements AutoCloseable {
         streams.shutdownNow();
         clients.close();
         rootDuckDb.close();
+        if (auditLog != null) {
+            auditLog.close();
+        }
         allocator.close();
     }
 }

@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
+import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.ClusterActions;
 import dev.codd.node.wire.Heartbeat;
 import dev.codd.node.wire.WireErrors;
@@ -128,9 +129,12 @@ final class RequesterService extends NoOpFlightSqlProducer {
 
     private FlightInfo start(String sql, List<Object> parameters, FlightDescriptor descriptor) {
         String id = UUID.randomUUID().toString();
+        Caller caller = Caller.current();
+        services.audit().accepted(id, caller, sql, parameters);
+        QueryExecution execution = null;
         try {
-            DistributedPlan plan = plan(id, sql, parameters);
-            QueryExecution execution = new QueryExecution(id, sql, plan, services);
+            DistributedPlan plan = plan(id, caller, sql, parameters);
+            execution = new QueryExecution(id, caller, sql, plan, services);
             live.put(id, execution);
             try {
                 execution.start();
@@ -148,12 +152,15 @@ final class RequesterService extends NoOpFlightSqlProducer {
                     List.of(new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()))), -1, -1);
         } catch (CoddException e) {
             LOG.info("Query {} failed: {}", id, e.getMessage());
+            if (execution == null) {
+                services.audit().failed(id, e); // a query that started records its own end
+            }
             throw WireErrors.toFlight(e);
         }
     }
 
     /** The plan of a query, or for EXPLAIN [ANALYZE] a plan whose rows explain the query's plan. */
-    private DistributedPlan plan(String id, String sql, List<Object> parameters) {
+    private DistributedPlan plan(String id, Caller caller, String sql, List<Object> parameters) {
         Optional<Explain.Request> explain = Explain.parse(sql);
         if (explain.isEmpty()) {
             return planner.plan(sql, parameters, services.registry().catalog());
@@ -161,7 +168,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
         DistributedPlan plan = planner.plan(explain.get().query(), parameters, services.registry().catalog());
         List<QueryExecution.FragmentRun> runs = List.of();
         if (explain.get().analyze()) {
-            QueryExecution analyzed = new QueryExecution(id + "-analyzed", explain.get().query(), plan, services);
+            QueryExecution analyzed = new QueryExecution(id + "-analyzed", caller, explain.get().query(), plan, services);
             live.put(analyzed.id(), analyzed);
             try {
                 analyzed.start();

@@ -8,9 +8,10 @@ import java.util.Map;
 /**
  * A fragment to run, sent as the ticket of a Flight DoGet.
  *
+ * @param user who runs the query, as the client named itself, for the node's audit log; null when not known
  * @param shards the CIDs to bind to each table name the SQL reads
  */
-public record FragmentTicket(String queryId, String sql, Map<String, List<String>> shards) {
+public record FragmentTicket(String queryId, String user, String sql, Map<String, List<String>> shards) {
     public FragmentTicket {
         requireNonNull(queryId, "queryId is null");
         requireNonNull(sql, "sql is null");

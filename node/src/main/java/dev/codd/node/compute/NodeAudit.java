@@ -1,0 +1,76 @@
+package dev.codd.node.compute;
+
+import dev.codd.common.CoddException;
+import dev.codd.node.audit.AuditLog;
+import dev.codd.node.audit.NodeKey;
+import dev.codd.node.flight.Caller;
+import dev.codd.node.wire.FragmentTicket;
+import dev.codd.node.wire.SignedHead;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a compute node writes to its audit log: every fragment it runs (who asked, for which query
+ * and user, the SQL, the shards read; on disk before the first row leaves), how each ended (rows
+ * and bytes sent, time, error), and every request it refused. It signs the log's head for the
+ * requester.
+ */
+final class NodeAudit implements AutoCloseable {
+    private final String node;
+    private final AuditLog log;
+    private final NodeKey key;
+
+    NodeAudit(String node, AuditLog log, NodeKey key) {
+        this.node = node;
+        this.log = log;
+        this.key = key;
+    }
+
+    /** The fragment about to run; returns once the record is on disk. */
+    void started(FragmentTicket ticket, Caller requester) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("query", ticket.queryId());
+        data.put("user", ticket.user());
+        data.put("requester", requester.address());
+        data.put("sql", ticket.sql());
+        data.put("shards", ticket.shards());
+        log.appendDurably("fragment.started", data);
+    }
+
+    void ended(FragmentTicket ticket, String status, CoddException error, long rows, long bytes, long nanos) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("query", ticket.queryId());
+        data.put("status", status);
+        if (error != null) {
+            data.put("error", error.errorCode().sqlState() + ": " + error.getMessage());
+        }
+        data.put("rows", rows);
+        data.put("bytes", bytes);
+        data.put("ms", nanos / 1_000_000);
+        log.append("fragment.ended", data);
+    }
+
+    /** A request the node would not run; {@code ticket} is null when it could not even be read. */
+    void refused(FragmentTicket ticket, Caller requester, CoddException why) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("query", ticket == null ? null : ticket.queryId());
+        data.put("user", ticket == null ? null : ticket.user());
+        data.put("requester", requester.address());
+        data.put("sql", ticket == null ? null : ticket.sql());
+        data.put("error", why.errorCode().sqlState() + ": " + why.getMessage());
+        log.append("fragment.refused", data);
+    }
+
+    SignedHead signedHead() {
+        return key.sign(node, log.head());
+    }
+
+    AuditLog log() {
+        return log;
+    }
+
+    @Override
+    public void close() {
+        log.close();
+    }
+}

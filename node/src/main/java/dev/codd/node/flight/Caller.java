@@ -1,0 +1,71 @@
+package dev.codd.node.flight;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import org.apache.arrow.flight.FlightServer;
+
+/**
+ * Who is on the other end of a Flight call: the address the connection comes from (as the server
+ * sees it) and what the client says of itself in {@code codd-*} headers (user, application,
+ * driver). The audit log records them; none of them is a credential.
+ *
+ * @param user null when the client named none
+ * @param application null when the client named none
+ */
+public record Caller(String address, String user, String application, String driver) {
+    private static final Context.Key<Caller> CURRENT = Context.key("codd-caller");
+    private static final Caller UNKNOWN = new Caller("unknown", null, null, null);
+
+    /** Makes {@link #current} work in the producer methods of a server built by {@code builder}. */
+    public static FlightServer.Builder recordOn(FlightServer.Builder builder) {
+        Consumer<NettyServerBuilder> addInterceptor = netty -> netty.intercept(new Interceptor());
+        return builder.transportHint("grpc.builderConsumer", addInterceptor);
+    }
+
+    /** The caller of the Flight call this thread serves; {@code unknown} outside one. */
+    public static Caller current() {
+        Caller caller = CURRENT.get();
+        return caller != null ? caller : UNKNOWN;
+    }
+
+    private static final class Interceptor implements ServerInterceptor {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                ServerCallHandler<Q, R> next) {
+            Caller caller = new Caller(address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
+                    header(headers, "codd-user"), header(headers, "codd-application"),
+                    header(headers, "codd-driver") != null ? header(headers, "codd-driver") : header(headers, "user-agent"));
+            return Contexts.interceptCall(Context.current().withValue(CURRENT, caller), call, headers, next);
+        }
+
+        private static String address(SocketAddress address) {
+            if (address instanceof InetSocketAddress inet) {
+                return inet.getAddress() != null ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : inet.toString();
+            }
+            return String.valueOf(address);
+        }
+
+        private static String header(Metadata headers, String name) {
+            String value = headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
+            if (value == null) {
+                return null;
+            }
+            try {
+                return URLDecoder.decode(value, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return value;
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.codd.node.requester;
+
+import dev.codd.common.CoddException;
+import dev.codd.node.audit.AuditLog;
+import dev.codd.node.audit.NodeKey;
+import dev.codd.node.audit.SignedHeads;
+import dev.codd.node.flight.Caller;
+import dev.codd.node.wire.NodeAddress;
+import dev.codd.node.wire.SignedHead;
+import dev.codd.planner.DistributedPlan;
+import dev.codd.planner.Exchange;
+import dev.codd.planner.Fragment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the requester writes to its audit log: each query as accepted (who, from where, with what,
+ * the SQL and its parameter values), as planned (each fragment's node, shards and SQL hash; on disk
+ * before any fragment runs) and as ended (status, error, rows, bytes per node, time); nodes joining,
+ * leaving, going down; and the signed heads of the nodes' own logs. Without a log (audit off) it
+ * records nothing.
+ */
+final class RequesterAudit {
+    private static final Logger LOG = LoggerFactory.getLogger(RequesterAudit.class);
+    /** A node's signed head is recorded when it moved and the last one recorded is this old. */
+    private static final Duration HEAD_EVERY = Duration.ofSeconds(10);
+
+    /** What the requester knows of a node's log: the key that signs it and the last head seen and kept. */
+    private record NodeLog(String publicKey, long seq, SignedHead lastSeen, Instant recorded, long recordedSeq) {}
+
+    private final AuditLog log;
+    private final Map<String, NodeLog> nodes = new HashMap<>();
+
+    RequesterAudit(AuditLog log) {
+        this.log = log;
+    }
+
+    /** The query as it arrived. Not waited for: {@link #planned} waits for both. */
+    void accepted(String query, Caller caller, String sql, List<Object> parameters) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("query", query);
+        data.put("user", caller.user());
+        data.put("client", caller.address());
+        data.put("application", caller.application());
+        data.put("driver", caller.driver());
+        data.put("sql", sql);
+        if (!parameters.isEmpty()) {
+            data.put("parameters", parameters.stream().map(RequesterAudit::plain).toList());
+        }
+        append("query.accepted", data);
+    }
+
+    /** The fragments about to run; returns once the record is on disk. */
+    void planned(String query, DistributedPlan plan) {
+        if (log == null) {
+            return;
+        }
+        List<Map<String, Object>> fragments = new ArrayList<>();
+        for (Exchange exchange : plan.exchanges()) {
+            for (Fragment fragment : exchange.fragments()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("exchange", exchange.name());
+                entry.put("node", fragment.node());
+                entry.put("shards", fragment.shards());
+                entry.put("sqlSha256", AuditLog.sha256(fragment.sql()));
+                fragments.add(entry);
+            }
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("query", query);
+        data.put("fragments", fragments);
+        data.put("pruned", plan.pruned());
+        log.appendDurably("query.planned", data);
+    }
+
+    void ended(QueryRecord record, long rows) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("query", record.id());
+        data.put("status", record.state().name());
+        record.error().ifPresent(error -> data.put("error", error));
+        data.put("rows", rows);
+        data.put("nodes", record.traffic().stream()
+                .map(t -> Map.of("node", t.node(), "rows", t.rows(), "bytes", t.bytes()))
+                .toList());
+        data.put("ms", record.elapsed().toMillis());
+        append("query.ended", data);
+    }
+
+    /** A query that failed before it could run (it did not parse, plan or start). */
+    void failed(String query, CoddException error) {
+        append("query.ended", Map.of("query", query, "status", QueryRecord.State.FAILED.name(),
+                "error", error.errorCode().sqlState() + ": " + error.getMessage(), "rows", 0, "nodes", List.of(), "ms", 0));
+    }
+
+    void nodeUp(String node, NodeAddress address) {
+        append("node.up", Map.of("node", node, "address", address.toString()));
+    }
+
+    void nodeLeft(String node) {
+        append("node.left", Map.of("node", node));
+        recordLastHead(node);
+    }
+
+    void nodeDown(String node) {
+        append("node.down", Map.of("node", node));
+        recordLastHead(node);
+    }
+
+    /**
+     * A node's signed head, from a heartbeat: checked against the key the node first signed with and
+     * against going back, and kept in the log now and then, so that the node's log can later be
+     * checked against it.
+     */
+    synchronized void nodeHead(SignedHead head) {
+        if (log == null) {
+            return;
+        }
+        NodeLog known = nodes.get(head.node());
+        String problem = !NodeKey.verify(head) ? "its signature does not hold"
+                : known != null && !known.publicKey().equals(head.publicKey()) ? "it is signed with another key than before"
+                : known != null && head.seq() < known.seq() ? "the log went back from record " + known.seq() + " to " + head.seq()
+                : null;
+        if (problem != null) {
+            LOG.warn("Node {} sent an audit head that is suspect: {}", head.node(), problem);
+            Map<String, Object> data = new LinkedHashMap<>(SignedHeads.data(head));
+            data.put("problem", problem);
+            append("node.audit.suspect", data);
+            return;
+        }
+        Instant now = Instant.now();
+        boolean record = known == null || head.seq() > known.recordedSeq()
+                && Duration.between(known.recorded(), now).compareTo(HEAD_EVERY) >= 0;
+        if (record) {
+            append(SignedHeads.TYPE, SignedHeads.data(head));
+        }
+        nodes.put(head.node(), new NodeLog(head.publicKey(), head.seq(), head,
+                record ? now : known.recorded(), record ? head.seq() : known.recordedSeq()));
+    }
+
+    private synchronized void recordLastHead(String node) {
+        NodeLog known = nodes.get(node);
+        if (known != null && known.seq() > known.recordedSeq()) {
+            append(SignedHeads.TYPE, SignedHeads.data(known.lastSeen()));
+            nodes.put(node, new NodeLog(known.publicKey(), known.seq(), known.lastSeen(), Instant.now(), known.seq()));
+        }
+    }
+
+    private void append(String type, Map<String, ?> data) {
+        if (log != null) {
+            log.append(type, data);
+        }
+    }
+
+    /** A parameter value as JSON can hold it: numbers, text, booleans as they are; the rest as text. */
+    private static Object plain(Object value) {
+        return value == null || value instanceof Number || value instanceof Boolean || value instanceof String
+                ? value : String.valueOf(value);
+    }
+}
