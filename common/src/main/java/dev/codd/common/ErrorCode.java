@@ -22,6 +22,8 @@ public enum ErrorCode {
     FRAGMENT_REFUSED(0x0000_000D, "42501", Kind.USER),
     QUERY_CANCELLED(0x0000_000E, "57014", Kind.USER),
     UNKNOWN_STATEMENT(0x0000_000F, "26000", Kind.USER),
+    /** The query ran past the time its statement allowed ({@code Statement.setQueryTimeout}). */
+    QUERY_TIMED_OUT(0x0000_0010, "HYT00", Kind.USER),
 
     INTERNAL_ERROR(0x0001_0000, "XX000", Kind.INTERNAL),
 

@@ -14,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.Calendar;
 import java.util.Deque;
 import org.apache.arrow.flight.FlightEndpoint;
-import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.vector.DateDayVector;
@@ -44,14 +43,16 @@ import org.apache.calcite.avatica.util.ArrayImpl;
 final class ArrowCursor extends AbstractCursor {
     private final CoddMeta meta;
     private final Deque<FlightEndpoint> endpoints;
+    private final long deadlineNanos;
     private FlightStream stream;
     private VectorSchemaRoot root;
     private int row = -1;
     private volatile boolean cancelled;
 
-    ArrowCursor(CoddMeta meta, FlightInfo info) {
+    ArrowCursor(CoddMeta meta, CoddMeta.Started started) {
         this.meta = meta;
-        this.endpoints = new ArrayDeque<>(info.getEndpoints());
+        this.endpoints = new ArrayDeque<>(started.info().getEndpoints());
+        this.deadlineNanos = started.deadlineNanos();
     }
 
     @Override
@@ -75,7 +76,7 @@ final class ArrowCursor extends AbstractCursor {
                     root = null;
                     return false;
                 }
-                stream = meta.stream(endpoints.removeFirst().getTicket());
+                stream = meta.stream(endpoints.removeFirst().getTicket(), deadlineNanos);
             } catch (FlightRuntimeException e) {
                 closeStream();
                 endpoints.clear();

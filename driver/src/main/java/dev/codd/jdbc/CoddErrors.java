@@ -79,6 +79,15 @@ final class CoddErrors {
     }
 
     /**
+     * What a statement throws when {@code cancelled}: Avatica's own "Statement canceled" has no
+     * SQLState, the client's cancel of a starting query comes back as a gRPC cancellation.
+     */
+    static SQLException cancelled(SQLException e, boolean cancelled) {
+        SQLException ours = unwrap(e);
+        return cancelled && !"57014".equals(ours.getSQLState()) ? new SQLException("Query cancelled", "57014", ours) : ours;
+    }
+
+    /**
      * The SQLException a Codd call failed with, if Avatica wrapped one of ours; otherwise {@code e}.
      */
     static SQLException unwrap(SQLException e) {

@@ -1,5 +1,6 @@
 package dev.codd.jdbc;
 
+import io.grpc.Context;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.sql.DatabaseMetaData;
@@ -10,16 +11,20 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.CallOptions;
+import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.sql.FlightSqlClient;
@@ -31,6 +36,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaParameter;
+import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.AvaticaUtils;
 import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.MetaImpl;
@@ -44,6 +50,7 @@ import org.apache.calcite.avatica.remote.TypedValue;
  */
 final class CoddMeta extends MetaImpl {
     private static final String FLIGHT_INFO = "codd.flightInfo";
+    private static final String QUERY_TIMEOUT_HEADER = "codd-query-timeout-ms";
     private static final java.util.Set<Integer> NUMERIC_TYPES = java.util.Set.of(java.sql.Types.TINYINT,
             java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT, java.sql.Types.REAL,
             java.sql.Types.DOUBLE, java.sql.Types.DECIMAL);
@@ -53,6 +60,7 @@ final class CoddMeta extends MetaImpl {
     private CoddUrl url;
     private String serverVersion = "unknown";
     private final Map<Integer, FlightSqlClient.PreparedStatement> prepared = new ConcurrentHashMap<>();
+    private final Map<Integer, Context.CancellableContext> starting = new ConcurrentHashMap<>();
 
     CoddMeta(AvaticaConnection connection) {
         super(connection);
@@ -89,17 +97,50 @@ final class CoddMeta extends MetaImpl {
         }
     }
 
-    /** The Flight stream of one endpoint of a query's result. */
-    FlightStream stream(Ticket ticket) {
-        return client.getStream(ticket);
+    /** The Flight stream of one endpoint of a query's result, to be read by {@code deadlineNanos} (0: no limit). */
+    FlightStream stream(Ticket ticket, long deadlineNanos) {
+        return client.getStream(ticket, until(deadlineNanos));
+    }
+
+    /** A started query: where its result streams from, and by when it must be read (0: no limit). */
+    record Started(FlightInfo info, long deadlineNanos) {}
+
+    /**
+     * The statement's query timeout as a deadline from now; 0 when it has none. The requester
+     * learns it as the call's gRPC deadline and stops the query when it passes.
+     */
+    private long deadlineNanos(StatementHandle handle) {
+        AvaticaStatement statement = connection.statementMap.get(handle.id);
+        int seconds = 0;
+        try {
+            seconds = statement == null ? 0 : statement.getQueryTimeout();
+        } catch (SQLException closed) {
+            // a closed statement runs nothing
+        }
+        return seconds <= 0 ? 0 : System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    }
+
+    /**
+     * The call options of a query with a deadline: the time left, for the requester to stop the query
+     * then (and say so), and a gRPC deadline a little later, should the requester not answer at all.
+     */
+    private static CallOption[] until(long deadlineNanos) {
+        if (deadlineNanos == 0) {
+            return new CallOption[0];
+        }
+        long left = Math.max(1, deadlineNanos - System.nanoTime());
+        CallHeaders headers = new FlightCallHeaders();
+        headers.insert(QUERY_TIMEOUT_HEADER, Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+        return new CallOption[] {new HeaderCallOption(headers),
+            CallOptions.timeout(left + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS)};
     }
 
     SQLException error(FlightRuntimeException e) {
         return CoddErrors.fromFlight(e, url.toString());
     }
 
-    static FlightInfo flightInfo(Signature signature) {
-        return signature.internalParameters == null ? null : (FlightInfo) signature.internalParameters.get(FLIGHT_INFO);
+    static Started started(Signature signature) {
+        return signature.internalParameters == null ? null : (Started) signature.internalParameters.get(FLIGHT_INFO);
     }
 
     // ---- statements
@@ -113,8 +154,9 @@ final class CoddMeta extends MetaImpl {
     @Override
     public ExecuteResult prepareAndExecute(StatementHandle handle, String sql, long maxRowCount,
             int maxRowsInFirstFrame, PrepareCallback callback) {
-        FlightInfo info = call(() -> client.execute(sql));
-        Signature signature = signature(sql, info.getSchema(), List.of(), info);
+        long deadline = deadlineNanos(handle);
+        FlightInfo info = start(handle, () -> client.execute(sql, until(deadline)));
+        Signature signature = signature(sql, info.getSchema(), List.of(), new Started(info, deadline));
         try {
             synchronized (callback.getMonitor()) {
                 callback.clear();
@@ -155,13 +197,14 @@ final class CoddMeta extends MetaImpl {
         if (statement == null) {
             throw new NoSuchStatementException(handle);
         }
+        long deadline = deadlineNanos(handle);
         FlightInfo info;
         if (parameterValues.isEmpty()) {
-            info = call(statement::execute);
+            info = start(handle, () -> statement.execute(until(deadline)));
         } else {
             try (VectorSchemaRoot parameters = Parameters.toArrow(parameterValues, allocator)) {
                 statement.setParameters(parameters);
-                info = call(statement::execute);
+                info = start(handle, () -> statement.execute(until(deadline)));
                 statement.clearParameters();
             } catch (SQLException e) {
                 throw new CoddErrors.Carrier(e);
@@ -169,7 +212,7 @@ final class CoddMeta extends MetaImpl {
         }
         String sql = handle.signature == null ? "" : handle.signature.sql;
         List<AvaticaParameter> parameters = handle.signature == null ? List.of() : handle.signature.parameters;
-        Signature signature = signature(sql, info.getSchema(), parameters, info);
+        Signature signature = signature(sql, info.getSchema(), parameters, new Started(info, deadline));
         return new ExecuteResult(List.of(MetaResultSet.create(handle.connectionId, handle.id, false, signature, null)));
     }
 
@@ -248,7 +291,7 @@ final class CoddMeta extends MetaImpl {
         }
     }
 
-    private static Signature signature(String sql, Schema schema, List<AvaticaParameter> parameters, FlightInfo info) {
+    private static Signature signature(String sql, Schema schema, List<AvaticaParameter> parameters, Started started) {
         List<ColumnMetaData> columns = new ArrayList<>();
         if (schema != null) {
             for (int i = 0; i < schema.getFields().size(); i++) {
@@ -256,8 +299,8 @@ final class CoddMeta extends MetaImpl {
             }
         }
         Map<String, Object> internal = new java.util.HashMap<>();
-        if (info != null) {
-            internal.put(FLIGHT_INFO, info);
+        if (started != null) {
+            internal.put(FLIGHT_INFO, started);
         }
         return new Signature(columns, sql, parameters, internal, CursorFactory.ARRAY, StatementType.SELECT);
     }
@@ -267,6 +310,33 @@ final class CoddMeta extends MetaImpl {
             return flightCall.get();
         } catch (FlightRuntimeException e) {
             throw new CoddErrors.Carrier(error(e));
+        }
+    }
+
+    /**
+     * Starts a statement's query in a gRPC context of its own, so that {@link #cancelStart} can
+     * stop the call, and with it the query on the requester, before its first row is back.
+     */
+    private FlightInfo start(StatementHandle handle, java.util.function.Supplier<FlightInfo> flightCall) {
+        Context.CancellableContext context = Context.current().withCancellation();
+        starting.put(handle.id, context);
+        try {
+            return context.call(() -> call(flightCall));
+        } catch (CoddErrors.Carrier e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CoddErrors.Carrier(new SQLException("Cannot start the query: " + e, "HY000", e));
+        } finally {
+            starting.remove(handle.id, context);
+            context.cancel(null); // releases the context; the call has ended
+        }
+    }
+
+    /** Stops the statement's query if it is still starting (Statement.cancel). */
+    void cancelStart(StatementHandle handle) {
+        Context.CancellableContext context = starting.get(handle.id);
+        if (context != null) {
+            context.cancel(new CancellationException("cancelled by the client"));
         }
     }
 

@@ -18,7 +18,7 @@ final class CoddPreparedStatement extends AvaticaPreparedStatement {
         try {
             return super.executeQuery();
         } catch (SQLException e) {
-            throw CoddErrors.unwrap(e);
+            throw CoddErrors.cancelled(e, cancelFlag.get());
         }
     }
 
@@ -27,8 +27,15 @@ final class CoddPreparedStatement extends AvaticaPreparedStatement {
         try {
             return super.execute();
         } catch (SQLException e) {
-            throw CoddErrors.unwrap(e);
+            throw CoddErrors.cancelled(e, cancelFlag.get());
         }
+    }
+
+    /** Also stops a query that is still starting on the requester. */
+    @Override
+    public void cancel() throws SQLException {
+        super.cancel();
+        ((CoddConnection) connection).coddMeta().cancelStart(handle);
     }
 
     @Override

@@ -23,12 +23,12 @@ final class CoddResultSet extends AvaticaResultSet {
 
     @Override
     protected AvaticaResultSet execute() throws SQLException {
-        FlightInfo info = CoddMeta.flightInfo(signature);
-        if (info == null) {
+        CoddMeta.Started started = CoddMeta.started(signature);
+        if (started == null) {
             return super.execute();
         }
         CoddMeta meta = ((CoddConnection) statement.getConnection()).coddMeta();
-        arrowCursor = new ArrowCursor(meta, info);
+        arrowCursor = new ArrowCursor(meta, started);
         return execute2(arrowCursor, signature.columns);
     }
 

@@ -17,7 +17,14 @@ final class CoddStatement extends AvaticaStatement {
         try {
             super.executeInternal(sql);
         } catch (SQLException e) {
-            throw CoddErrors.unwrap(e);
+            throw CoddErrors.cancelled(e, cancelFlag.get());
         }
+    }
+
+    /** Also stops a query that is still starting on the requester. */
+    @Override
+    public void cancel() throws SQLException {
+        super.cancel();
+        ((CoddConnection) connection).coddMeta().cancelStart(handle);
     }
 }

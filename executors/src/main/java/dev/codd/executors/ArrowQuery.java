@@ -3,37 +3,44 @@ package dev.codd.executors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBResultSet;
 
-/** A running DuckDB query whose result is read as Arrow batches; cancel it from any thread. */
+/** A running DuckDB query whose result is read as Arrow batches; a {@link Cancellation} stops it. */
 public final class ArrowQuery implements AutoCloseable {
     private final Connection connection;
     private final Statement statement;
-    private final DuckDBResultSet resultSet;
-    private final ArrowReader reader;
     private final List<ArrowArrayStream> inputStreams;
+    private DuckDBResultSet resultSet;
+    private ArrowReader reader;
     private boolean closed;
 
-    ArrowQuery(Connection connection, Statement statement, DuckDBResultSet resultSet, BufferAllocator allocator,
-            int batchRows, List<ArrowArrayStream> inputStreams) throws SQLException {
+    ArrowQuery(Connection connection, Statement statement, List<ArrowArrayStream> inputStreams) {
         this.connection = connection;
         this.statement = statement;
-        this.resultSet = resultSet;
         this.inputStreams = List.copyOf(inputStreams);
-        this.reader = (ArrowReader) resultSet.arrowExportStream(allocator, batchRows);
+    }
+
+    /** Runs {@code sql} up to its first batch; {@link #cancel} may stop it meanwhile, from another thread. */
+    void start(String sql, BufferAllocator allocator, int batchRows) throws SQLException {
+        DuckDBResultSet started = (DuckDBResultSet) statement.executeQuery(sql);
+        synchronized (this) {
+            resultSet = started;
+            reader = (ArrowReader) started.arrowExportStream(allocator, batchRows);
+        }
     }
 
     /** The result; each {@code loadNextBatch()} computes the next batch. */
-    public ArrowReader reader() {
+    public synchronized ArrowReader reader() {
         return reader;
     }
 
     /** Interrupts DuckDB's work on this query; the reader then fails. Safe from any thread, also after close. */
-    public synchronized void cancel() {
+    synchronized void cancel() {
         if (closed) {
             return;
         }
@@ -51,14 +58,18 @@ public final class ArrowQuery implements AutoCloseable {
         }
         closed = true;
         try {
-            reader.close();
+            if (reader != null) {
+                reader.close();
+            }
         } catch (Exception ignored) {
             // the native stream may already be released by DuckDB
         }
         // each on its own: closing releases native memory, and one failure must not keep the rest
-        for (AutoCloseable resource : List.of(resultSet, statement, connection)) {
+        for (AutoCloseable resource : Arrays.asList(resultSet, statement, connection)) { // resultSet is null before start
             try {
-                resource.close();
+                if (resource != null) {
+                    resource.close();
+                }
             } catch (Exception ignored) {
                 // nothing to report to anyone
             }

@@ -15,7 +15,6 @@ import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBResultSet;
 
 /**
  * One in-memory DuckDB database whose file access is fixed when it opens and then locked: a compute
@@ -77,8 +76,15 @@ public final class DuckDbExecutor implements AutoCloseable {
      * Arrow batches of at most {@code batchRows} rows, computed as they are read.
      */
     public ArrowQuery query(String sql, List<Input> inputs, BufferAllocator allocator, int batchRows) {
+        return query(sql, inputs, allocator, batchRows, new Cancellation());
+    }
+
+    /** The same, stopped by {@code cancellation} from another thread whenever it is cancelled. */
+    public ArrowQuery query(String sql, List<Input> inputs, BufferAllocator allocator, int batchRows,
+            Cancellation cancellation) {
         List<ArrowArrayStream> streams = new ArrayList<>();
         DuckDBConnection connection = null;
+        ArrowQuery query = null;
         try {
             connection = (DuckDBConnection) database.duplicate();
             try (Statement statement = connection.createStatement()) {
@@ -93,12 +99,17 @@ public final class DuckDbExecutor implements AutoCloseable {
                     }
                 }
             }
-            Statement statement = connection.createStatement();
-            DuckDBResultSet resultSet = (DuckDBResultSet) statement.executeQuery(sql);
-            return new ArrowQuery(connection, statement, resultSet, allocator, batchRows, streams);
+            query = new ArrowQuery(connection, connection.createStatement(), streams);
+            cancellation.onCancel(query::cancel);
+            query.start(sql, allocator, batchRows);
+            return query;
         } catch (SQLException | RuntimeException e) {
-            streams.forEach(ArrowArrayStream::close);
-            closeQuietly(connection);
+            if (query != null) {
+                query.close();
+            } else {
+                streams.forEach(ArrowArrayStream::close);
+                closeQuietly(connection);
+            }
             if (e instanceof RuntimeException notSql) {
                 throw notSql;
             }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.codd.node.LocalCluster;
+import dev.codd.node.audit.AuditVerifier;
+import dev.codd.node.audit.SignedHeads;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,14 +82,39 @@ class ProcessClusterTest {
         try (Connection codd = DriverManager.getConnection(url)) {
             awaitRows(codd, sql, expected);
 
+            // SIGKILL while node2 serves queries: its audit log survives whole and goes on after a restart
+            AtomicBoolean querying = new AtomicBoolean(true);
+            Thread load = new Thread(() -> {
+                try (Connection other = DriverManager.getConnection(url)) {
+                    while (querying.get()) {
+                        try {
+                            QueryAssertions.rows(other, sql);
+                        } catch (SQLException expectedWhileNode2IsDown) {
+                            // node2 is down for a moment
+                        }
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            load.start();
+            Thread.sleep(1500);
             nodes.get(1).kill();
+            querying.set(false);
+            load.join();
             SQLException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
                     () -> assertThrows(SQLException.class, () -> QueryAssertions.rows(codd, sql)));
             assertTrue(e.getMessage().contains("node2"), e.getMessage());
             assertTrue(e.getSQLState().startsWith("5"), e.getSQLState() + " " + e.getMessage());
 
+            Path node2Audit = LocalCluster.nodeAuditDirectory(data.get(1));
+            long beforeRestart = AuditVerifier.verify(node2Audit).lastSeq();
             startNode(data.get(1), "node2", port);
             awaitRows(codd, sql, expected);
+            AuditVerifier.Report afterRestart = AuditVerifier.verify(node2Audit,
+                    SignedHeads.read(root.resolve("requester-audit"), "node2"));
+            assertTrue(afterRestart.ok(), afterRestart.toString());
+            assertTrue(afterRestart.lastSeq() > beforeRestart + 1, "the node goes on appending: " + afterRestart);
 
             nodes.get(0).close(); // SIGTERM: the node says goodbye, but its data is still part of the table
             SQLException gone = assertThrows(SQLException.class, () -> QueryAssertions.rows(codd, sql));

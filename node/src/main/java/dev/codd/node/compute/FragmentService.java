@@ -3,6 +3,7 @@ package dev.codd.node.compute;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.ArrowQuery;
+import dev.codd.executors.Cancellation;
 import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.executors.FragmentValidator;
@@ -104,14 +105,16 @@ final class FragmentService extends NoOpFlightProducer {
         long bytes = 0;
         String status = "FAILED";
         CoddException error = null;
-        try (ArrowQuery query = duckdb.query(fragment.sql(), inputs, allocator, batchRows)) {
+        // the requester may go away while DuckDB still computes the first batch
+        Cancellation cancellation = new Cancellation();
+        Backpressure backpressure = Backpressure.watch(listener, cancellation::cancel);
+        try (ArrowQuery query = duckdb.query(fragment.sql(), inputs, allocator, batchRows, cancellation)) {
             ArrowReader reader = query.reader();
-            Backpressure backpressure = Backpressure.watch(listener, query::cancel);
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             listener.start(root);
             while (reader.loadNextBatch()) {
                 if (!backpressure.awaitReady()) {
-                    query.cancel();
+                    cancellation.cancel();
                     status = "CANCELLED";
                     return;
                 }

@@ -17,15 +17,17 @@ import org.apache.arrow.flight.FlightServer;
 
 /**
  * Who is on the other end of a Flight call: the address the connection comes from (as the server
- * sees it) and what the client says of itself in {@code codd-*} headers (user, application,
- * driver). The audit log records them; none of them is a credential.
+ * sees it) and what the client says of itself and its call in {@code codd-*} headers (user,
+ * application, driver, the query's time limit). The audit log records them; none of them is a
+ * credential.
  *
  * @param user null when the client named none
  * @param application null when the client named none
+ * @param queryTimeoutMillis how long the client lets the query run ({@code codd-query-timeout-ms}); 0 for no limit
  */
-public record Caller(String address, String user, String application, String driver) {
+public record Caller(String address, String user, String application, String driver, long queryTimeoutMillis) {
     private static final Context.Key<Caller> CURRENT = Context.key("codd-caller");
-    private static final Caller UNKNOWN = new Caller("unknown", null, null, null);
+    private static final Caller UNKNOWN = new Caller("unknown", null, null, null, 0);
 
     /** Makes {@link #current} work in the producer methods of a server built by {@code builder}. */
     public static FlightServer.Builder recordOn(FlightServer.Builder builder) {
@@ -45,7 +47,8 @@ public record Caller(String address, String user, String application, String dri
                 ServerCallHandler<Q, R> next) {
             Caller caller = new Caller(address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
                     header(headers, "codd-user"), header(headers, "codd-application"),
-                    header(headers, "codd-driver") != null ? header(headers, "codd-driver") : header(headers, "user-agent"));
+                    header(headers, "codd-driver") != null ? header(headers, "codd-driver") : header(headers, "user-agent"),
+                    millis(header(headers, "codd-query-timeout-ms")));
             return Contexts.interceptCall(Context.current().withValue(CURRENT, caller), call, headers, next);
         }
 
@@ -54,6 +57,14 @@ public record Caller(String address, String user, String application, String dri
                 return inet.getAddress() != null ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : inet.toString();
             }
             return String.valueOf(address);
+        }
+
+        private static long millis(String value) {
+            try {
+                return value == null ? 0 : Math.max(0, Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
         }
 
         private static String header(Metadata headers, String name) {

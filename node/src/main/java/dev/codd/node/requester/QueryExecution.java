@@ -3,6 +3,7 @@ package dev.codd.node.requester;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.ArrowQuery;
+import dev.codd.executors.Cancellation;
 import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.Input;
 import dev.codd.node.flight.Backpressure;
@@ -23,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
@@ -53,12 +55,15 @@ final class QueryExecution implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final List<FragmentFetcher> fetchers = new CopyOnWriteArrayList<>();
     private final List<ExchangeReader> exchanges = new CopyOnWriteArrayList<>();
-    private volatile ArrowQuery rootQuery; // cancelled from fetcher and timer threads
+    private volatile ArrowQuery rootQuery;
+    /** Stops the root query, also while it computes its first batch; used from fetcher and timer threads. */
+    private final Cancellation rootCancellation = new Cancellation();
     private ArrowReader result;
     private Schema schema;
     private volatile CoddException failure;
     private volatile boolean ended;
     private volatile long rowsSent; // written by the streaming thread only
+    private ScheduledFuture<?> timeout;
     private boolean closed;
 
     QueryExecution(String id, Caller caller, String sql, DistributedPlan plan, QueryServices services) {
@@ -72,6 +77,10 @@ final class QueryExecution implements AutoCloseable {
 
     /** Sends the fragments to their nodes and waits until the result's schema is known. */
     void start() {
+        long limit = caller.queryTimeoutMillis();
+        if (limit > 0) {
+            timeout = services.timers().schedule(() -> timeOut(limit), limit, TimeUnit.MILLISECONDS);
+        }
         try {
             services.audit().planned(id, plan); // on disk before any fragment runs
             launch();
@@ -81,7 +90,7 @@ final class QueryExecution implements AutoCloseable {
         } catch (RuntimeException e) {
             CoddException error = failureFrom(e);
             cancel(error);
-            end(QueryRecord.State.FAILED, error);
+            end(stateOf(error), error);
             close();
             throw error;
         }
@@ -106,7 +115,7 @@ final class QueryExecution implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             CoddException error = failureFrom(e);
             cancel(error);
-            end(QueryRecord.State.FAILED, error);
+            end(stateOf(error), error);
             throw error;
         } finally {
             close();
@@ -160,7 +169,8 @@ final class QueryExecution implements AutoCloseable {
                 inputs.add(new Input.Arrow(plan.exchanges().get(i).name(), exchanges.get(i)));
             }
             try {
-                rootQuery = services.rootDuckDb().query(plan.rootSql().get(), inputs, allocator, services.batchRows());
+                rootQuery = services.rootDuckDb().query(plan.rootSql().get(), inputs, allocator, services.batchRows(),
+                        rootCancellation);
             } catch (CoddException e) {
                 throw failure != null ? failure : e;
             }
@@ -258,8 +268,7 @@ final class QueryExecution implements AutoCloseable {
             CoddException error = failureFrom(e);
             cancel(error);
             LOG.info("Query {} failed: {}", id, error.getMessage());
-            end(error.errorCode() == ErrorCode.QUERY_CANCELLED ? QueryRecord.State.CANCELLED : QueryRecord.State.FAILED,
-                    error);
+            end(stateOf(error), error);
             listener.error(WireErrors.toFlight(error));
         } finally {
             close();
@@ -282,16 +291,21 @@ final class QueryExecution implements AutoCloseable {
         return DuckDbErrors.translate(e);
     }
 
+    /** The client's time limit passed: the query stops, and ends as timed out. */
+    private void timeOut(long limitMillis) {
+        if (!ended) {
+            cancel(new CoddException(ErrorCode.QUERY_TIMED_OUT,
+                    "Query " + id + " timed out after " + limitMillis + " ms (the statement's query timeout)"));
+        }
+    }
+
     void cancel(CoddException why) {
         if (failure == null) {
             failure = why;
         }
         fetchers.forEach(fetcher -> fetcher.cancel(failure));
         exchanges.forEach(exchange -> exchange.fail(failure));
-        ArrowQuery root = rootQuery;
-        if (root != null) {
-            root.cancel();
-        }
+        rootCancellation.cancel();
     }
 
     /** A node stopped answering heartbeats; if it still owes this query rows, the query fails. */
@@ -301,6 +315,14 @@ final class QueryExecution implements AutoCloseable {
                 .findFirst()
                 .ifPresent(fetcher -> cancel(fetcher.nodeError(ErrorCode.NODE_UNAVAILABLE,
                         "stopped sending heartbeats while it ran a fragment")));
+    }
+
+    private static QueryRecord.State stateOf(CoddException error) {
+        return switch (error.errorCode()) {
+            case QUERY_CANCELLED -> QueryRecord.State.CANCELLED;
+            case QUERY_TIMED_OUT -> QueryRecord.State.TIMED_OUT;
+            default -> QueryRecord.State.FAILED;
+        };
     }
 
     private void end(QueryRecord.State state, CoddException error) {
@@ -331,6 +353,9 @@ final class QueryExecution implements AutoCloseable {
             return;
         }
         closed = true;
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
         CoddException ending = failure != null ? failure : new CoddException(ErrorCode.QUERY_CANCELLED, "Query ended");
         fetchers.stream().filter(fetcher -> !fetcher.done()).forEach(fetcher -> fetcher.cancel(ending));
         // DuckDB threads may still wait in an exchange: they must fail before the root query closes

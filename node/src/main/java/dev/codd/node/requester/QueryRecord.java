@@ -15,7 +15,7 @@ import java.util.Optional;
 public record QueryRecord(String id, String sql, State state, Instant started, Duration elapsed,
         List<NodeTraffic> traffic, Optional<String> error) {
     /** Where a query stands. */
-    public enum State { FINISHED, FAILED, CANCELLED }
+    public enum State { FINISHED, FAILED, CANCELLED, TIMED_OUT }
 
     /** Rows and Arrow bytes one node sent for one query. */
     public record NodeTraffic(String node, long rows, long bytes) {}

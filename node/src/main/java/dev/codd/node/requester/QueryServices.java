@@ -3,13 +3,14 @@ package dev.codd.node.requester;
 import dev.codd.executors.DuckDbExecutor;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * What the requester lends each query: the nodes and clients to reach them, the DuckDB that runs
- * root plans, memory, threads (to fetch fragments, to stream results), the logs it ends up in, and
+ * root plans, memory, threads (to fetch fragments, to stream results, to time out), the logs it ends up in, and
  * how long a node may take to start a fragment.
  */
 record QueryServices(NodeRegistry registry, NodeClients clients, DuckDbExecutor rootDuckDb, BufferAllocator allocator,
-        ExecutorService fetchers, ExecutorService streams, QueryLog log, RequesterAudit audit, Duration nodeTimeout,
-        int batchRows) {}
+        ExecutorService fetchers, ExecutorService streams, ScheduledExecutorService timers, QueryLog log,
+        RequesterAudit audit, Duration nodeTimeout, int batchRows) {}

@@ -75,8 +75,8 @@ public final class Requester implements AutoCloseable {
         RequesterAudit audit = new RequesterAudit(auditLog);
         RequesterService[] serviceRef = new RequesterService[1];
         registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);
-        QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, streams, log,
-                audit, config.nodeTimeout(), BATCH_ROWS);
+        QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, streams, timers,
+                log, audit, config.nodeTimeout(), BATCH_ROWS);
         service = new RequesterService(services, timers, Version.current());
         serviceRef[0] = service;
         server = Caller.recordOn(FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),

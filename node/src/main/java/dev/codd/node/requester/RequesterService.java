@@ -16,6 +16,7 @@ import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
 import dev.codd.planner.catalog.Shard;
+import io.grpc.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -136,11 +137,18 @@ final class RequesterService extends NoOpFlightSqlProducer {
             DistributedPlan plan = plan(id, caller, sql, parameters);
             execution = new QueryExecution(id, caller, sql, plan, services);
             live.put(id, execution);
+            // a client that gives up while the query starts (Statement.cancel) cancels this call
+            QueryExecution starting = execution;
+            Context.CancellationListener cancelled = context -> starting.cancel(
+                    new CoddException(ErrorCode.QUERY_CANCELLED, "Query cancelled while it started"));
+            Context.current().addListener(cancelled, Runnable::run);
             try {
                 execution.start();
             } catch (CoddException e) {
                 live.remove(id);
                 throw e;
+            } finally {
+                Context.current().removeListener(cancelled);
             }
             unclaimed.put(id, execution);
             timers.schedule(() -> services.fetchers().execute(() -> abandon(id)), UNCLAIMED_RESULT_SECONDS,

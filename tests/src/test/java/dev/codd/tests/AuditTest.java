@@ -1,0 +1,291 @@
+package dev.codd.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.codd.node.LocalCluster;
+import dev.codd.node.audit.AuditVerifier;
+import dev.codd.node.audit.SignedHeads;
+import dev.codd.node.compute.ComputeNode;
+import dev.codd.node.wire.FragmentTicket;
+import dev.codd.node.wire.WireJson;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every query shape leaves the records it should, on the requester and on exactly the nodes that
+ * ran its fragments: a query that runs, one that does not parse, one a node fails, one cancelled,
+ * one timed out, and a request a node refuses. The logs verify, a node's against the heads it
+ * signed, and no password lands anywhere.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditTest {
+    private static final String PASSWORD = "hunter2-never-logged";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Path root;
+    private final List<Path> nodes = new ArrayList<>();
+    private LocalCluster cluster;
+    private Connection codd;
+
+    @BeforeAll
+    void start(@TempDir Path root) throws Exception {
+        this.root = root;
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                Path table = Files.createDirectories(root.resolve("node" + (i + 1)).resolve("readings"));
+                statement.execute("COPY (SELECT range AS id, " + i + " AS site, (range % 10)::INTEGER AS value, 'r' || range AS label"
+                        + " FROM range(" + i * 1000 + ", " + (i + 1) * 1000 + ")) TO '" + table.resolve("part.parquet") + "'");
+                nodes.add(table.getParent());
+            }
+        }
+        cluster = LocalCluster.start(nodes);
+        Properties properties = new Properties();
+        properties.setProperty("user", "ada");
+        properties.setProperty("password", PASSWORD);
+        properties.setProperty("applicationName", "monthly report");
+        codd = DriverManager.getConnection(cluster.jdbcUrl(), properties);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        codd.close();
+        cluster.close();
+    }
+
+    private Path requesterLog() {
+        return LocalCluster.requesterAuditDirectory(nodes);
+    }
+
+    private Path nodeLog(int node) {
+        return LocalCluster.nodeAuditDirectory(nodes.get(node - 1));
+    }
+
+    private static List<JsonNode> records(Path log) throws Exception {
+        List<JsonNode> records = new ArrayList<>();
+        try (Stream<Path> files = Files.list(log)) {
+            for (Path segment : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
+                for (String line : Files.readAllLines(segment, StandardCharsets.UTF_8)) {
+                    records.add(JSON.readTree(line));
+                }
+            }
+        }
+        return records;
+    }
+
+    /** The records of {@code type} in {@code log} about query {@code id}, waiting a little for those still being written. */
+    private static List<JsonNode> awaitRecords(Path log, String type, String id, int atLeast) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<JsonNode> found;
+        do {
+            found = records(log).stream()
+                    .filter(r -> r.path("type").asText().equals(type) && r.path("data").path("query").asText().equals(id))
+                    .toList();
+            if (found.size() >= atLeast) {
+                return found;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        return found;
+    }
+
+    /** The id the requester gave the query with this exact text (the latest). */
+    private String queryId(String sql) throws Exception {
+        List<JsonNode> accepted = records(requesterLog()).stream()
+                .filter(r -> r.path("type").asText().equals("query.accepted") && r.path("data").path("sql").asText().equals(sql))
+                .toList();
+        assertFalse(accepted.isEmpty(), "no query.accepted for " + sql);
+        return accepted.get(accepted.size() - 1).path("data").path("query").asText();
+    }
+
+    private JsonNode ended(String id) throws Exception {
+        List<JsonNode> ended = awaitRecords(requesterLog(), "query.ended", id, 1);
+        assertEquals(1, ended.size(), "query " + id + " ends once");
+        return ended.get(0).path("data");
+    }
+
+    @Test
+    void aQueryIsRecordedOnTheRequesterAndOnTheNodesThatRanIt() throws Exception {
+        String sql = "SELECT site, count(*) AS n FROM readings WHERE id < 1500 GROUP BY site ORDER BY site";
+        assertEquals(List.of(List.of(0L, 1000L), List.of(1L, 500L)), QueryAssertions.rows(codd, sql));
+        String id = queryId(sql);
+
+        JsonNode accepted = awaitRecords(requesterLog(), "query.accepted", id, 1).get(0).path("data");
+        assertEquals("ada", accepted.path("user").asText());
+        assertEquals("monthly report", accepted.path("application").asText());
+        assertTrue(accepted.path("driver").asText().startsWith("Codd JDBC"), accepted.toString());
+        assertTrue(accepted.path("client").asText().startsWith("127.0.0.1:"), accepted.toString());
+
+        JsonNode planned = awaitRecords(requesterLog(), "query.planned", id, 1).get(0).path("data");
+        List<String> plannedNodes = new ArrayList<>();
+        planned.path("fragments").forEach(f -> plannedNodes.add(f.path("node").asText()));
+        assertEquals(List.of("node1", "node2"), plannedNodes.stream().sorted().toList());
+        assertEquals(1, planned.path("pruned").path("readings").size(), "node3's shard is pruned: " + planned);
+
+        JsonNode ended = ended(id);
+        assertEquals("FINISHED", ended.path("status").asText());
+        assertEquals(2, ended.path("rows").asLong());
+        assertEquals(2, ended.path("nodes").size());
+
+        for (int node : new int[] {1, 2}) {
+            JsonNode started = awaitRecords(nodeLog(node), "fragment.started", id, 1).get(0).path("data");
+            assertEquals("ada", started.path("user").asText());
+            assertTrue(started.path("sql").asText().contains("\"readings\""), started.toString());
+            assertEquals(1, started.path("shards").path("readings").size());
+            assertTrue(started.path("requester").asText().startsWith("127.0.0.1:"), started.toString());
+            JsonNode fragmentEnded = awaitRecords(nodeLog(node), "fragment.ended", id, 1).get(0).path("data");
+            assertEquals("FINISHED", fragmentEnded.path("status").asText());
+            assertEquals(1, fragmentEnded.path("rows").asLong());
+        }
+        assertTrue(records(nodeLog(3)).stream().noneMatch(r -> r.path("data").path("query").asText().equals(id)),
+                "node3 ran nothing of it and records nothing of it");
+    }
+
+    @Test
+    void aQueryThatDoesNotParseEndsBeforeAnyNodeHearsOfIt() throws Exception {
+        String sql = "SELEC site FROM readings";
+        SQLException e = assertThrows(SQLException.class, () -> QueryAssertions.rows(codd, sql));
+        assertEquals("42000", e.getSQLState());
+        String id = queryId(sql);
+        JsonNode ended = ended(id);
+        assertEquals("FAILED", ended.path("status").asText());
+        assertTrue(ended.path("error").asText().startsWith("42000: "), ended.toString());
+        assertTrue(awaitRecords(requesterLog(), "query.planned", id, 0).isEmpty());
+        for (int node = 1; node <= 3; node++) {
+            int n = node;
+            assertTrue(records(nodeLog(n)).stream().noneMatch(r -> r.path("data").path("query").asText().equals(id)));
+        }
+    }
+
+    @Test
+    void aQueryANodeFailsIsRecordedAsFailedThereAndAtTheRequester() throws Exception {
+        String sql = "SELECT CAST(label AS INTEGER) FROM readings WHERE id >= 2000";
+        SQLException e = assertThrows(SQLException.class, () -> QueryAssertions.rows(codd, sql));
+        assertEquals("22018", e.getSQLState());
+        String id = queryId(sql);
+        assertEquals("FAILED", ended(id).path("status").asText());
+        assertTrue(ended(id).path("error").asText().startsWith("22018: "), ended(id).toString());
+        JsonNode fragment = awaitRecords(nodeLog(3), "fragment.ended", id, 1).get(0).path("data");
+        assertEquals("FAILED", fragment.path("status").asText());
+        assertTrue(fragment.path("error").asText().startsWith("22018: "), fragment.toString());
+    }
+
+    /** Long enough to be stopped: billions of hashes at the requester, which no statistics can skip. */
+    private static final String SLOW = "SELECT count(*) FROM readings a, readings b, readings c WHERE hash(a.id + b.id + c.id) = 42";
+
+    @Test
+    void aCancelledQueryIsRecordedAsCancelled() throws Exception {
+        String sql = SLOW + " AND a.site = 0";
+        try (Statement statement = codd.createStatement()) {
+            Thread canceller = new Thread(() -> {
+                try {
+                    Thread.sleep(700);
+                    statement.cancel();
+                } catch (Exception ignored) {
+                    // the assertion below reports a query that was not cancelled
+                }
+            });
+            canceller.start();
+            SQLException e = assertThrows(SQLException.class, () -> {
+                try (ResultSet result = statement.executeQuery(sql)) {
+                    result.next();
+                }
+            });
+            canceller.join();
+            assertEquals("57014", e.getSQLState(), e.getMessage());
+        }
+        assertEquals("CANCELLED", ended(queryId(sql)).path("status").asText());
+    }
+
+    @Test
+    void aQueryThatRunsOutOfTimeIsStoppedAndRecordedAsTimedOut() throws Exception {
+        String sql = SLOW + " AND a.site = 1";
+        try (Statement statement = codd.createStatement()) {
+            statement.setQueryTimeout(1);
+            long start = System.nanoTime();
+            SQLTimeoutException e = assertThrows(SQLTimeoutException.class, () -> {
+                try (ResultSet result = statement.executeQuery(sql)) {
+                    result.next();
+                }
+            });
+            assertEquals("HYT00", e.getSQLState());
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "stopped near its limit");
+        }
+        JsonNode ended = ended(queryId(sql));
+        assertEquals("TIMED_OUT", ended.path("status").asText());
+        assertTrue(ended.path("error").asText().startsWith("HYT00: "), ended.toString());
+    }
+
+    @Test
+    void aRefusedRequestIsRecordedByTheNode() throws Exception {
+        ComputeNode node = cluster.nodes().get(1);
+        byte[] ticket = WireJson.write(new FragmentTicket("q-refused", "mallory",
+                "SELECT * FROM read_csv('/etc/passwd')", Map.of()));
+        try (RootAllocator allocator = new RootAllocator();
+                FlightClient client = FlightClient.builder(allocator,
+                        Location.forGrpcInsecure(node.address().host(), node.address().port())).build()) {
+            assertThrows(FlightRuntimeException.class, () -> {
+                try (FlightStream stream = client.getStream(new Ticket(ticket))) {
+                    stream.next();
+                }
+            });
+        }
+        JsonNode refused = awaitRecords(nodeLog(2), "fragment.refused", "q-refused", 1).get(0).path("data");
+        assertEquals("mallory", refused.path("user").asText());
+        assertTrue(refused.path("error").asText().startsWith("42501: "), refused.toString());
+        assertTrue(awaitRecords(nodeLog(2), "fragment.started", "q-refused", 0).isEmpty(), "a refused fragment does not run");
+    }
+
+    @Test
+    void theLogsVerifyAndHoldNoPassword() throws Exception {
+        QueryAssertions.rows(codd, "SELECT count(*) FROM readings");
+        // a node's head reaches the requester with its next heartbeat
+        cluster.awaitNodes(registry -> {
+            try {
+                return !SignedHeads.read(requesterLog(), "node1").isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(AuditVerifier.verify(requesterLog()).ok(), AuditVerifier.verify(requesterLog()).toString());
+        for (int node = 1; node <= 3; node++) {
+            String name = "node" + node;
+            AuditVerifier.Report report = AuditVerifier.verify(nodeLog(node), SignedHeads.read(requesterLog(), name));
+            assertTrue(report.ok(), name + ": " + report);
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                assertFalse(content.contains(PASSWORD), "the password is in " + file);
+            }
+        }
+    }
+}
