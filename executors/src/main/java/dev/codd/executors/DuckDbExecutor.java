@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -32,9 +33,12 @@ public final class DuckDbExecutor implements AutoCloseable {
         this.diagnostics = diagnostics;
     }
 
-    /** A DuckDB that may read files under {@code directory} and nothing else. */
-    public static DuckDbExecutor confinedTo(Path directory) {
-        String allowed = Sql.string(directory.toAbsolutePath().normalize() + "/");
+    /** A DuckDB that may read files under {@code directories} and nothing else. */
+    public static DuckDbExecutor confinedTo(Path... directories) {
+        String allowed = Arrays.stream(directories)
+                .map(directory -> Sql.string(directory.toAbsolutePath().normalize() + "/"))
+                .distinct()
+                .collect(Collectors.joining(", "));
         return open("SET allowed_directories = [" + allowed + "]");
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
 /** A name a query reads, and what it is bound to for that one query. */
@@ -45,6 +46,30 @@ public sealed interface Input {
         @Override
         public String sql() {
             return format.reader() + "(" + Sql.string(path.toString()) + ")";
+        }
+    }
+
+    /**
+     * The segments of an audit log (JSON lines), as rows of {@code node, seq, time, type, data,
+     * prev, hash}: {@code data} is the record's JSON, {@code time} UTC. A line still being written
+     * is not a row yet.
+     */
+    record AuditSegments(List<Path> segments, String node) implements Source {
+        public AuditSegments {
+            segments = List.copyOf(segments);
+            requireNonNull(node, "node is null");
+            if (segments.isEmpty()) {
+                throw new IllegalArgumentException("an audit log has at least one segment");
+            }
+        }
+
+        @Override
+        public String sql() {
+            String files = segments.stream().map(p -> Sql.string(p.toString())).collect(Collectors.joining(", ", "[", "]"));
+            return "(SELECT " + Sql.string(node) + " AS node, seq, CAST(replace(replace(\"time\", 'T', ' '), 'Z', '') AS TIMESTAMP)"
+                    + " AS \"time\", \"type\", CAST(\"data\" AS VARCHAR) AS \"data\", prev, hash FROM read_json(" + files
+                    + ", format = 'newline_delimited', ignore_errors = true, columns = {seq: 'BIGINT', \"time\": 'VARCHAR',"
+                    + " \"type\": 'VARCHAR', \"data\": 'JSON', prev: 'VARCHAR', hash: 'VARCHAR'}))";
         }
     }
 

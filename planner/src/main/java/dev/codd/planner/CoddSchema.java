@@ -1,7 +1,6 @@
 package dev.codd.planner;
 
 import dev.codd.common.CoddException;
-import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
 import java.util.LinkedHashMap;
@@ -12,12 +11,12 @@ import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.AbstractTable;
 
-/** The cluster catalog as Calcite sees it: one schema, one table per logical table. */
+/** A schema of the cluster catalog as Calcite sees it: one table per logical table, by the name it has in SQL. */
 final class CoddSchema extends AbstractSchema {
     private final Map<String, Table> tables = new LinkedHashMap<>();
 
-    CoddSchema(ClusterCatalog catalog) {
-        catalog.tables().values().forEach(table -> tables.put(table.name(), new LogicalTable(table)));
+    CoddSchema(Map<String, ClusterTable> byName) {
+        byName.forEach((name, table) -> tables.put(name, new LogicalTable(table)));
     }
 
     @Override

@@ -58,6 +58,8 @@ import org.apache.calcite.tools.ValidationException;
 public final class QueryPlanner {
     /** The schema data tables live in. */
     public static final String DATA_SCHEMA = "main";
+    /** The schema of the audit logs: {@code sys.audit} (the requester's), {@code sys.node_audit} (the nodes'). */
+    public static final String SYSTEM_SCHEMA = "sys";
 
     private static final SqlParser.Config PARSER = SqlParser.config()
             .withParserFactory(SqlBabelParserImpl.FACTORY)
@@ -198,7 +200,8 @@ public final class QueryPlanner {
 
     private static FrameworkConfig config(ClusterCatalog catalog) {
         SchemaPlus rootSchema = Frameworks.createRootSchema(false);
-        SchemaPlus dataSchema = rootSchema.add(DATA_SCHEMA, new CoddSchema(catalog));
+        SchemaPlus dataSchema = rootSchema.add(DATA_SCHEMA, new CoddSchema(catalog.tables()));
+        rootSchema.add(SYSTEM_SCHEMA, new CoddSchema(catalog.system()));
         return Frameworks.newConfigBuilder()
                 .parserConfig(PARSER)
                 .sqlValidatorConfig(VALIDATOR)

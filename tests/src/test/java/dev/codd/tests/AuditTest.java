@@ -265,6 +265,29 @@ class AuditTest {
     }
 
     @Test
+    void theLogsAreTablesOfSchemaSys() throws Exception {
+        String sql = "SELECT site FROM readings WHERE id = 2500";
+        QueryAssertions.rows(codd, sql);
+        List<List<Object>> accepted = QueryAssertions.rows(codd, "SELECT node, json_extract_string(data, '$.user') AS who"
+                + " FROM sys.audit WHERE type = 'query.accepted' AND json_extract_string(data, '$.sql') = '" + sql + "'");
+        assertEquals(List.of(List.of("requester", "ada")), accepted);
+        List<List<Object>> chain = QueryAssertions.rows(codd, "SELECT count(*) = max(seq) - min(seq) + 1 FROM sys.audit");
+        assertEquals(List.of(List.of(true)), chain, "sys.audit has every record of the log");
+
+        String id = queryId(sql);
+        List<List<Object>> fragments = QueryAssertions.rows(codd, "SELECT node, json_extract_string(data, '$.user')"
+                + " FROM sys.node_audit WHERE type = 'fragment.started' AND json_extract_string(data, '$.query') = '" + id + "'");
+        assertEquals(List.of(List.of("node3", "ada")), fragments, "only node3 held id 2500");
+        String read = "SELECT count(*) FROM sys.node_audit";
+        QueryAssertions.rows(codd, read);
+        String readId = queryId(read);
+        for (int node = 1; node <= 3; node++) {
+            JsonNode started = awaitRecords(nodeLog(node), "fragment.started", readId, 1).get(0).path("data");
+            assertTrue(started.path("sql").asText().contains("_node_audit"), "reading a node's log is audited there too");
+        }
+    }
+
+    @Test
     void theLogsVerifyAndHoldNoPassword() throws Exception {
         QueryAssertions.rows(codd, "SELECT count(*) FROM readings");
         // a node's head reaches the requester with its next heartbeat

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,7 +156,7 @@ public final class AuditLog implements AutoCloseable {
                 return done;
             }
             long seq = head.seq() + 1;
-            String line = AuditLine.format(seq, Instant.now().toString(), type, data, head.hash());
+            String line = AuditLine.format(seq, Instant.now().truncatedTo(ChronoUnit.MICROS).toString(), type, data, head.hash());
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
             try {
                 if (segmentSize > 0 && segmentSize + bytes.length > segmentBytes) {

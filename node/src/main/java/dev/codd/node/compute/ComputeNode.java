@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;
+import dev.codd.executors.Input;
 import dev.codd.node.DaemonThreads;
 import dev.codd.node.Version;
 import dev.codd.node.audit.AuditLog;
+import dev.codd.node.audit.AuditTables;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.ClusterActions;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,13 +115,17 @@ public final class ComputeNode implements AutoCloseable {
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Data directory " + data + " does not exist");
         }
         BufferAllocator allocator = parent.newChildAllocator("node-" + data, 0, Long.MAX_VALUE);
-        DuckDbExecutor duckdb = DuckDbExecutor.confinedTo(data);
+        // the audit log is read as sys.node_audit: the node's DuckDB may read it, wherever it is kept
+        DuckDbExecutor duckdb = config.auditDirectory() == null ? DuckDbExecutor.confinedTo(data)
+                : DuckDbExecutor.confinedTo(data, config.auditDirectory());
         DataStore store = new DataStore(data, duckdb);
         ExecutorService streams = Executors.newCachedThreadPool(DaemonThreads.named("codd-fragment"));
         AtomicReference<NodeAudit> audit = new AtomicReference<>();
+        ShardSources sources = (table, cids) -> table.equalsIgnoreCase(AuditTables.NODE_TABLE)
+                ? auditSources(audit.get(), cids) : store.sources(table, cids);
         FlightServer server = Caller.recordOn(FlightServer.builder(allocator,
                         Location.forGrpcInsecure(config.host(), config.port()),
-                        new FragmentService(store, duckdb, allocator, BATCH_ROWS, streams, audit,
+                        new FragmentService(sources, duckdb, allocator, BATCH_ROWS, streams, audit,
                                 config.auditDirectory() != null)))
                 .build();
         try {
@@ -160,6 +167,15 @@ public final class ComputeNode implements AutoCloseable {
         LOG.info("Node {} serves {} on {} ({} shards), joining {}", node.name, data, node.address,
                 node.catalog.catalog().shards().size(), requesterAddress);
         return node;
+    }
+
+    /** The node's own audit log as the shard {@code sys.node_audit} names for it. */
+    private static List<Input.Source> auditSources(NodeAudit audit, List<String> cids) {
+        if (audit == null || !cids.equals(List.of(AuditTables.cid(audit.node())))) {
+            throw new CoddException(ErrorCode.FRAGMENT_REFUSED, "Fragment refused: this node holds no audit log "
+                    + cids);
+        }
+        return List.of(new Input.AuditSegments(audit.log().segments(), audit.node()));
     }
 
     public String name() {

@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * the node's own shards, checks the SQL, records it in the node's audit log, runs it in DuckDB and
  * streams the result as it is computed, no faster than the requester reads it.
  */
-final class FragmentService extends NoOpFlightProducer {
+public final class FragmentService extends NoOpFlightProducer {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentService.class);
 
-    private final DataStore store;
+    private final ShardSources store;
     private final DuckDbExecutor duckdb;
     private final BufferAllocator allocator;
     private final int batchRows;
@@ -43,7 +43,7 @@ final class FragmentService extends NoOpFlightProducer {
     private final AtomicReference<NodeAudit> audit;
     private final boolean auditing;
 
-    FragmentService(DataStore store, DuckDbExecutor duckdb, BufferAllocator allocator, int batchRows,
+    FragmentService(ShardSources store, DuckDbExecutor duckdb, BufferAllocator allocator, int batchRows,
             ExecutorService streams, AtomicReference<NodeAudit> audit, boolean auditing) {
         this.audit = audit;
         this.auditing = auditing;
@@ -62,6 +62,15 @@ final class FragmentService extends NoOpFlightProducer {
     public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
         Caller requester = Caller.current();
         streams.execute(() -> serve(ticket, requester, listener));
+    }
+
+    /**
+     * Serves fragments over {@code sources} without an audit log of its own: the requester reading
+     * its own log ({@code sys.audit}), whose queries its log records already.
+     */
+    public static FragmentService unaudited(ShardSources sources, DuckDbExecutor duckdb, BufferAllocator allocator,
+            int batchRows, ExecutorService streams) {
+        return new FragmentService(sources, duckdb, allocator, batchRows, streams, new AtomicReference<>(), false);
     }
 
     private void serve(Ticket ticket, Caller requester, ServerStreamListener listener) {

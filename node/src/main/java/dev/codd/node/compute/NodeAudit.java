@@ -61,6 +61,10 @@ final class NodeAudit implements AutoCloseable {
         log.append("fragment.refused", data);
     }
 
+    String node() {
+        return node;
+    }
+
     SignedHead signedHead() {
         return key.sign(node, log.head());
     }

@@ -2,6 +2,7 @@ package dev.codd.node.requester;
 
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
+import dev.codd.node.audit.AuditTables;
 import dev.codd.node.wire.ColumnInfo;
 import dev.codd.node.wire.Heartbeat;
 import dev.codd.node.wire.HeartbeatReply;
@@ -41,7 +42,7 @@ public final class NodeRegistry {
 
     /** A node as the requester sees it. */
     public record NodeState(String name, NodeAddress address, Instant lastSeen, boolean up, long catalogVersion,
-            NodeCatalog catalog) {}
+            NodeCatalog catalog, boolean audited) {}
 
     private final Duration downAfter;
     private final Consumer<String> onNodeDown;
@@ -56,6 +57,10 @@ public final class NodeRegistry {
     }
 
     public synchronized HeartbeatReply heartbeat(Heartbeat beat, Instant now) {
+        if (beat.node().equalsIgnoreCase(AuditTables.REQUESTER)) {
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "The node name " + beat.node()
+                    + " is the requester's own; give the node another --name");
+        }
         NodeState known = nodes.get(beat.node());
         if (known == null && beat.catalog() == null) {
             return new HeartbeatReply(-1); // unknown here (a requester restart): the next beat brings the catalog
@@ -88,7 +93,8 @@ public final class NodeRegistry {
             audit.nodeHead(beat.auditHead());
         }
         NodeCatalog held = nodeCatalog == null ? NodeCatalog.EMPTY : nodeCatalog;
-        nodes.put(beat.node(), new NodeState(beat.node(), beat.address(), now, true, version, held));
+        nodes.put(beat.node(), new NodeState(beat.node(), beat.address(), now, true, version, held,
+                beat.auditHead() != null));
         return new HeartbeatReply(version);
     }
 
@@ -97,7 +103,7 @@ public final class NodeRegistry {
         NodeState known = nodes.get(node);
         if (known != null && known.up()) {
             nodes.put(node, new NodeState(node, known.address(), known.lastSeen(), false, known.catalogVersion(),
-                    known.catalog()));
+                    known.catalog(), known.audited()));
             LOG.info("Node {} left", node);
             audit.nodeLeft(node);
             catalog = null;
@@ -137,7 +143,7 @@ public final class NodeRegistry {
             for (NodeState node : List.copyOf(nodes.values())) {
                 if (node.up() && Duration.between(node.lastSeen(), now).compareTo(downAfter) > 0) {
                     nodes.put(node.name(), new NodeState(node.name(), node.address(), node.lastSeen(), false,
-                            node.catalogVersion(), node.catalog()));
+                            node.catalogVersion(), node.catalog(), node.audited()));
                     down.add(node.name());
                     catalog = null;
                 }
@@ -212,7 +218,9 @@ public final class NodeRegistry {
             List<Column> columns = first.shard().columns().stream().map(c -> new Column(c.name(), c.type())).toList();
             tables.put(name, new ClusterTable(name, columns, shards, problem));
         }
-        return new ClusterCatalog(tables);
+        Map<String, Boolean> auditing = new TreeMap<>();
+        nodes.values().stream().filter(NodeState::audited).forEach(node -> auditing.put(node.name(), node.up()));
+        return new ClusterCatalog(tables, AuditTables.system(audit.keeping(), auditing));
     }
 
     private static TableProblem unreadable(String table, List<String> reasons) {

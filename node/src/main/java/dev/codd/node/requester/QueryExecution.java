@@ -6,9 +6,11 @@ import dev.codd.executors.ArrowQuery;
 import dev.codd.executors.Cancellation;
 import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.Input;
+import dev.codd.node.audit.AuditTables;
 import dev.codd.node.flight.Backpressure;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.requester.QueryRecord.NodeTraffic;
+import dev.codd.node.wire.NodeAddress;
 import dev.codd.node.wire.WireErrors;
 import dev.codd.planner.DistributedPlan;
 import dev.codd.planner.Exchange;
@@ -143,12 +145,9 @@ final class QueryExecution implements AutoCloseable {
         for (Exchange exchange : plan.exchanges()) {
             List<FragmentFetcher> exchangeFetchers = new ArrayList<>();
             for (Fragment fragment : exchange.fragments()) {
-                var node = services.registry().node(fragment.node())
-                        .filter(NodeRegistry.NodeState::up)
-                        .orElseThrow(() -> new CoddException(ErrorCode.NODE_UNAVAILABLE,
-                                "Node " + fragment.node() + " is down"));
-                exchangeFetchers.add(new FragmentFetcher(id, caller.user(), fragment, node.address(),
-                        services.clients().client(node.address()), this::cancel));
+                NodeAddress address = addressOf(fragment.node());
+                exchangeFetchers.add(new FragmentFetcher(id, caller.user(), fragment, address,
+                        services.clients().client(address), this::cancel));
             }
             fetchers.addAll(exchangeFetchers);
             byExchange.add(exchangeFetchers);
@@ -183,6 +182,17 @@ final class QueryExecution implements AutoCloseable {
         } catch (IOException e) {
             throw failure != null ? failure : DuckDbErrors.translate(e);
         }
+    }
+
+    /** Where a fragment's node listens: the requester's own for its audit log, a live node's otherwise. */
+    private NodeAddress addressOf(String node) {
+        if (node.equals(AuditTables.REQUESTER) && services.ownLog() != null) {
+            return services.ownLog();
+        }
+        return services.registry().node(node)
+                .filter(NodeRegistry.NodeState::up)
+                .orElseThrow(() -> new CoddException(ErrorCode.NODE_UNAVAILABLE, "Node " + node + " is down"))
+                .address();
     }
 
     /** Waits until every node has started its fragment, failing on the first error or at the timeout. */

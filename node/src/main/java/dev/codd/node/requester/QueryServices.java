@@ -1,6 +1,7 @@
 package dev.codd.node.requester;
 
 import dev.codd.executors.DuckDbExecutor;
+import dev.codd.node.wire.NodeAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,8 +10,9 @@ import org.apache.arrow.memory.BufferAllocator;
 /**
  * What the requester lends each query: the nodes and clients to reach them, the DuckDB that runs
  * root plans, memory, threads (to fetch fragments, to stream results, to time out), the logs it ends up in, and
- * how long a node may take to start a fragment.
+ * how long a node may take to start a fragment. {@code ownLog} serves the requester's own audit log
+ * as fragments ({@code sys.audit}); null when it keeps none.
  */
 record QueryServices(NodeRegistry registry, NodeClients clients, DuckDbExecutor rootDuckDb, BufferAllocator allocator,
         ExecutorService fetchers, ExecutorService streams, ScheduledExecutorService timers, QueryLog log,
-        RequesterAudit audit, Duration nodeTimeout, int batchRows) {}
+        RequesterAudit audit, NodeAddress ownLog, Duration nodeTimeout, int batchRows) {}

@@ -42,6 +42,11 @@ final class RequesterAudit {
         this.log = log;
     }
 
+    /** Whether the requester keeps a log (it may be run without, to measure what auditing costs). */
+    boolean keeping() {
+        return log != null;
+    }
+
     /** The query as it arrived. Not waited for: {@link #planned} waits for both. */
     void accepted(String query, Caller caller, String sql, List<Object> parameters) {
         Map<String, Object> data = new LinkedHashMap<>();
