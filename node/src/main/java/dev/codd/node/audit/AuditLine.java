@@ -26,14 +26,22 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
 
     /** The line (without its newline) of a new record. */
     static String format(long seq, String time, String type, Map<String, ?> data, String prev) {
+        return format(seq, time, body(type, data), prev);
+    }
+
+    /** The part of a record that does not depend on its place in the log: written before the log is locked. */
+    static String body(String type, Map<String, ?> data) {
         try {
-            String content = "{\"seq\":" + seq + ",\"time\":" + JSON.writeValueAsString(time) + ",\"type\":"
-                    + JSON.writeValueAsString(type) + ",\"data\":" + JSON.writeValueAsString(data) + ",\"prev\":"
-                    + JSON.writeValueAsString(prev);
-            return content + HASH_FIELD + sha256(content + "}") + "\"}";
+            return ",\"type\":" + JSON.writeValueAsString(type) + ",\"data\":" + JSON.writeValueAsString(data);
         } catch (IOException e) {
             throw new IllegalArgumentException("Cannot write audit data " + data, e);
         }
+    }
+
+    /** The line of a record whose {@link #body} is written; {@code time} and {@code prev} need no escaping. */
+    static String format(long seq, String time, String body, String prev) {
+        String content = "{\"seq\":" + seq + ",\"time\":\"" + time + "\"" + body + ",\"prev\":\"" + prev + "\"";
+        return content + HASH_FIELD + sha256(content + "}") + "\"}";
     }
 
     /** The hash a line written by {@link #format} states. */

@@ -28,15 +28,19 @@ import org.slf4j.LoggerFactory;
 /**
  * An append-only, hash-chained log of what happened, in segments of JSON lines
  * ({@code audit-<first seq>.jsonl}) whose chain runs on from one segment to the next. A record is
- * written at once and made durable by a flusher thread that syncs many records with one fsync
- * (group commit); {@link #append} completes when its record is on disk. Opening a log after a crash
- * drops a last line that was being written, and nothing else.
+ * written at once (so a killed process loses none) and made durable by a flusher thread that syncs
+ * many records with one fsync (group commit): at once when a caller waits for it
+ * ({@link #appendDurably}), otherwise within {@link #SYNC_INTERVAL_MILLIS}. Opening a log after a
+ * crash drops a last line that was being written, and nothing else.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final Pattern SEGMENT = Pattern.compile("audit-(\\d{10})\\.jsonl");
     /** Segments are closed at this size unless told otherwise; nothing is ever deleted. */
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+    /** How long a record nobody waits for may stay unsynced: fsyncs cost CPU that queries need. */
+    public static final long SYNC_INTERVAL_MILLIS = 50;
+    private static final long COMMIT_DELAY_MILLIS = 1;
 
     /** The last record: its sequence number and hash. */
     public record Head(long seq, String hash) {}
@@ -53,6 +57,12 @@ public final class AuditLog implements AutoCloseable {
     private long segmentSize;
     private Head head;
     private boolean closed;
+    /** Whether a caller waits for the pending records to be on disk. */
+    private boolean waitedFor;
+    /** How many callers waited for the last sync: when several did, the next sync waits a moment for more. */
+    private int lastWaiters;
+    private int waiters;
+    private long oldestPendingNanos;
 
     private AuditLog(Path directory, FileLock lock, long segmentBytes, Path segment, Head head) throws IOException {
         this.directory = directory;
@@ -90,7 +100,7 @@ public final class AuditLog implements AutoCloseable {
             if (dropped > 0) {
                 opened.put("droppedPartialRecordBytes", dropped);
             }
-            log.append("audit.opened", opened).join();
+            log.appendDurably("audit.opened", opened);
             return log;
         } catch (IOException | CompletionException e) {
             release(lock);
@@ -149,14 +159,19 @@ public final class AuditLog implements AutoCloseable {
      * place in the log is fixed on return; the future completes when it is on disk.
      */
     public CompletableFuture<Head> append(String type, Map<String, ?> data) {
+        return append(type, data, false);
+    }
+
+    private CompletableFuture<Head> append(String type, Map<String, ?> data, boolean wait) {
         CompletableFuture<Head> done = new CompletableFuture<>();
+        String body = AuditLine.body(type, data); // the costly part, outside the lock
         synchronized (this) {
             if (closed) {
                 done.completeExceptionally(new IOException("The audit log in " + directory + " is closed"));
                 return done;
             }
             long seq = head.seq() + 1;
-            String line = AuditLine.format(seq, Instant.now().truncatedTo(ChronoUnit.MICROS).toString(), type, data, head.hash());
+            String line = AuditLine.format(seq, Instant.now().truncatedTo(ChronoUnit.MICROS).toString(), body, head.hash());
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
             try {
                 if (segmentSize > 0 && segmentSize + bytes.length > segmentBytes) {
@@ -174,16 +189,36 @@ public final class AuditLog implements AutoCloseable {
             }
             segmentSize += bytes.length;
             head = new Head(seq, AuditLine.hashOf(line));
+            if (pending.isEmpty()) {
+                oldestPendingNanos = System.nanoTime();
+            }
             pending.add(new Pending(done, head));
-            notifyAll();
+            if (wait) {
+                waitedFor = true;
+                waiters++;
+                notifyAll();
+            }
         }
         return done;
     }
 
     /** Appends and waits until the record is on disk; a log that cannot be written fails the caller. */
     public Head appendDurably(String type, Map<String, ?> data) {
+        return awaitDisk(appendUrgently(type, data));
+    }
+
+    /**
+     * Appends a record someone will soon wait for with {@link #awaitDisk}: it is synced at once, while
+     * the caller goes on with other work.
+     */
+    public CompletableFuture<Head> appendUrgently(String type, Map<String, ?> data) {
+        return append(type, data, true);
+    }
+
+    /** Waits until an appended record is on disk; a log that cannot be written fails the caller. */
+    public Head awaitDisk(CompletableFuture<Head> appended) {
         try {
-            return append(type, data).join();
+            return appended.join();
         } catch (CompletionException e) {
             throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
                     + e.getCause().getMessage(), e.getCause());
@@ -195,18 +230,38 @@ public final class AuditLog implements AutoCloseable {
             List<Pending> batch;
             FileChannel toSync;
             synchronized (this) {
-                while (pending.isEmpty() && !closed) {
+                while (!closed && !waitedFor) {
+                    long waitMillis = pending.isEmpty() ? SYNC_INTERVAL_MILLIS
+                            : SYNC_INTERVAL_MILLIS - (System.nanoTime() - oldestPendingNanos) / 1_000_000;
+                    if (!pending.isEmpty() && waitMillis <= 0) {
+                        break;
+                    }
                     try {
-                        wait();
+                        wait(Math.max(1, waitMillis));
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
                 if (pending.isEmpty()) {
-                    return;
+                    if (closed) {
+                        return;
+                    }
+                    waitedFor = false;
+                    continue;
+                }
+                if (waitedFor && lastWaiters > 1 && !closed) {
+                    // busy: one fsync for the callers arriving within a millisecond, not one each
+                    try {
+                        wait(COMMIT_DELAY_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
                 batch = new ArrayList<>(pending);
                 pending.clear();
+                waitedFor = false;
+                lastWaiters = waiters;
+                waiters = 0;
                 toSync = channel;
             }
             try {

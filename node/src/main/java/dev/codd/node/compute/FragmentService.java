@@ -8,6 +8,7 @@ import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.executors.FragmentValidator;
 import dev.codd.executors.Input;
+import dev.codd.node.audit.AuditLog;
 import dev.codd.node.flight.Backpressure;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.FragmentTicket;
@@ -15,6 +16,7 @@ import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.flight.NoOpFlightProducer;
@@ -97,18 +99,13 @@ public final class FragmentService extends NoOpFlightProducer {
             listener.error(WireErrors.toFlight(e));
             return;
         }
-        if (audit != null) {
-            try {
-                audit.started(fragment, requester);
-            } catch (CoddException e) {
-                listener.error(WireErrors.toFlight(e)); // unaudited, it does not run
-                return;
-            }
-        }
-        run(fragment, inputs, listener, audit);
+        CompletableFuture<AuditLog.Head> recorded = audit == null ? null : audit.started(fragment, requester);
+        run(fragment, inputs, listener, audit, recorded);
     }
 
-    private void run(FragmentTicket fragment, List<Input> inputs, ServerStreamListener listener, NodeAudit audit) {
+    /** Runs the fragment; its record, written before, is synced while DuckDB starts, and before the first row leaves. */
+    private void run(FragmentTicket fragment, List<Input> inputs, ServerStreamListener listener, NodeAudit audit,
+            CompletableFuture<AuditLog.Head> recorded) {
         long start = System.nanoTime();
         long rows = 0;
         long bytes = 0;
@@ -120,6 +117,9 @@ public final class FragmentService extends NoOpFlightProducer {
         try (ArrowQuery query = duckdb.query(fragment.sql(), inputs, allocator, batchRows, cancellation)) {
             ArrowReader reader = query.reader();
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            if (audit != null) {
+                audit.awaitDisk(recorded); // unaudited, nothing leaves
+            }
             listener.start(root);
             while (reader.loadNextBatch()) {
                 if (!backpressure.awaitReady()) {

@@ -8,6 +8,7 @@ import dev.codd.node.wire.FragmentTicket;
 import dev.codd.node.wire.SignedHead;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a compute node writes to its audit log: every fragment it runs (who asked, for which query
@@ -19,6 +20,9 @@ final class NodeAudit implements AutoCloseable {
     private final String node;
     private final AuditLog log;
     private final NodeKey key;
+    private static final long SIGN_EVERY_NANOS = 1_000_000_000L;
+    private SignedHead signed;
+    private long signedAt;
 
     NodeAudit(String node, AuditLog log, NodeKey key) {
         this.node = node;
@@ -26,15 +30,19 @@ final class NodeAudit implements AutoCloseable {
         this.key = key;
     }
 
-    /** The fragment about to run; returns once the record is on disk. */
-    void started(FragmentTicket ticket, Caller requester) {
+    /** The fragment about to run, written before it does; {@link #awaitDisk} waits until it is synced. */
+    CompletableFuture<AuditLog.Head> started(FragmentTicket ticket, Caller requester) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("query", ticket.queryId());
         data.put("user", ticket.user());
         data.put("requester", requester.address());
         data.put("sql", ticket.sql());
         data.put("shards", ticket.shards());
-        log.appendDurably("fragment.started", data);
+        return log.appendUrgently("fragment.started", data);
+    }
+
+    void awaitDisk(CompletableFuture<AuditLog.Head> appended) {
+        log.awaitDisk(appended);
     }
 
     void ended(FragmentTicket ticket, String status, CoddException error, long rows, long bytes, long nanos) {
@@ -65,8 +73,18 @@ final class NodeAudit implements AutoCloseable {
         return node;
     }
 
-    SignedHead signedHead() {
-        return key.sign(node, log.head());
+    /**
+     * The log's head, signed anew when it moved and the last signature is a second old: Ed25519 in
+     * Java costs a millisecond or so, and heartbeats come several times a second.
+     */
+    synchronized SignedHead signedHead() {
+        AuditLog.Head head = log.head();
+        long now = System.nanoTime();
+        if (signed == null || signed.seq() != head.seq() && now - signedAt >= SIGN_EVERY_NANOS) {
+            signed = key.sign(node, head);
+            signedAt = now;
+        }
+        return signed;
     }
 
     AuditLog log() {

@@ -6,6 +6,7 @@ import dev.codd.executors.ArrowQuery;
 import dev.codd.executors.Cancellation;
 import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.Input;
+import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.AuditTables;
 import dev.codd.node.flight.Backpressure;
 import dev.codd.node.flight.Caller;
@@ -66,6 +67,7 @@ final class QueryExecution implements AutoCloseable {
     private volatile boolean ended;
     private volatile long rowsSent; // written by the streaming thread only
     private ScheduledFuture<?> timeout;
+    private CompletableFuture<AuditLog.Head> planned;
     private boolean closed;
 
     QueryExecution(String id, Caller caller, String sql, DistributedPlan plan, QueryServices services) {
@@ -84,7 +86,7 @@ final class QueryExecution implements AutoCloseable {
             timeout = services.timers().schedule(() -> timeOut(limit), limit, TimeUnit.MILLISECONDS);
         }
         try {
-            services.audit().planned(id, plan); // on disk before any fragment runs
+            planned = services.audit().planned(id, plan); // written before any fragment runs, synced meanwhile
             launch();
             if (failure != null) {
                 throw failure; // a node failed or went down while the query started
@@ -257,6 +259,7 @@ final class QueryExecution implements AutoCloseable {
         try (VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator)) {
             Backpressure backpressure = Backpressure.watch(listener,
                     () -> cancel(new CoddException(ErrorCode.QUERY_CANCELLED, "Query cancelled")));
+            services.audit().awaitDisk(planned); // the query's records are on disk before its first row leaves
             listener.start(out);
             VectorSchemaRoot in = result.getVectorSchemaRoot();
             while (result.loadNextBatch()) {

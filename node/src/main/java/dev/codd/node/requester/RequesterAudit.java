@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,10 +63,13 @@ final class RequesterAudit {
         append("query.accepted", data);
     }
 
-    /** The fragments about to run; returns once the record is on disk. */
-    void planned(String query, DistributedPlan plan) {
+    /**
+     * The fragments about to run, written before they do; {@link #awaitDisk} waits until the record
+     * (and the query's acceptance before it) is synced, which must be before the first row leaves.
+     */
+    CompletableFuture<AuditLog.Head> planned(String query, DistributedPlan plan) {
         if (log == null) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         List<Map<String, Object>> fragments = new ArrayList<>();
         for (Exchange exchange : plan.exchanges()) {
@@ -82,7 +86,13 @@ final class RequesterAudit {
         data.put("query", query);
         data.put("fragments", fragments);
         data.put("pruned", plan.pruned());
-        log.appendDurably("query.planned", data);
+        return log.appendUrgently("query.planned", data);
+    }
+
+    void awaitDisk(CompletableFuture<AuditLog.Head> appended) {
+        if (log != null) {
+            log.awaitDisk(appended);
+        }
     }
 
     void ended(QueryRecord record, long rows) {
@@ -128,6 +138,9 @@ final class RequesterAudit {
             return;
         }
         NodeLog known = nodes.get(head.node());
+        if (known != null && head.equals(known.lastSeen())) {
+            return; // checked already: nodes send the same head until they sign a new one
+        }
         String problem = !NodeKey.verify(head) ? "its signature does not hold"
                 : known != null && !known.publicKey().equals(head.publicKey()) ? "it is signed with another key than before"
                 : known != null && head.seq() < known.seq() ? "the log went back from record " + known.seq() + " to " + head.seq()

@@ -1,0 +1,153 @@
+package dev.codd.bench;
+
+import dev.codd.node.LocalCluster;
+import dev.codd.node.tpch.TpchData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * What the audit log costs: throughput and latency of a trivial query through JDBC, with 1 and 32
+ * clients, on a cluster that keeps audit logs and on the same cluster keeping none, both running
+ * over the same files and measured in turns.
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Trivial-query throughput with the audit log on and off, at 1 and 32 concurrent clients.")
+final class AuditOverhead implements Callable<Integer> {
+    private static final String QUERY = "SELECT count(*) FROM nation";
+
+    @Option(names = "--seconds", defaultValue = "8", description = "How long each measurement runs (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Measurements of each setting, taken in turns; the report shows their median (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--clients", defaultValue = "1,32", split = ",", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+    int[] clients;
+
+    @Option(names = "--out", defaultValue = "bench-results", description = "Where the report goes (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--warmup", defaultValue = "15", paramLabel = "SECONDS",
+            description = "How long each setting runs untimed first, so that the JIT has compiled what both run (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    /** One measurement: queries per second and latencies in microseconds. */
+    private record Run(double qps, long p50, long p99) {}
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = Files.createTempDirectory("codd-bench-audit");
+        List<Path> nodes = List.of(root.resolve("node1"), root.resolve("node2"), root.resolve("node3"));
+        TpchData.writeSharded(0.01, nodes);
+        // [setting][clients][round]; setting 0 keeps no log, 1 keeps them
+        Run[][][] runs = new Run[2][clients.length][rounds];
+        int most = Arrays.stream(clients).max().orElse(1);
+        // both clusters at once, over the same files, measured in turns: they warm up alike
+        try (LocalCluster off = LocalCluster.startWithoutAudit(nodes); LocalCluster on = LocalCluster.start(nodes)) {
+            String[] urls = {off.jdbcUrl(), on.jdbcUrl()};
+            for (int setting = 0; setting < 2; setting++) {
+                measure(urls[setting], most, warmup);
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (int c = 0; c < clients.length; c++) {
+                    for (int turn = 0; turn < 2; turn++) {
+                        int setting = (round + turn) % 2; // each goes first in every other round
+                        runs[setting][c][round] = measure(urls[setting], clients[c], seconds);
+                        System.out.printf(Locale.ROOT, "round %d, audit %s, %d clients: %.0f queries/s%n", round + 1,
+                                setting == 0 ? "off" : "on", clients[c], runs[setting][c][round].qps());
+                    }
+                }
+            }
+        }
+        String report = report(runs);
+        System.out.println();
+        System.out.println(report);
+        Files.createDirectories(out);
+        Path file = out.resolve("audit-overhead.md");
+        Files.writeString(file, report, StandardCharsets.UTF_8);
+        System.out.println("Written to " + file.toAbsolutePath());
+        return 0;
+    }
+
+    private String report(Run[][][] runs) {
+        StringBuilder report = new StringBuilder();
+        report.append("# Audit log overhead\n\n")
+                .append(String.format(Locale.ROOT, "%s, %d cores, Java %s. `%s` through JDBC on a local cluster of three "
+                        + "nodes (TPC-H SF 0.01), and on a second one like it that keeps no audit log, both up at once; after a warm-up, "
+                        + "each figure is the median of %d runs of %d s, off and on in turns.%n%n",
+                        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
+                        Runtime.getRuntime().availableProcessors(), Runtime.version(), QUERY, rounds, seconds))
+                .append("| clients | queries/s, audit off | queries/s, audit on | cost | p50 off / on (ms) | p99 off / on (ms) |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (int c = 0; c < clients.length; c++) {
+            Run off = median(runs[0][c]);
+            Run on = median(runs[1][c]);
+            report.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.1f%% | %.2f / %.2f | %.2f / %.2f |%n", clients[c],
+                    off.qps(), on.qps(), 100 * (1 - on.qps() / off.qps()), off.p50() / 1000.0, on.p50() / 1000.0,
+                    off.p99() / 1000.0, on.p99() / 1000.0));
+        }
+        return report.toString();
+    }
+
+    private static Run median(Run[] rounds) {
+        Run[] sorted = rounds.clone();
+        Arrays.sort(sorted, (a, b) -> Double.compare(a.qps(), b.qps()));
+        return sorted[sorted.length / 2];
+    }
+
+    /** {@code clients} connections run the query back to back for {@code seconds}. */
+    private static Run measure(String url, int clients, int seconds) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Future<List<Long>>> results = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < clients; i++) {
+            results.add(threads.submit(() -> {
+                List<Long> latencies = new ArrayList<>();
+                try (Connection connection = DriverManager.getConnection(url)) {
+                    while (System.nanoTime() < end) {
+                        long before = System.nanoTime();
+                        run(connection);
+                        latencies.add((System.nanoTime() - before) / 1000);
+                    }
+                }
+                return latencies;
+            }));
+        }
+        List<Long> all = new ArrayList<>();
+        for (Future<List<Long>> result : results) {
+            all.addAll(result.get());
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        threads.shutdown();
+        all.sort(null);
+        return new Run(all.size() / elapsed, all.get(all.size() / 2), all.get((int) (all.size() * 0.99)));
+    }
+
+    private static void run(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(QUERY)) {
+            if (!result.next() || result.getLong(1) != 25) {
+                throw new IllegalStateException(QUERY + " did not count 25 nations");
+            }
+        }
+    }
+}
