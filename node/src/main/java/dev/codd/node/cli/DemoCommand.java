@@ -91,6 +91,10 @@ final class DemoCommand implements Runnable {
             out.println("Cluster: requester " + cluster.requester().address() + ", nodes "
                     + cluster.nodes().stream().map(n -> n.name() + " " + n.address()).collect(Collectors.joining(", ")));
             runExamples(cluster, out);
+            out.println();
+            out.println("Audit logs: " + LocalCluster.requesterAuditDirectory(nodeDirectories) + " (the requester's) and"
+                    + " .codd/audit in each node's directory; check one with ./codd audit verify DIR"
+                    + (temporary && !keep ? " (they go with the data at exit: keep both with --dir)" : ""));
         } catch (SQLException e) {
             stop.run();
             throw new dev.codd.common.CoddException(dev.codd.common.ErrorCode.INTERNAL_ERROR,
@@ -127,7 +131,11 @@ final class DemoCommand implements Runnable {
                 new Example("A join (the requester joins what the nodes filtered)",
                         "SELECT n_name, count(*) AS orders, sum(o_totalprice) AS total\n"
                                 + "FROM orders JOIN customer ON o_custkey = c_custkey JOIN nation ON c_nationkey = n_nationkey\n"
-                                + "WHERE o_orderdate >= DATE '1998-01-01'\nGROUP BY n_name ORDER BY total DESC LIMIT 5"));
+                                + "WHERE o_orderdate >= DATE '1998-01-01'\nGROUP BY n_name ORDER BY total DESC LIMIT 5"),
+                new Example("The audit log: how the queries above ended, as the requester recorded them",
+                        "SELECT seq, json_extract_string(data, '$.status') AS status, json_extract_string(data, '$.rows') AS row_count,\n"
+                                + "json_extract_string(data, '$.ms') AS ms FROM sys.audit WHERE type = 'query.ended'\n"
+                                + "ORDER BY seq DESC LIMIT 6"));
         try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl());
                 Statement statement = connection.createStatement()) {
             for (Example example : examples) {
