@@ -3,11 +3,13 @@ package dev.codd.node.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.codd.node.audit.AuditLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +83,30 @@ class CoddCommandTest {
         assertTrue(run.err().startsWith("codd: "), run.err());
         assertTrue(run.err().contains("not-a-directory"), run.err());
         assertTrue(!run.err().contains("\tat "), run.err());
+    }
+
+    @Test
+    void auditVerifySaysOkOrWhereTheLogIsBroken(@TempDir Path dir) throws Exception {
+        try (AuditLog log = AuditLog.open(dir, "test", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            log.appendDurably("query.accepted", Map.of("sql", "SELECT 1"));
+            log.appendDurably("query.ended", Map.of("rows", 1));
+        }
+        Run ok = run("audit", "verify", dir.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().startsWith("ok: 3 records, 1 to 3"), ok.out());
+
+        Path segment;
+        try (Stream<Path> files = Files.list(dir)) {
+            segment = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        }
+        Files.writeString(segment, Files.readString(segment).replace("\"rows\":1", "\"rows\":2"));
+        Run broken = run("audit", "verify", dir.toString());
+        assertEquals(1, broken.exitCode());
+        assertTrue(broken.out().startsWith("broken at record 3 (edited)"), broken.out());
+
+        Run missing = run("audit", "verify", dir.resolve("nowhere").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("is not a directory"), missing.err());
     }
 
     @Test
