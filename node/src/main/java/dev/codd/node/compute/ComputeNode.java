@@ -12,6 +12,7 @@ import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.AuditTables;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.flight.Caller;
+import dev.codd.node.flight.FlightServers;
 import dev.codd.node.wire.ClusterActions;
 import dev.codd.node.wire.Heartbeat;
 import dev.codd.node.wire.HeartbeatReply;
@@ -244,10 +245,8 @@ public final class ComputeNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        FlightServers.stop(server);
         try {
-            server.shutdown();
-            server.awaitTermination(5, TimeUnit.SECONDS);
-            server.close();
             requester.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

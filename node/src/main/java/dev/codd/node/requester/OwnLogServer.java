@@ -7,11 +7,11 @@ import dev.codd.executors.Input;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.AuditTables;
 import dev.codd.node.compute.FragmentService;
+import dev.codd.node.flight.FlightServers;
 import dev.codd.node.wire.NodeAddress;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -52,13 +52,7 @@ final class OwnLogServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.shutdown();
-            server.awaitTermination(5, TimeUnit.SECONDS);
-            server.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        FlightServers.stop(server);
         duckdb.close();
     }
 }

@@ -9,6 +9,7 @@ import dev.codd.node.DaemonThreads;
 import dev.codd.node.Version;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.flight.Caller;
+import dev.codd.node.flight.FlightServers;
 import dev.codd.node.wire.NodeAddress;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -122,13 +123,7 @@ public final class Requester implements AutoCloseable {
     @Override
     public void close() {
         service.shutdown();
-        try {
-            server.shutdown();
-            server.awaitTermination(5, TimeUnit.SECONDS);
-            server.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        FlightServers.stop(server);
         closeResources();
         LOG.info("Requester stopped");
     }
