@@ -3,6 +3,8 @@ package dev.codd.executors;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -70,6 +72,51 @@ public sealed interface Input {
                     + " AS \"time\", \"type\", CAST(\"data\" AS VARCHAR) AS \"data\", prev, hash FROM read_json(" + files
                     + ", format = 'newline_delimited', ignore_errors = true, columns = {seq: 'BIGINT', \"time\": 'VARCHAR',"
                     + " \"type\": 'VARCHAR', \"data\": 'JSON', prev: 'VARCHAR', hash: 'VARCHAR'}))";
+        }
+    }
+
+    /**
+     * Rows held in memory (the requester's view of the cluster, {@code sys.nodes} and the like),
+     * written into the query as typed literals: each value is a string, number, boolean or null,
+     * cast to its column's DuckDB type.
+     */
+    record Rows(List<String> columns, List<String> types, List<List<Object>> rows) implements Source {
+        public Rows {
+            columns = List.copyOf(columns);
+            types = List.copyOf(types);
+            rows = rows.stream().map(row -> Collections.unmodifiableList(new ArrayList<>(row))).toList(); // nulls allowed
+            if (columns.isEmpty() || columns.size() != types.size()) {
+                throw new IllegalArgumentException("rows need one type per column");
+            }
+            for (List<Object> row : rows) {
+                if (row.size() != columns.size()) {
+                    throw new IllegalArgumentException("a row has " + row.size() + " values for " + columns.size() + " columns");
+                }
+            }
+        }
+
+        @Override
+        public String sql() {
+            StringBuilder sql = new StringBuilder("(SELECT ");
+            for (int c = 0; c < columns.size(); c++) {
+                String column = Sql.identifier(columns.get(c));
+                sql.append(c == 0 ? "" : ", ").append("CAST(").append(rows.isEmpty() ? "NULL" : column).append(" AS ")
+                        .append(types.get(c)).append(") AS ").append(column);
+            }
+            if (rows.isEmpty()) {
+                return sql.append(" WHERE false)").toString(); // the columns' names and types only
+            }
+            sql.append(" FROM (VALUES ");
+            for (int r = 0; r < rows.size(); r++) {
+                sql.append(r == 0 ? "(" : ", (");
+                for (int c = 0; c < columns.size(); c++) {
+                    Object value = rows.get(r).get(c);
+                    sql.append(c == 0 ? "" : ", ").append(value == null ? "NULL" : Sql.string(value.toString()));
+                }
+                sql.append(')');
+            }
+            sql.append(") AS t(").append(columns.stream().map(Sql::identifier).collect(Collectors.joining(", ")));
+            return sql.append("))").toString();
         }
     }
 

@@ -8,6 +8,8 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.sql.Statement;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -95,5 +97,27 @@ class DuckDbExecutorTest {
         });
         assertEquals(ErrorCode.INVALID_CAST, e.errorCode(), e.getMessage());
         assertTrue(e.getMessage().startsWith("Conversion Error: Could not convert string 'x'"), e.getMessage());
+    }
+
+    @Test
+    void rowsInMemoryKeepTheirTypesNullsAndQuotes() throws Exception {
+        Input.Rows rows = new Input.Rows(List.of("name", "n", "seen", "ok"), List.of("VARCHAR", "BIGINT", "TIMESTAMP", "BOOLEAN"),
+                List.of(Arrays.asList("it's", 7L, "2026-12-05 01:02:03.000004", true), Arrays.asList(null, null, null, null)));
+        List<String> seen = new ArrayList<>();
+        try (ArrowQuery query = duckdb.query("SELECT name, n + 1 AS n, seen, ok, typeof(seen) AS t FROM r ORDER BY n NULLS LAST",
+                List.of(new Input.Sources("r", List.of(rows))), allocator, 1024)) {
+            ArrowReader reader = query.reader();
+            while (reader.loadNextBatch()) {
+                var root = reader.getVectorSchemaRoot();
+                for (int i = 0; i < root.getRowCount(); i++) {
+                    seen.add(root.getVector("name").getObject(i) + "|" + root.getVector("n").getObject(i) + "|"
+                            + root.getVector("seen").getObject(i) + "|" + root.getVector("ok").getObject(i) + "|"
+                            + root.getVector("t").getObject(i));
+                }
+            }
+        }
+        assertEquals(List.of("it's|8|2026-12-05T01:02:03.000004|true|TIMESTAMP", "null|null|null|null|TIMESTAMP"), seen);
+        Input.Rows none = new Input.Rows(List.of("n"), List.of("BIGINT"), List.of());
+        assertEquals(0, count("SELECT n + 1 FROM r", List.of(new Input.Sources("r", List.of(none)))));
     }
 }

@@ -199,7 +199,7 @@ class DriverTest {
         DatabaseMetaData meta = codd.getMetaData();
         assertEquals("Codd", meta.getDatabaseProductName());
         List<String> tables = new ArrayList<>();
-        try (ResultSet result = meta.getTables(null, null, "%", null)) {
+        try (ResultSet result = meta.getTables(null, "main", "%", null)) {
             while (result.next()) {
                 tables.add(result.getString("TABLE_SCHEM") + "." + result.getString("TABLE_NAME") + ":"
                         + result.getString("TABLE_TYPE"));

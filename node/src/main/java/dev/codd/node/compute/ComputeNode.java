@@ -76,6 +76,7 @@ public final class ComputeNode implements AutoCloseable {
     private final BufferAllocator allocator;
     private final DuckDbExecutor duckdb;
     private final DataStore store;
+    private final FragmentService fragments;
     private final FlightServer server;
     private final FlightClient requester;
     private final ScheduledExecutorService heartbeats;
@@ -92,8 +93,10 @@ public final class ComputeNode implements AutoCloseable {
     private boolean requesterReachable = true;
 
     private ComputeNode(Config config, BufferAllocator allocator, DuckDbExecutor duckdb, DataStore store,
-            ExecutorService streams, FlightServer server, FlightClient requester, AtomicReference<NodeAudit> audit) {
+            ExecutorService streams, FragmentService fragments, FlightServer server, FlightClient requester,
+            AtomicReference<NodeAudit> audit) {
         this.config = config;
+        this.fragments = fragments;
         this.audit = audit;
         this.streams = streams;
         this.allocator = allocator;
@@ -124,10 +127,10 @@ public final class ComputeNode implements AutoCloseable {
         AtomicReference<NodeAudit> audit = new AtomicReference<>();
         ShardSources sources = (table, cids) -> table.equalsIgnoreCase(AuditTables.NODE_TABLE)
                 ? auditSources(audit.get(), cids) : store.sources(table, cids);
+        FragmentService fragments = new FragmentService(sources, duckdb, allocator, BATCH_ROWS, streams, audit,
+                config.auditDirectory() != null);
         FlightServer server = Caller.recordOn(FlightServer.builder(allocator,
-                        Location.forGrpcInsecure(config.host(), config.port()),
-                        new FragmentService(sources, duckdb, allocator, BATCH_ROWS, streams, audit,
-                                config.auditDirectory() != null)))
+                        Location.forGrpcInsecure(config.host(), config.port()), fragments))
                 .build();
         try {
             server.start();
@@ -143,7 +146,7 @@ public final class ComputeNode implements AutoCloseable {
         try {
             FlightClient requester = FlightClient.builder(allocator,
                     Location.forGrpcInsecure(requesterAddress.host(), requesterAddress.port())).build();
-            node = new ComputeNode(config, allocator, duckdb, store, streams, server, requester, audit);
+            node = new ComputeNode(config, allocator, duckdb, store, streams, fragments, server, requester, audit);
             if (config.auditDirectory() != null) {
                 NodeKey key = NodeKey.loadOrCreate(config.auditDirectory());
                 audit.set(new NodeAudit(node.name, AuditLog.open(config.auditDirectory(), "node " + node.name,
@@ -187,6 +190,11 @@ public final class ComputeNode implements AutoCloseable {
         return address;
     }
 
+    /** How many fragments the node runs now: queries that were cancelled or timed out have none left. */
+    public int runningFragments() {
+        return fragments.running();
+    }
+
     public Path dataDirectory() {
         return store.root();
     }
@@ -209,7 +217,7 @@ public final class ComputeNode implements AutoCloseable {
             boolean sendCatalog = acknowledgedVersion != current.version();
             NodeAudit nodeAudit = audit.get();
             Heartbeat beat = new Heartbeat(name, address, current.version(), sendCatalog ? current.catalog() : null,
-                    nodeAudit == null ? null : nodeAudit.signedHead());
+                    nodeAudit == null ? null : nodeAudit.signedHead(), fragments.running());
             Iterator<Result> results = requester.doAction(new Action(ClusterActions.HEARTBEAT, WireJson.write(beat)),
                     CallOptions.timeout(10, TimeUnit.SECONDS));
             HeartbeatReply reply = WireJson.read(results.next().getBody(), HeartbeatReply.class);

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.flight.NoOpFlightProducer;
 import org.apache.arrow.flight.Ticket;
@@ -44,6 +45,7 @@ public final class FragmentService extends NoOpFlightProducer {
     /** Set once the node's audit log is open; until then fragments are refused, unless the node keeps none. */
     private final AtomicReference<NodeAudit> audit;
     private final boolean auditing;
+    private final AtomicInteger running = new AtomicInteger();
 
     FragmentService(ShardSources store, DuckDbExecutor duckdb, BufferAllocator allocator, int batchRows,
             ExecutorService streams, AtomicReference<NodeAudit> audit, boolean auditing) {
@@ -73,6 +75,11 @@ public final class FragmentService extends NoOpFlightProducer {
     public static FragmentService unaudited(ShardSources sources, DuckDbExecutor duckdb, BufferAllocator allocator,
             int batchRows, ExecutorService streams) {
         return new FragmentService(sources, duckdb, allocator, batchRows, streams, new AtomicReference<>(), false);
+    }
+
+    /** How many fragments run now, from their start in DuckDB until their last row is sent or they stop. */
+    public int running() {
+        return running.get();
     }
 
     private void serve(Ticket ticket, Caller requester, ServerStreamListener listener) {
@@ -107,6 +114,7 @@ public final class FragmentService extends NoOpFlightProducer {
     private void run(FragmentTicket fragment, List<Input> inputs, ServerStreamListener listener, NodeAudit audit,
             CompletableFuture<AuditLog.Head> recorded) {
         long start = System.nanoTime();
+        running.incrementAndGet();
         long rows = 0;
         long bytes = 0;
         String status = "FAILED";
@@ -145,6 +153,7 @@ public final class FragmentService extends NoOpFlightProducer {
             }
             listener.error(WireErrors.toFlight(error));
         } finally {
+            running.decrementAndGet();
             if (audit != null) {
                 audit.ended(fragment, status, error, rows, bytes, System.nanoTime() - start);
             }

@@ -42,7 +42,12 @@ public final class NodeRegistry {
 
     /** A node as the requester sees it. */
     public record NodeState(String name, NodeAddress address, Instant lastSeen, boolean up, long catalogVersion,
-            NodeCatalog catalog, boolean audited) {}
+            NodeCatalog catalog, boolean audited, int runningFragments) {
+        /** The same node, down since it was last seen. */
+        NodeState down() {
+            return new NodeState(name, address, lastSeen, false, catalogVersion, catalog, audited, 0);
+        }
+    }
 
     private final Duration downAfter;
     private final Consumer<String> onNodeDown;
@@ -94,7 +99,7 @@ public final class NodeRegistry {
         }
         NodeCatalog held = nodeCatalog == null ? NodeCatalog.EMPTY : nodeCatalog;
         nodes.put(beat.node(), new NodeState(beat.node(), beat.address(), now, true, version, held,
-                beat.auditHead() != null));
+                beat.auditHead() != null, beat.runningFragments()));
         return new HeartbeatReply(version);
     }
 
@@ -102,8 +107,7 @@ public final class NodeRegistry {
     public synchronized void leave(String node) {
         NodeState known = nodes.get(node);
         if (known != null && known.up()) {
-            nodes.put(node, new NodeState(node, known.address(), known.lastSeen(), false, known.catalogVersion(),
-                    known.catalog(), known.audited()));
+            nodes.put(node, known.down());
             LOG.info("Node {} left", node);
             audit.nodeLeft(node);
             catalog = null;
@@ -142,8 +146,7 @@ public final class NodeRegistry {
         synchronized (this) {
             for (NodeState node : List.copyOf(nodes.values())) {
                 if (node.up() && Duration.between(node.lastSeen(), now).compareTo(downAfter) > 0) {
-                    nodes.put(node.name(), new NodeState(node.name(), node.address(), node.lastSeen(), false,
-                            node.catalogVersion(), node.catalog(), node.audited()));
+                    nodes.put(node.name(), node.down());
                     down.add(node.name());
                     catalog = null;
                 }
@@ -220,7 +223,7 @@ public final class NodeRegistry {
         }
         Map<String, Boolean> auditing = new TreeMap<>();
         nodes.values().stream().filter(NodeState::audited).forEach(node -> auditing.put(node.name(), node.up()));
-        return new ClusterCatalog(tables, AuditTables.system(audit.keeping(), auditing));
+        return new ClusterCatalog(tables, SystemTables.catalog(audit.keeping(), auditing));
     }
 
     private static TableProblem unreadable(String table, List<String> reasons) {

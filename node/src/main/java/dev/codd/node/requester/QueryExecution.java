@@ -77,6 +77,7 @@ final class QueryExecution implements AutoCloseable {
         this.plan = plan;
         this.services = services;
         this.allocator = services.allocator().newChildAllocator("query-" + id, 0, Long.MAX_VALUE);
+        services.log().started(id, () -> record(QueryRecord.State.RUNNING, null));
     }
 
     /** Sends the fragments to their nodes and waits until the result's schema is known. */
@@ -186,10 +187,10 @@ final class QueryExecution implements AutoCloseable {
         }
     }
 
-    /** Where a fragment's node listens: the requester's own for its audit log, a live node's otherwise. */
+    /** Where a fragment's node listens: the requester's own for its own tables, a live node's otherwise. */
     private NodeAddress addressOf(String node) {
-        if (node.equals(AuditTables.REQUESTER) && services.ownLog() != null) {
-            return services.ownLog();
+        if (node.equals(AuditTables.REQUESTER)) {
+            return services.systemTables();
         }
         return services.registry().node(node)
                 .filter(NodeRegistry.NodeState::up)
@@ -343,6 +344,13 @@ final class QueryExecution implements AutoCloseable {
             return;
         }
         ended = true;
+        QueryRecord record = record(state, error);
+        services.log().ended(record);
+        services.audit().ended(record);
+    }
+
+    /** The query as it stands: what each node sent so far, how long it has run. */
+    private QueryRecord record(QueryRecord.State state, CoddException error) {
         Map<String, long[]> traffic = new TreeMap<>();
         for (FragmentFetcher fetcher : fetchers) {
             long[] sums = traffic.computeIfAbsent(fetcher.node(), n -> new long[2]);
@@ -354,10 +362,8 @@ final class QueryExecution implements AutoCloseable {
                 .toList();
         Optional<String> message = Optional.ofNullable(error)
                 .map(e -> e.errorCode().sqlState() + ": " + e.getMessage());
-        QueryRecord record = new QueryRecord(id, sql, state, started, Duration.ofNanos(System.nanoTime() - startNanos),
-                perNode, message);
-        services.log().ended(record);
-        services.audit().ended(record, rowsSent);
+        return new QueryRecord(id, caller.user(), sql, state, started, Duration.ofNanos(System.nanoTime() - startNanos),
+                rowsSent, perNode, message);
     }
 
     @Override

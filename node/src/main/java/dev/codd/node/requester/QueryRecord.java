@@ -8,14 +8,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A query the requester ran, with what each node sent back.
+ * A query the requester ran or runs, with what each node sent back.
  *
+ * @param user who the client said it was; null when it named nobody
+ * @param rows the rows sent to the client so far
  * @param error the SQLState and message of a failed query
  */
-public record QueryRecord(String id, String sql, State state, Instant started, Duration elapsed,
+public record QueryRecord(String id, String user, String sql, State state, Instant started, Duration elapsed, long rows,
         List<NodeTraffic> traffic, Optional<String> error) {
     /** Where a query stands. */
-    public enum State { FINISHED, FAILED, CANCELLED, TIMED_OUT }
+    public enum State { RUNNING, FINISHED, FAILED, CANCELLED, TIMED_OUT }
 
     /** Rows and Arrow bytes one node sent for one query. */
     public record NodeTraffic(String node, long rows, long bytes) {}

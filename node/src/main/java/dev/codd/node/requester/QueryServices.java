@@ -10,9 +10,9 @@ import org.apache.arrow.memory.BufferAllocator;
 /**
  * What the requester lends each query: the nodes and clients to reach them, the DuckDB that runs
  * root plans, memory, threads (to fetch fragments, to stream results, to time out), the logs it ends up in, and
- * how long a node may take to start a fragment. {@code ownLog} serves the requester's own audit log
- * as fragments ({@code sys.audit}); null when it keeps none.
+ * how long a node may take to start a fragment. {@code systemTables} serves the requester's own
+ * tables ({@code sys.audit}, {@code sys.nodes}, ...) as fragments.
  */
 record QueryServices(NodeRegistry registry, NodeClients clients, DuckDbExecutor rootDuckDb, BufferAllocator allocator,
         ExecutorService fetchers, ExecutorService streams, ScheduledExecutorService timers, QueryLog log,
-        RequesterAudit audit, NodeAddress ownLog, Duration nodeTimeout, int batchRows) {}
+        RequesterAudit audit, NodeAddress systemTables, Duration nodeTimeout, int batchRows) {}

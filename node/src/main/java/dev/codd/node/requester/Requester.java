@@ -63,7 +63,7 @@ public final class Requester implements AutoCloseable {
     private final FlightServer server;
     private final NodeAddress address;
     private final AuditLog auditLog;
-    private final OwnLogServer ownLog;
+    private final SystemTableServer systemTables;
 
     private Requester(Config config, BufferAllocator parent) {
         allocator = parent.newChildAllocator("requester", 0, Long.MAX_VALUE);
@@ -75,11 +75,11 @@ public final class Requester implements AutoCloseable {
         auditLog = config.auditDirectory() == null ? null : AuditLog.open(config.auditDirectory(), "requester",
                 AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("version", Version.current()));
         RequesterAudit audit = new RequesterAudit(auditLog);
-        ownLog = auditLog == null ? null : new OwnLogServer(auditLog, allocator, BATCH_ROWS, streams);
         RequesterService[] serviceRef = new RequesterService[1];
         registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);
+        systemTables = new SystemTableServer(auditLog, new SystemTables(registry, log), allocator, BATCH_ROWS, streams);
         QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, streams, timers,
-                log, audit, ownLog == null ? null : ownLog.address(), config.nodeTimeout(), BATCH_ROWS);
+                log, audit, systemTables.address(), config.nodeTimeout(), BATCH_ROWS);
         service = new RequesterService(services, timers, Version.current());
         serviceRef[0] = service;
         server = Caller.recordOn(FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),
@@ -134,8 +134,8 @@ public final class Requester implements AutoCloseable {
         streams.shutdownNow();
         clients.close();
         rootDuckDb.close();
-        if (ownLog != null) {
-            ownLog.close();
+        if (systemTables != null) {
+            systemTables.close();
         }
         if (auditLog != null) {
             auditLog.close();

@@ -95,23 +95,17 @@ final class RequesterAudit {
         }
     }
 
-    void ended(QueryRecord record, long rows) {
+    void ended(QueryRecord record) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("query", record.id());
         data.put("status", record.state().name());
         record.error().ifPresent(error -> data.put("error", error));
-        data.put("rows", rows);
+        data.put("rows", record.rows());
         data.put("nodes", record.traffic().stream()
                 .map(t -> Map.of("node", t.node(), "rows", t.rows(), "bytes", t.bytes()))
                 .toList());
         data.put("ms", record.elapsed().toMillis());
         append("query.ended", data);
-    }
-
-    /** A query that failed before it could run (it did not parse, plan or start). */
-    void failed(String query, CoddException error) {
-        append("query.ended", Map.of("query", query, "status", QueryRecord.State.FAILED.name(),
-                "error", error.errorCode().sqlState() + ": " + error.getMessage(), "rows", 0, "nodes", List.of(), "ms", 0));
     }
 
     void nodeUp(String node, NodeAddress address) {

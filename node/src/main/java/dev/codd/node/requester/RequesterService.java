@@ -18,6 +18,7 @@ import dev.codd.planner.catalog.Column;
 import dev.codd.planner.catalog.Shard;
 import io.grpc.Context;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,9 @@ import org.slf4j.LoggerFactory;
 final class RequesterService extends NoOpFlightSqlProducer {
     private static final Logger LOG = LoggerFactory.getLogger(RequesterService.class);
     static final String CATALOG = "codd";
+    private static final List<String> SCHEMAS = List.of(QueryPlanner.DATA_SCHEMA, QueryPlanner.SYSTEM_SCHEMA);
+    /** In the order JDBC lists them (getTableTypes: by name). */
+    private static final List<String> TABLE_TYPES = List.of("SYSTEM TABLE", "TABLE");
     private static final long UNCLAIMED_RESULT_SECONDS = 120;
 
     /** A statement prepared by a client, with the parameter values it bound last. */
@@ -130,6 +134,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
 
     private FlightInfo start(String sql, List<Object> parameters, FlightDescriptor descriptor) {
         String id = UUID.randomUUID().toString();
+        Instant started = Instant.now();
         Caller caller = Caller.current();
         services.audit().accepted(id, caller, sql, parameters);
         QueryExecution execution = null;
@@ -160,8 +165,12 @@ final class RequesterService extends NoOpFlightSqlProducer {
                     List.of(new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()))), -1, -1);
         } catch (CoddException e) {
             LOG.info("Query {} failed: {}", id, e.getMessage());
-            if (execution == null) {
-                services.audit().failed(id, e); // a query that started records its own end
+            if (execution == null) { // a query that started records its own end
+                QueryRecord failed = new QueryRecord(id, caller.user(), sql, QueryRecord.State.FAILED, started,
+                        Duration.between(started, Instant.now()), 0, List.of(),
+                        Optional.of(e.errorCode().sqlState() + ": " + e.getMessage()));
+                services.log().ended(failed);
+                services.audit().ended(failed);
             }
             throw WireErrors.toFlight(e);
         }
@@ -316,14 +325,16 @@ final class RequesterService extends NoOpFlightSqlProducer {
     @Override
     public void getStreamSchemas(FlightSql.CommandGetDbSchemas command, CallContext context,
             ServerStreamListener listener) {
-        boolean matches = (!command.hasCatalog() || command.getCatalog().equals(CATALOG))
-                && (!command.hasDbSchemaFilterPattern() || like(command.getDbSchemaFilterPattern(), QueryPlanner.DATA_SCHEMA));
+        boolean inCatalog = !command.hasCatalog() || command.getCatalog().equals(CATALOG);
+        List<String> schemas = !inCatalog ? List.of() : SCHEMAS.stream()
+                .filter(schema -> !command.hasDbSchemaFilterPattern() || like(command.getDbSchemaFilterPattern(), schema))
+                .toList();
         send(Schemas.GET_SCHEMAS_SCHEMA, listener, root -> {
-            if (matches) {
-                ((VarCharVector) root.getVector("catalog_name")).setSafe(0, utf8(CATALOG));
-                ((VarCharVector) root.getVector("db_schema_name")).setSafe(0, utf8(QueryPlanner.DATA_SCHEMA));
+            for (int i = 0; i < schemas.size(); i++) {
+                ((VarCharVector) root.getVector("catalog_name")).setSafe(i, utf8(CATALOG));
+                ((VarCharVector) root.getVector("db_schema_name")).setSafe(i, utf8(schemas.get(i)));
             }
-            root.setRowCount(matches ? 1 : 0);
+            root.setRowCount(schemas.size());
         });
     }
 
@@ -336,8 +347,10 @@ final class RequesterService extends NoOpFlightSqlProducer {
     @Override
     public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
         send(Schemas.GET_TABLE_TYPES_SCHEMA, listener, root -> {
-            ((VarCharVector) root.getVector("table_type")).setSafe(0, utf8("TABLE"));
-            root.setRowCount(1);
+            for (int i = 0; i < TABLE_TYPES.size(); i++) {
+                ((VarCharVector) root.getVector("table_type")).setSafe(i, utf8(TABLE_TYPES.get(i)));
+            }
+            root.setRowCount(TABLE_TYPES.size());
         });
     }
 
@@ -348,31 +361,40 @@ final class RequesterService extends NoOpFlightSqlProducer {
                 request.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA);
     }
 
+    /** A table as the metadata calls list it. */
+    private record ListedTable(String schema, String type, ClusterTable table, String name) {}
+
     @Override
     public void getStreamTables(FlightSql.CommandGetTables command, CallContext context,
             ServerStreamListener listener) {
-        boolean inCatalog = (!command.hasCatalog() || command.getCatalog().equals(CATALOG))
-                && (!command.hasDbSchemaFilterPattern()
-                        || like(command.getDbSchemaFilterPattern(), QueryPlanner.DATA_SCHEMA))
-                && (command.getTableTypesCount() == 0 || command.getTableTypesList().contains("TABLE"));
-        List<ClusterTable> tables = !inCatalog ? List.of() : services.registry().catalog().tables().values().stream()
+        ClusterCatalog catalog = services.registry().catalog();
+        List<ListedTable> tables = new ArrayList<>();
+        catalog.tables().forEach((name, table) -> tables.add(new ListedTable(QueryPlanner.DATA_SCHEMA, "TABLE", table, name)));
+        catalog.system().forEach((name, table) -> tables.add(new ListedTable(QueryPlanner.SYSTEM_SCHEMA, "SYSTEM TABLE",
+                table, name)));
+        boolean inCatalog = !command.hasCatalog() || command.getCatalog().equals(CATALOG);
+        List<ListedTable> listed = !inCatalog ? List.of() : tables.stream()
+                .filter(t -> !command.hasDbSchemaFilterPattern() || like(command.getDbSchemaFilterPattern(), t.schema()))
+                .filter(t -> command.getTableTypesCount() == 0 || command.getTableTypesList().contains(t.type()))
                 .filter(t -> !command.hasTableNameFilterPattern() || like(command.getTableNameFilterPattern(), t.name()))
+                .sorted(java.util.Comparator.comparing(ListedTable::type).thenComparing(ListedTable::schema)
+                        .thenComparing(ListedTable::name))
                 .toList();
         Schema schema = command.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA;
         try {
             send(schema, listener, root -> {
-                for (int i = 0; i < tables.size(); i++) {
-                    ClusterTable table = tables.get(i);
+                for (int i = 0; i < listed.size(); i++) {
+                    ListedTable table = listed.get(i);
                     ((VarCharVector) root.getVector("catalog_name")).setSafe(i, utf8(CATALOG));
-                    ((VarCharVector) root.getVector("db_schema_name")).setSafe(i, utf8(QueryPlanner.DATA_SCHEMA));
+                    ((VarCharVector) root.getVector("db_schema_name")).setSafe(i, utf8(table.schema()));
                     ((VarCharVector) root.getVector("table_name")).setSafe(i, utf8(table.name()));
-                    ((VarCharVector) root.getVector("table_type")).setSafe(i, utf8("TABLE"));
+                    ((VarCharVector) root.getVector("table_type")).setSafe(i, utf8(table.type()));
                     if (command.getIncludeSchema()) {
-                        Schema tableSchema = tableSchemas.of(CATALOG, QueryPlanner.DATA_SCHEMA, table);
+                        Schema tableSchema = tableSchemas.of(CATALOG, table.schema(), table.name(), table.table());
                         ((VarBinaryVector) root.getVector("table_schema")).setSafe(i, tableSchema.serializeAsMessage());
                     }
                 }
-                root.setRowCount(tables.size());
+                root.setRowCount(listed.size());
             });
         } catch (CoddException e) {
             listener.error(WireErrors.toFlight(e));

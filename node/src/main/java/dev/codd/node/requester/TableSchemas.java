@@ -32,7 +32,8 @@ final class TableSchemas {
         this.allocator = allocator;
     }
 
-    Schema of(String catalog, String schema, ClusterTable table) {
+    /** The schema of {@code table}, listed as {@code name} in {@code schema}. */
+    Schema of(String catalog, String schema, String name, ClusterTable table) {
         Schema arrow = byColumns.computeIfAbsent(table.columns(), this::exported);
         List<Field> fields = new ArrayList<>();
         for (int i = 0; i < arrow.getFields().size(); i++) {
@@ -40,7 +41,7 @@ final class TableSchemas {
             Map<String, String> metadata = new FlightSqlColumnMetadata.Builder()
                     .catalogName(catalog)
                     .schemaName(schema)
-                    .tableName(table.name())
+                    .tableName(name)
                     .typeName(table.columns().get(i).type())
                     .build()
                     .getMetadataMap();

@@ -8,9 +8,10 @@ import static java.util.Objects.requireNonNull;
  * @param catalog the node's catalog, sent when the requester does not yet know {@code catalogVersion};
  *     null otherwise
  * @param auditHead the last record of the node's audit log, signed; null for a node that keeps none
+ * @param runningFragments how many fragments the node runs now
  */
 public record Heartbeat(String node, NodeAddress address, long catalogVersion, NodeCatalog catalog,
-        SignedHead auditHead) {
+        SignedHead auditHead, int runningFragments) {
     public Heartbeat {
         requireNonNull(node, "node is null");
         requireNonNull(address, "address is null");
