@@ -33,10 +33,8 @@ public final class CoddDriver extends UnregisteredDriver {
 
     @Override
     protected DriverVersion createDriverVersion() {
-        String[] parts = VERSION.split("[.-]");
-        int major = parts.length > 0 ? parseOrZero(parts[0]) : 0;
-        int minor = parts.length > 1 ? parseOrZero(parts[1]) : 0;
-        return new DriverVersion("Codd JDBC Driver", VERSION, "Codd", VERSION, false, major, minor, major, minor);
+        return new DriverVersion("Codd JDBC Driver", VERSION, "Codd", VERSION, false, major(VERSION), minor(VERSION),
+                major(VERSION), minor(VERSION));
     }
 
     @Override
@@ -60,6 +58,20 @@ public final class CoddDriver extends UnregisteredDriver {
             return null; // another driver's URL, as DriverManager expects
         }
         return factory.newConnection(this, factory, url, info == null ? new Properties() : info);
+    }
+
+    /** The major number of a version such as {@code 1.2.3-SNAPSHOT}; 0 when it has none. */
+    static int major(String version) {
+        return part(version, 0);
+    }
+
+    static int minor(String version) {
+        return part(version, 1);
+    }
+
+    private static int part(String version, int index) {
+        String[] parts = version.split("[.-]");
+        return parts.length > index ? parseOrZero(parts[index]) : 0;
     }
 
     private static int parseOrZero(String text) {

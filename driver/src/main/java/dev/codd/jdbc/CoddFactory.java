@@ -63,10 +63,28 @@ final class CoddFactory implements AvaticaFactory {
         return new AvaticaResultSetMetaData(statement, null, signature);
     }
 
-    /** Avatica's metadata, whose constructor is not public. */
+    /** Avatica's metadata (whose constructor is not public), with the requester's version as the database's. */
     private static final class CoddDatabaseMetaData extends AvaticaDatabaseMetaData {
+        private final String serverVersion;
+
         CoddDatabaseMetaData(AvaticaConnection connection) {
             super(connection);
+            serverVersion = ((CoddConnection) connection).coddMeta().serverVersion();
+        }
+
+        @Override
+        public String getDatabaseProductVersion() {
+            return serverVersion;
+        }
+
+        @Override
+        public int getDatabaseMajorVersion() {
+            return CoddDriver.major(serverVersion);
+        }
+
+        @Override
+        public int getDatabaseMinorVersion() {
+            return CoddDriver.minor(serverVersion);
         }
     }
 }

@@ -97,6 +97,11 @@ final class CoddMeta extends MetaImpl {
         }
     }
 
+    /** The requester's version, as it said when the connection opened. */
+    String serverVersion() {
+        return serverVersion;
+    }
+
     /** The Flight stream of one endpoint of a query's result, to be read by {@code deadlineNanos} (0: no limit). */
     FlightStream stream(Ticket ticket, long deadlineNanos) {
         return client.getStream(ticket, until(deadlineNanos));
@@ -429,6 +434,53 @@ final class CoddMeta extends MetaImpl {
                 "COLUMN_DEF", "SQL_DATA_TYPE", "SQL_DATETIME_SUB", "CHAR_OCTET_LENGTH", "ORDINAL_POSITION",
                 "IS_NULLABLE", "SCOPE_CATALOG", "SCOPE_SCHEMA", "SCOPE_TABLE", "SOURCE_DATA_TYPE", "IS_AUTOINCREMENT",
                 "IS_GENERATEDCOLUMN");
+    }
+
+    /** Codd's types (DuckDB's), most used first within each JDBC type, as JDBC orders them. */
+    @Override
+    public MetaResultSet getTypeInfo(ConnectionHandle handle) {
+        short nullable = (short) DatabaseMetaData.typeNullable;
+        short searchable = (short) DatabaseMetaData.typeSearchable;
+        short basic = (short) DatabaseMetaData.typePredBasic;
+        List<Object> rows = new ArrayList<>(List.of(
+                new MetaTypeInfo("TINYINT", java.sql.Types.TINYINT, 3, null, null, nullable, false, basic, false, true, false,
+                        (short) 0, (short) 0, 10),
+                new MetaTypeInfo("BIGINT", java.sql.Types.BIGINT, 19, null, null, nullable, false, basic, false, true, false,
+                        (short) 0, (short) 0, 10),
+                new MetaTypeInfo("BLOB", java.sql.Types.VARBINARY, Integer.MAX_VALUE, "'", "'::BLOB", nullable, false, basic,
+                        true, false, false, null, null, 0),
+                new MetaTypeInfo("NULL", java.sql.Types.NULL, 0, null, null, nullable, false, basic, true, false, false,
+                        null, null, 0),
+                new MetaTypeInfo("HUGEINT", java.sql.Types.DECIMAL, 38, null, null, nullable, false, basic, false, true, false,
+                        (short) 0, (short) 0, 10),
+                new MetaTypeInfo("DECIMAL", java.sql.Types.DECIMAL, 38, null, null, nullable, false, basic, false, false, false,
+                        (short) 0, (short) 38, 10),
+                new MetaTypeInfo("INTEGER", java.sql.Types.INTEGER, 10, null, null, nullable, false, basic, false, true, false,
+                        (short) 0, (short) 0, 10),
+                new MetaTypeInfo("SMALLINT", java.sql.Types.SMALLINT, 5, null, null, nullable, false, basic, false, true, false,
+                        (short) 0, (short) 0, 10),
+                new MetaTypeInfo("REAL", java.sql.Types.REAL, 7, null, null, nullable, false, basic, false, false, false,
+                        null, null, 2),
+                new MetaTypeInfo("DOUBLE", java.sql.Types.DOUBLE, 15, null, null, nullable, false, basic, false, false, false,
+                        null, null, 2),
+                new MetaTypeInfo("VARCHAR", java.sql.Types.VARCHAR, Integer.MAX_VALUE, "'", "'", nullable, true, searchable,
+                        true, false, false, null, null, 0),
+                new MetaTypeInfo("BOOLEAN", java.sql.Types.BOOLEAN, 1, null, null, nullable, false, basic, true, false, false,
+                        null, null, 0),
+                new MetaTypeInfo("DATE", java.sql.Types.DATE, 10, "DATE '", "'", nullable, false, basic, true, false, false,
+                        null, null, 0),
+                new MetaTypeInfo("TIME", java.sql.Types.TIME, 15, "TIME '", "'", nullable, false, basic, true, false, false,
+                        (short) 0, (short) 6, 0),
+                new MetaTypeInfo("TIMESTAMP", java.sql.Types.TIMESTAMP, 26, "TIMESTAMP '", "'", nullable, false, basic, true,
+                        false, false, (short) 0, (short) 6, 0),
+                new MetaTypeInfo("UUID", java.sql.Types.OTHER, 36, "'", "'::UUID", nullable, false, basic, true, false, false,
+                        null, null, 0),
+                new MetaTypeInfo("TIMESTAMP WITH TIME ZONE", java.sql.Types.TIMESTAMP_WITH_TIMEZONE, 32,
+                        "TIMESTAMPTZ '", "'", nullable, false, basic, true, false, false, (short) 0, (short) 6, 0)));
+        return rows(MetaTypeInfo.class, rows, "TYPE_NAME", "DATA_TYPE", "PRECISION", "LITERAL_PREFIX", "LITERAL_SUFFIX",
+                "CREATE_PARAMS", "NULLABLE", "CASE_SENSITIVE", "SEARCHABLE", "UNSIGNED_ATTRIBUTE", "FIXED_PREC_SCALE",
+                "AUTO_INCREMENT", "LOCAL_TYPE_NAME", "MINIMUM_SCALE", "MAXIMUM_SCALE", "SQL_DATA_TYPE", "SQL_DATETIME_SUB",
+                "NUM_PREC_RADIX");
     }
 
     private void read(FlightInfo info, java.util.function.Consumer<VectorSchemaRoot> batch) {

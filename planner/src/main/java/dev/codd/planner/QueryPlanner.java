@@ -7,7 +7,10 @@ import dev.codd.planner.rel.ExchangeScan;
 import dev.codd.planner.rules.SortOffsetUnionSplitRule;
 import dev.codd.planner.rules.SumOfCountsShuttle;
 import java.util.EnumSet;
+import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -23,10 +26,13 @@ import org.apache.calcite.plan.hep.HepMatchOrder;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
+import org.apache.calcite.rel.rules.PruneEmptyRules;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
@@ -56,9 +62,11 @@ import org.apache.calcite.tools.ValidationException;
  * writes what each node and the requester run as DuckDB SQL.
  */
 public final class QueryPlanner {
+    /** The one catalog, which holds both schemas. */
+    public static final String CATALOG = "codd";
     /** The schema data tables live in. */
     public static final String DATA_SCHEMA = "main";
-    /** The schema of the audit logs: {@code sys.audit} (the requester's), {@code sys.node_audit} (the nodes'). */
+    /** The schema of the cluster's own tables: its nodes, tables, shards, queries and audit logs. */
     public static final String SYSTEM_SCHEMA = "sys";
 
     private static final SqlParser.Config PARSER = SqlParser.config()
@@ -102,7 +110,19 @@ public final class QueryPlanner {
             // COUNT(DISTINCT x) becomes a GROUP BY (key, x) below a COUNT, so the nodes send distinct pairs
             CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN,
             // only AVG: the sums of squares STDDEV and VAR reduce to lose the precision DuckDB keeps
-            AggregateReduceFunctionsRule.Config.DEFAULT.withFunctionsToReduce(EnumSet.of(SqlKind.AVG)).toRule());
+            AggregateReduceFunctionsRule.Config.DEFAULT.withFunctionsToReduce(EnumSet.of(SqlKind.AVG)).toRule(),
+            // what cannot return rows (LIMIT 0, a branch that is empty) is answered without the nodes:
+            // BI tools probe a table's columns so
+            PruneEmptyRules.SORT_FETCH_ZERO_INSTANCE,
+            PruneEmptyRules.PROJECT_INSTANCE,
+            PruneEmptyRules.FILTER_INSTANCE,
+            PruneEmptyRules.SORT_INSTANCE,
+            PruneEmptyRules.AGGREGATE_INSTANCE,
+            PruneEmptyRules.JOIN_LEFT_INSTANCE,
+            PruneEmptyRules.JOIN_RIGHT_INSTANCE,
+            PruneEmptyRules.UNION_INSTANCE,
+            PruneEmptyRules.MINUS_INSTANCE,
+            PruneEmptyRules.INTERSECT_INSTANCE);
 
     /** Rebuilds blocks of inner joins so that tables partitioned alike are joined first. */
     private static final HepProgram JOIN_ORDER = HepProgram.builder()
@@ -144,6 +164,19 @@ public final class QueryPlanner {
 
     /** Plans a query, binding {@code parameters} to its {@code ?} markers in order. */
     public DistributedPlan plan(String sql, List<Object> parameters, ClusterCatalog catalog) {
+        return plan(sql, parameters, catalog, false);
+    }
+
+    /**
+     * A plan that returns no rows but the columns {@code sql} would return, with their types: the
+     * query under LIMIT 0, its parameters NULL. It reads nothing from the nodes, so a prepared
+     * statement can describe its result before it runs.
+     */
+    public DistributedPlan describe(String sql, ClusterCatalog catalog) {
+        return plan(sql, Collections.nCopies(parameterCount(sql), null), catalog, true);
+    }
+
+    private DistributedPlan plan(String sql, List<Object> parameters, ClusterCatalog catalog, boolean describe) {
         Planner planner = Frameworks.getPlanner(config(catalog));
         try {
             SqlNode parsed = planner.parse(sql);
@@ -152,8 +185,12 @@ public final class QueryPlanner {
                         "Codd runs queries only; " + parsed.getKind() + " is not supported");
             }
             SqlNode validated = planner.validate(DuckDbSemantics.apply(ParameterBinder.bind(parsed, parameters)));
-            RelRoot root = planner.rel(validated);
-            return distribute(root.project());
+            RelNode query = planner.rel(validated).project();
+            if (describe) {
+                RexNode zero = query.getCluster().getRexBuilder().makeExactLiteral(BigDecimal.ZERO);
+                query = LogicalSort.create(query, RelCollations.EMPTY, null, zero);
+            }
+            return distribute(query);
         } catch (SqlParseException e) {
             throw syntaxError(e);
         } catch (ValidationException e) {
@@ -200,8 +237,14 @@ public final class QueryPlanner {
 
     private static FrameworkConfig config(ClusterCatalog catalog) {
         SchemaPlus rootSchema = Frameworks.createRootSchema(false);
-        SchemaPlus dataSchema = rootSchema.add(DATA_SCHEMA, new CoddSchema(catalog.tables()));
-        rootSchema.add(SYSTEM_SCHEMA, new CoddSchema(catalog.system()));
+        CoddSchema data = new CoddSchema(catalog.tables());
+        CoddSchema system = new CoddSchema(catalog.system());
+        SchemaPlus dataSchema = rootSchema.add(DATA_SCHEMA, data);
+        rootSchema.add(SYSTEM_SCHEMA, system);
+        // tools that qualify names fully write codd.main.t
+        SchemaPlus catalogSchema = rootSchema.add(CATALOG, new CoddSchema(Map.of()));
+        catalogSchema.add(DATA_SCHEMA, data);
+        catalogSchema.add(SYSTEM_SCHEMA, system);
         return Frameworks.newConfigBuilder()
                 .parserConfig(PARSER)
                 .sqlValidatorConfig(VALIDATOR)

@@ -246,7 +246,7 @@ final class QueryExecution implements AutoCloseable {
         return reference;
     }
 
-    private static Schema renamed(Schema schema, List<String> names) {
+    static Schema renamed(Schema schema, List<String> names) {
         List<Field> fields = new ArrayList<>();
         for (int i = 0; i < schema.getFields().size(); i++) {
             Field field = schema.getFields().get(i);

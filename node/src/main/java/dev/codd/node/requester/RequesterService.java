@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
+import dev.codd.executors.ArrowQuery;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.ClusterActions;
 import dev.codd.node.wire.Heartbeat;
@@ -17,6 +18,7 @@ import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
 import dev.codd.planner.catalog.Shard;
 import io.grpc.Context;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RequesterService extends NoOpFlightSqlProducer {
     private static final Logger LOG = LoggerFactory.getLogger(RequesterService.class);
-    static final String CATALOG = "codd";
+    private static final String CATALOG = QueryPlanner.CATALOG;
     private static final List<String> SCHEMAS = List.of(QueryPlanner.DATA_SCHEMA, QueryPlanner.SYSTEM_SCHEMA);
     /** In the order JDBC lists them (getTableTypes: by name). */
     private static final List<String> TABLE_TYPES = List.of("SYSTEM TABLE", "TABLE");
@@ -239,14 +241,44 @@ final class RequesterService extends NoOpFlightSqlProducer {
             for (int i = 1; i <= parameterCount; i++) {
                 parameterFields.add(new Field("p" + i, FieldType.nullable(ArrowType.Null.INSTANCE), null));
             }
-            FlightSql.ActionCreatePreparedStatementResult result = FlightSql.ActionCreatePreparedStatementResult.newBuilder()
+            FlightSql.ActionCreatePreparedStatementResult.Builder result = FlightSql.ActionCreatePreparedStatementResult
+                    .newBuilder()
                     .setPreparedStatementHandle(ByteString.copyFromUtf8(handle))
-                    .setParameterSchema(ByteString.copyFrom(new Schema(parameterFields).serializeAsMessage()))
-                    .build();
-            listener.onNext(new Result(Any.pack(result).toByteArray()));
+                    .setParameterSchema(ByteString.copyFrom(new Schema(parameterFields).serializeAsMessage()));
+            describe(request.getQuery()).ifPresent(schema -> result.setDatasetSchema(
+                    ByteString.copyFrom(schema.serializeAsMessage())));
+            listener.onNext(new Result(Any.pack(result.build()).toByteArray()));
             listener.onCompleted();
         } catch (CoddException e) {
             listener.onError(WireErrors.toFlight(e));
+        }
+    }
+
+    /**
+     * The columns a prepared query returns, found without the nodes (BI tools ask before they
+     * execute); empty when its plan cannot say so without reading data, or for EXPLAIN. A query
+     * that does not parse or names what does not exist fails here.
+     */
+    private Optional<Schema> describe(String sql) {
+        if (Explain.parse(sql).isPresent()) {
+            return Optional.empty();
+        }
+        try {
+            DistributedPlan plan = planner.describe(sql, services.registry().catalog());
+            if (!plan.exchanges().isEmpty() || plan.rootSql().isEmpty()) {
+                return Optional.empty();
+            }
+            try (ArrowQuery query = services.rootDuckDb().query(plan.rootSql().get(), List.of(), services.allocator(), 1)) {
+                return Optional.of(QueryExecution.renamed(query.reader().getVectorSchemaRoot().getSchema(),
+                        plan.columnNames()));
+            }
+        } catch (CoddException e) {
+            if (e.errorCode().sqlState().startsWith("42")) {
+                throw e; // a syntax error or an unknown name is the statement's error, at once
+            }
+            return Optional.empty(); // the first execution describes it
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
