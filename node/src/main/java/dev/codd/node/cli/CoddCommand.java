@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         description = "Codd: SQL over data that stays on the machines that hold it.",
         mixinStandardHelpOptions = true,
         versionProvider = CoddCommand.VersionProvider.class,
-        subcommands = {ServeCommand.class, DemoCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, SqlCommand.class, AuditCommand.class,
+            CommandLine.HelpCommand.class})
 public final class CoddCommand {
     public static void main(String[] args) {
         System.exit(run(args));
