@@ -229,6 +229,9 @@ public final class ComputeNode implements AutoCloseable {
             }
         } catch (FlightRuntimeException | CoddException e) {
             acknowledgedVersion = -1;
+            if (heartbeats.isShutdown()) {
+                return; // the node is stopping: the beat was interrupted, the requester is not at fault
+            }
             if (requesterReachable) {
                 LOG.warn("Node {} cannot reach the requester at {}: {}", name, config.requester(),
                         e.getMessage());
