@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,6 +25,23 @@ final class ExtraTables {
             + " CASE WHEN range % 6 = 0 THEN NULL ELSE range % 3 = 0 END AS flag";
 
     private ExtraTables() {}
+
+    /**
+     * Two node directories under {@code root}, each with one shard of {@code cities (city VARCHAR,
+     * visits INTEGER)}: Lisbon 1 and 2, Porto 10 and 11.
+     */
+    static List<Path> writeCities(Path root) throws IOException, SQLException {
+        List<Path> nodes = new ArrayList<>();
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            for (int i = 0; i < 2; i++) {
+                Path table = Files.createDirectories(root.resolve("node" + i).resolve("cities"));
+                statement.execute("COPY (SELECT * FROM (VALUES ('Lisbon', " + (i + 1) + "), ('Porto', " + (i + 10) + "))"
+                        + " AS t(city, visits)) TO '" + table.resolve("part.parquet") + "'");
+                nodes.add(table.getParent());
+            }
+        }
+        return nodes;
+    }
 
     static void write(List<Path> shardDirectories) throws IOException, SQLException {
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {

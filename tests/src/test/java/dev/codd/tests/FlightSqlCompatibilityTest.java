@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codd.node.LocalCluster;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -32,15 +31,7 @@ class FlightSqlCompatibilityTest {
 
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
-        List<Path> nodes = new ArrayList<>();
-        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
-            for (int i = 0; i < 2; i++) {
-                Path table = Files.createDirectories(root.resolve("node" + i).resolve("cities"));
-                statement.execute("COPY (SELECT * FROM (VALUES ('Lisbon', " + (i + 1) + "), ('Porto', " + (i + 10) + "))"
-                        + " AS t(city, visits)) TO '" + table.resolve("part.parquet") + "'");
-                nodes.add(table.getParent());
-            }
-        }
+        List<Path> nodes = ExtraTables.writeCities(root);
         cluster = LocalCluster.start(nodes);
         arrow = DriverManager.getConnection("jdbc:arrow-flight-sql://" + cluster.requester().address()
                 + "/?useEncryption=false&user=ada");

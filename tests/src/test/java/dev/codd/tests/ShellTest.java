@@ -8,9 +8,6 @@ import dev.codd.node.LocalCluster;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,15 +33,7 @@ class ShellTest {
     @BeforeAll
     void start(@TempDir Path root) throws Exception {
         this.root = root;
-        List<Path> nodes = new ArrayList<>();
-        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
-            for (int i = 0; i < 2; i++) {
-                Path table = Files.createDirectories(root.resolve("node" + i).resolve("cities"));
-                statement.execute("COPY (SELECT * FROM (VALUES ('Lisbon', " + (i + 1) + "), ('Porto', " + (i + 10) + "))"
-                        + " AS t(city, visits)) TO '" + table.resolve("part.parquet") + "'");
-                nodes.add(table.getParent());
-            }
-        }
+        List<Path> nodes = ExtraTables.writeCities(root);
         cluster = LocalCluster.start(nodes);
     }
 
