@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -409,7 +410,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
                 .filter(t -> !command.hasDbSchemaFilterPattern() || like(command.getDbSchemaFilterPattern(), t.schema()))
                 .filter(t -> command.getTableTypesCount() == 0 || command.getTableTypesList().contains(t.type()))
                 .filter(t -> !command.hasTableNameFilterPattern() || like(command.getTableNameFilterPattern(), t.name()))
-                .sorted(java.util.Comparator.comparing(ListedTable::type).thenComparing(ListedTable::schema)
+                .sorted(Comparator.comparing(ListedTable::type).thenComparing(ListedTable::schema)
                         .thenComparing(ListedTable::name))
                 .toList();
         Schema schema = command.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA;

@@ -140,9 +140,10 @@ final class SystemTables {
     }
 
     private List<List<Object>> queries() {
+        List<QueryRecord> all = new ArrayList<>(queries.running());
+        all.addAll(queries.recent());
         List<List<Object>> rows = new ArrayList<>();
-        for (QueryRecord query : (Iterable<QueryRecord>) Stream.concat(queries.running().stream(),
-                queries.recent().stream())::iterator) {
+        for (QueryRecord query : all) {
             rows.add(Arrays.asList(query.id(), query.state().name(), query.user(), query.sql(), utc(query.started()),
                     query.elapsed().toMillis(), query.rows(),
                     query.traffic().stream().mapToLong(QueryRecord.NodeTraffic::bytes).sum(), query.error().orElse(null)));
