@@ -24,6 +24,10 @@ public enum ErrorCode {
     UNKNOWN_STATEMENT(0x0000_000F, "26000", Kind.USER),
     /** The query ran past the time its statement allowed ({@code Statement.setQueryTimeout}). */
     QUERY_TIMED_OUT(0x0000_0010, "HYT00", Kind.USER),
+    /** A user's function failed: it trapped, ran past its time, or outgrew its memory (SQL's external routine exception). */
+    FUNCTION_FAILED(0x0000_0011, "38000", Kind.USER),
+    /** CREATE FUNCTION of a name that exists, without OR REPLACE. */
+    FUNCTION_EXISTS(0x0000_0012, "42723", Kind.USER),
 
     INTERNAL_ERROR(0x0001_0000, "XX000", Kind.INTERNAL),
 

@@ -49,6 +49,9 @@ import org.apache.calcite.avatica.remote.TypedValue;
  * Flight SQL commands, metadata calls become Flight SQL catalog requests.
  */
 final class CoddMeta extends MetaImpl {
+    /** The requester's catalog and data schema, where users' functions are listed. */
+    private static final String FUNCTION_CATALOG = "codd";
+    private static final String FUNCTION_SCHEMA = "main";
     private static final String FLIGHT_INFO = "codd.flightInfo";
     private static final String QUERY_TIMEOUT_HEADER = "codd-query-timeout-ms";
     private static final java.util.Set<Integer> NUMERIC_TYPES = java.util.Set.of(java.sql.Types.TINYINT,
@@ -161,17 +164,24 @@ final class CoddMeta extends MetaImpl {
             int maxRowsInFirstFrame, PrepareCallback callback) {
         long deadline = deadlineNanos(handle);
         FlightInfo info = start(handle, () -> client.execute(sql, until(deadline)));
-        Signature signature = signature(sql, info.getSchema(), List.of(), new Started(info, deadline));
+        boolean rows = returnsRows(info);
+        Signature signature = signature(sql, info.getSchema(), List.of(), rows ? new Started(info, deadline) : null);
         try {
             synchronized (callback.getMonitor()) {
                 callback.clear();
-                callback.assign(signature, null, -1);
+                callback.assign(signature, null, rows ? -1 : 0);
             }
             callback.execute();
         } catch (SQLException e) {
             throw new CoddErrors.Carrier(e);
         }
-        return new ExecuteResult(List.of(MetaResultSet.create(handle.connectionId, handle.id, false, signature, null)));
+        return new ExecuteResult(List.of(rows ? MetaResultSet.create(handle.connectionId, handle.id, false, signature, null)
+                : MetaResultSet.count(handle.connectionId, handle.id, 0)));
+    }
+
+    /** A statement that returns no result set (CREATE or DROP FUNCTION) answers with no columns: JDBC's update count 0. */
+    private static boolean returnsRows(FlightInfo info) {
+        return !info.getSchema().getFields().isEmpty();
     }
 
     @Override
@@ -214,6 +224,9 @@ final class CoddMeta extends MetaImpl {
             } catch (SQLException e) {
                 throw new CoddErrors.Carrier(e);
             }
+        }
+        if (!returnsRows(info)) {
+            return new ExecuteResult(List.of(MetaResultSet.count(handle.connectionId, handle.id, 0)));
         }
         String sql = handle.signature == null ? "" : handle.signature.sql;
         List<AvaticaParameter> parameters = handle.signature == null ? List.of() : handle.signature.parameters;
@@ -434,6 +447,28 @@ final class CoddMeta extends MetaImpl {
                 "COLUMN_DEF", "SQL_DATA_TYPE", "SQL_DATETIME_SUB", "CHAR_OCTET_LENGTH", "ORDINAL_POSITION",
                 "IS_NULLABLE", "SCOPE_CATALOG", "SCOPE_SCHEMA", "SCOPE_TABLE", "SOURCE_DATA_TYPE", "IS_AUTOINCREMENT",
                 "IS_GENERATEDCOLUMN");
+    }
+
+    /** The users' WASM functions, from {@code sys.functions}: they live in the data schema, {@code codd.main}. */
+    @Override
+    public MetaResultSet getFunctions(ConnectionHandle handle, String catalog, Pat schemaPattern,
+            Pat functionNamePattern) {
+        List<Object> rows = new ArrayList<>();
+        boolean inSchema = (catalog == null || catalog.equalsIgnoreCase(FUNCTION_CATALOG))
+                && like(schemaPattern.s).matcher(FUNCTION_SCHEMA).matches();
+        Pattern names = like(functionNamePattern.s);
+        if (inSchema) {
+            read(call(() -> client.execute("SELECT name, signature FROM sys.functions ORDER BY name")), root -> {
+                for (int i = 0; i < root.getRowCount(); i++) {
+                    if (names.matcher(text(root, "name", i)).matches()) {
+                        rows.add(new MetaFunction(FUNCTION_CATALOG, FUNCTION_SCHEMA, text(root, "name", i),
+                                (short) DatabaseMetaData.functionNoTable, text(root, "signature", i)));
+                    }
+                }
+            });
+        }
+        return rows(MetaFunction.class, rows, "FUNCTION_CAT", "FUNCTION_SCHEM", "FUNCTION_NAME", "REMARKS",
+                "FUNCTION_TYPE", "SPECIFIC_NAME");
     }
 
     /** Codd's types (DuckDB's), most used first within each JDBC type, as JDBC orders them. */

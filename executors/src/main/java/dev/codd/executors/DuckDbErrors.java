@@ -3,14 +3,23 @@ package dev.codd.executors;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Gives DuckDB's errors ("Binder Error: …") the error codes clients see. */
 public final class DuckDbErrors {
+    /** How a user's function that failed inside DuckDB says so (see {@code WasmScalar}). */
+    private static final Pattern USER_FUNCTION_FAILED = Pattern.compile("WASM function \\S+ failed on ");
     private DuckDbErrors() {}
 
     /** A DuckDB failure: from its JDBC driver, or while a result streams, where it arrives as another exception. */
     public static CoddException translate(Throwable e) {
-        return new CoddException(codeOf(message(e)), message(e), e);
+        String message = message(e);
+        Matcher userFunction = USER_FUNCTION_FAILED.matcher(message);
+        if (userFunction.find()) { // its own words, without the "Invalid Input Error" DuckDB wraps them in
+            return new CoddException(ErrorCode.FUNCTION_FAILED, message.substring(userFunction.start()), e);
+        }
+        return new CoddException(codeOf(message), message, e);
     }
 
     /** DuckDB's message without the source-position lines it appends or Arrow's C-data wrapping. */

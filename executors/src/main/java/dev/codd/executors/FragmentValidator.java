@@ -24,8 +24,11 @@ public final class FragmentValidator {
 
     private FragmentValidator() {}
 
-    /** Throws {@link ErrorCode#FRAGMENT_REFUSED} unless {@code sql} may run with {@code boundTables}. */
-    public static void validate(DuckDbExecutor executor, String sql, Set<String> boundTables) {
+    /**
+     * Throws {@link ErrorCode#FRAGMENT_REFUSED} unless {@code sql} may run with {@code boundTables};
+     * returns the names of the functions it calls, in lower case.
+     */
+    public static Set<String> validate(DuckDbExecutor executor, String sql, Set<String> boundTables) {
         String serialized = executor.withConnection(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT json_serialize_sql(?)")) {
                 statement.setString(1, sql);
@@ -54,10 +57,12 @@ public final class FragmentValidator {
         }
         Set<String> allowed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         allowed.addAll(boundTables);
-        check(statements, allowed);
+        Set<String> called = new TreeSet<>();
+        check(statements, allowed, called);
+        return called;
     }
 
-    private static void check(JsonNode node, Set<String> allowed) {
+    private static void check(JsonNode node, Set<String> allowed, Set<String> called) {
         if (node.isObject()) {
             if (node.path("cte_map").path("map").size() > 0) {
                 throw refused("WITH is not allowed in a fragment");
@@ -75,12 +80,15 @@ public final class FragmentValidator {
                     throw refused("table " + table + " is not bound to shards of this node");
                 }
             }
-            if (node.path("class").asText("").equals("FUNCTION")
-                    && FORBIDDEN_FUNCTIONS.contains(node.path("function_name").asText().toLowerCase(Locale.ROOT))) {
-                throw refused("function " + node.path("function_name").asText() + " is not allowed in a fragment");
+            if (node.path("class").asText("").equals("FUNCTION")) {
+                String function = node.path("function_name").asText().toLowerCase(Locale.ROOT);
+                if (FORBIDDEN_FUNCTIONS.contains(function)) {
+                    throw refused("function " + node.path("function_name").asText() + " is not allowed in a fragment");
+                }
+                called.add(function);
             }
         }
-        node.forEach(child -> check(child, allowed));
+        node.forEach(child -> check(child, allowed, called));
     }
 
     private static CoddException refused(String why) {

@@ -17,7 +17,8 @@ import org.apache.arrow.memory.RootAllocator;
  * A whole cluster in one JVM: one requester and a compute node per data directory, on loopback and
  * free ports. It returns once every node has joined with its catalog. The demo and the tests use it.
  * Each node keeps its audit log in {@code DATA/.codd/audit}, the requester in
- * {@code .codd/requester-audit} next to the first data directory.
+ * {@code .codd/requester-audit} next to the first data directory, and users' functions in
+ * {@code .codd/requester-functions} there.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
@@ -30,7 +31,8 @@ public final class LocalCluster implements AutoCloseable {
             boolean audit) {
         allocator = new RootAllocator();
         Path requesterAudit = audit ? requesterAuditDirectory(dataDirectories) : null;
-        requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout, requesterAudit), allocator);
+        requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout, requesterAudit,
+                requesterDirectory(dataDirectories).resolve("requester-functions")), allocator);
         try {
             for (int i = 0; i < dataDirectories.size(); i++) {
                 Path data = dataDirectories.get(i);
@@ -62,8 +64,12 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Where a local cluster's requester keeps its audit log. */
     public static Path requesterAuditDirectory(List<Path> dataDirectories) {
+        return requesterDirectory(dataDirectories).resolve("requester-audit");
+    }
+
+    private static Path requesterDirectory(List<Path> dataDirectories) {
         Path first = dataDirectories.get(0).toAbsolutePath();
-        return (first.getParent() != null ? first.getParent() : first).resolve(".codd").resolve("requester-audit");
+        return (first.getParent() != null ? first.getParent() : first).resolve(".codd");
     }
 
     public String jdbcUrl() {

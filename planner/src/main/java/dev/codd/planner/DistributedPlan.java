@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A query cut into work for the nodes and work for the requester.
@@ -14,10 +15,12 @@ import java.util.Optional;
  *     result is the first exchange's rows as they arrive
  * @param columnNames the result's column names, as the user sees them
  * @param pruned for each table, the CIDs of the shards its filters rule out (they are not read)
+ * @param functions the internal names of the user functions the query calls
  */
 public record DistributedPlan(List<Exchange> exchanges, Optional<String> rootSql, List<String> columnNames,
-        Map<String, List<String>> pruned) {
+        Map<String, List<String>> pruned, Set<String> functions) {
     public DistributedPlan {
+        functions = Set.copyOf(functions);
         exchanges = List.copyOf(exchanges);
         pruned = Map.copyOf(pruned);
         requireNonNull(rootSql, "rootSql is null");

@@ -8,6 +8,7 @@ import dev.codd.planner.rules.SortOffsetUnionSplitRule;
 import dev.codd.planner.rules.SumOfCountsShuttle;
 import java.util.EnumSet;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +38,21 @@ import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSyntax;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.RelFieldTrimmer;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
@@ -146,6 +152,14 @@ public final class QueryPlanner {
             CoddRules.PROJECT_MERGE,
             CoreRules.PROJECT_REMOVE);
 
+    /** Whether {@code name} is a function of Calcite's, which a user's function may not hide. */
+    public static boolean isBuiltInFunction(String name) {
+        List<SqlOperator> found = new ArrayList<>();
+        OPERATORS.lookupOperatorOverloads(new SqlIdentifier(name, SqlParserPos.ZERO), null, SqlSyntax.FUNCTION, found,
+                SqlNameMatchers.withCaseSensitive(false));
+        return !found.isEmpty();
+    }
+
     private static final Pattern NOT_FOUND = Pattern.compile("(Object|Table|Column) '([^']*)' not found.*");
 
     /** How many {@code ?} markers {@code sql} has; fails as planning would on a syntax error. */
@@ -220,7 +234,8 @@ public final class QueryPlanner {
         FragmentSplitter splitter = new FragmentSplitter();
         RelNode root = splitter.split(merged);
         Optional<String> rootSql = root instanceof ExchangeScan ? Optional.empty() : Optional.of(DuckDbSql.of(root));
-        return new DistributedPlan(splitter.exchanges(), rootSql, logical.getRowType().getFieldNames(), scans.pruned());
+        return new DistributedPlan(splitter.exchanges(), rootSql, logical.getRowType().getFieldNames(), scans.pruned(),
+                UserSqlFunction.calledIn(logical));
     }
 
     private static RelNode run(HepProgram program, RelNode rel) {
@@ -252,7 +267,8 @@ public final class QueryPlanner {
                 .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false)
                         .withInSubQueryThreshold(Integer.MAX_VALUE))
                 .typeSystem(CoddTypeSystem.INSTANCE)
-                .operatorTable(OPERATORS)
+                .operatorTable(SqlOperatorTables.chain(OPERATORS, SqlOperatorTables.of(
+                        catalog.functions().values().stream().map(UserSqlFunction::new).toList())))
                 .context(Contexts.of(CONNECTION))
                 .defaultSchema(dataSchema)
                 .build();

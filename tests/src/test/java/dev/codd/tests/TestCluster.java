@@ -1,7 +1,7 @@
 package dev.codd.tests;
 
 import dev.codd.node.LocalCluster;
-import dev.codd.node.compute.Cid;
+import dev.codd.common.Cid;
 import dev.codd.node.tpch.TpchData;
 import java.io.IOException;
 import java.io.UncheckedIOException;

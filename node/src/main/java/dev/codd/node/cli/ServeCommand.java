@@ -38,6 +38,11 @@ final class ServeCommand {
                 description = "Where the requester keeps its audit log (default: ${DEFAULT-VALUE}).")
         Path audit;
 
+        @Option(names = "--functions", paramLabel = "DIR", defaultValue = "${sys:user.home}/.codd/requester/functions",
+                description = "Where the requester keeps users' WASM functions and their modules (default: "
+                        + "${DEFAULT-VALUE}).")
+        Path functions;
+
         @Spec
         CommandSpec spec;
 
@@ -52,7 +57,7 @@ final class ServeCommand {
             Requester requester;
             try {
                 requester = Requester.start(new Requester.Config(host, port,
-                        Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30), audit), allocator);
+                        Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30), audit, functions), allocator);
             } catch (RuntimeException e) {
                 allocator.close();
                 throw e;

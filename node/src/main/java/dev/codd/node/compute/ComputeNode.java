@@ -6,6 +6,8 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.executors.Input;
+import dev.codd.executors.wasm.WasmFunctions;
+import dev.codd.executors.wasm.WasmModules;
 import dev.codd.node.DaemonThreads;
 import dev.codd.node.Version;
 import dev.codd.node.audit.AuditLog;
@@ -18,6 +20,7 @@ import dev.codd.node.wire.Heartbeat;
 import dev.codd.node.wire.HeartbeatReply;
 import dev.codd.node.wire.NodeAddress;
 import dev.codd.node.wire.NodeCatalog;
+import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -127,26 +130,32 @@ public final class ComputeNode implements AutoCloseable {
         AtomicReference<NodeAudit> audit = new AtomicReference<>();
         ShardSources sources = (table, cids) -> table.equalsIgnoreCase(AuditTables.NODE_TABLE)
                 ? auditSources(audit.get(), cids) : store.sources(table, cids);
-        FragmentService fragments = new FragmentService(sources, duckdb, allocator, BATCH_ROWS, streams, audit,
-                config.auditDirectory() != null);
+        NodeAddress requesterAddress = config.requester();
+        FlightClient requester = FlightClient.builder(allocator,
+                Location.forGrpcInsecure(requesterAddress.host(), requesterAddress.port())).build();
+        // a module comes from the requester the first time a fragment calls one of its functions
+        AtomicReference<String> where = new AtomicReference<>("node " + config.name());
+        WasmFunctions functions = new WasmFunctions(duckdb, new WasmModules(cid -> fetchModule(requester, cid)),
+                where::get);
+        FragmentService fragments = new FragmentService(sources, duckdb, functions, allocator, BATCH_ROWS, streams,
+                audit, config.auditDirectory() != null);
         FlightServer server = Caller.recordOn(FlightServer.builder(allocator,
                         Location.forGrpcInsecure(config.host(), config.port()), fragments))
                 .build();
         try {
             server.start();
         } catch (IOException e) {
+            closeQuietly(requester);
             streams.shutdownNow();
             duckdb.close();
             allocator.close();
             throw new CoddException(ErrorCode.INVALID_ARGUMENT,
                     "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
-        NodeAddress requesterAddress = config.requester();
         ComputeNode node;
         try {
-            FlightClient requester = FlightClient.builder(allocator,
-                    Location.forGrpcInsecure(requesterAddress.host(), requesterAddress.port())).build();
             node = new ComputeNode(config, allocator, duckdb, store, streams, fragments, server, requester, audit);
+            where.set("node " + node.name);
             if (config.auditDirectory() != null) {
                 NodeKey key = NodeKey.loadOrCreate(config.auditDirectory());
                 audit.set(new NodeAudit(node.name, AuditLog.open(config.auditDirectory(), "node " + node.name,
@@ -160,6 +169,7 @@ public final class ComputeNode implements AutoCloseable {
                 opened.close();
             }
             server.shutdown();
+            closeQuietly(requester);
             streams.shutdownNow();
             duckdb.close();
             allocator.close();
@@ -171,6 +181,27 @@ public final class ComputeNode implements AutoCloseable {
         LOG.info("Node {} serves {} on {} ({} shards), joining {}", node.name, data, node.address,
                 node.catalog.catalog().shards().size(), requesterAddress);
         return node;
+    }
+
+    private static byte[] fetchModule(FlightClient requester, String cid) {
+        try {
+            Iterator<Result> results = requester.doAction(new Action(ClusterActions.MODULE,
+                    cid.getBytes(StandardCharsets.UTF_8)), CallOptions.timeout(30, TimeUnit.SECONDS));
+            byte[] module = results.next().getBody();
+            results.forEachRemaining(ignored -> { });
+            return module;
+        } catch (FlightRuntimeException e) {
+            throw WireErrors.fromFlight(e, ErrorCode.NODE_UNAVAILABLE, "Cannot fetch WASM module " + cid
+                    + " from the requester: ");
+        }
+    }
+
+    private static void closeQuietly(FlightClient client) {
+        try {
+            client.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The node's own audit log as the shard {@code sys.node_audit} names for it. */

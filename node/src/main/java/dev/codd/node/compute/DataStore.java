@@ -1,5 +1,6 @@
 package dev.codd.node.compute;
 
+import dev.codd.common.Cid;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;

@@ -8,6 +8,7 @@ import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.executors.FragmentValidator;
 import dev.codd.executors.Input;
+import dev.codd.executors.wasm.WasmFunctions;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.flight.Backpressure;
 import dev.codd.node.flight.Caller;
@@ -16,6 +17,7 @@ import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +41,8 @@ public final class FragmentService extends NoOpFlightProducer {
 
     private final ShardSources store;
     private final DuckDbExecutor duckdb;
+    /** The users' functions registered in {@code duckdb}, each on the first fragment that calls it. */
+    private final WasmFunctions functions;
     private final BufferAllocator allocator;
     private final int batchRows;
     private final ExecutorService streams;
@@ -47,8 +51,9 @@ public final class FragmentService extends NoOpFlightProducer {
     private final boolean auditing;
     private final AtomicInteger running = new AtomicInteger();
 
-    FragmentService(ShardSources store, DuckDbExecutor duckdb, BufferAllocator allocator, int batchRows,
-            ExecutorService streams, AtomicReference<NodeAudit> audit, boolean auditing) {
+    FragmentService(ShardSources store, DuckDbExecutor duckdb, WasmFunctions functions, BufferAllocator allocator,
+            int batchRows, ExecutorService streams, AtomicReference<NodeAudit> audit, boolean auditing) {
+        this.functions = functions;
         this.audit = audit;
         this.auditing = auditing;
         this.store = store;
@@ -72,9 +77,10 @@ public final class FragmentService extends NoOpFlightProducer {
      * Serves fragments over {@code sources} without an audit log of its own: the requester reading
      * its own log ({@code sys.audit}), whose queries its log records already.
      */
-    public static FragmentService unaudited(ShardSources sources, DuckDbExecutor duckdb, BufferAllocator allocator,
-            int batchRows, ExecutorService streams) {
-        return new FragmentService(sources, duckdb, allocator, batchRows, streams, new AtomicReference<>(), false);
+    public static FragmentService unaudited(ShardSources sources, DuckDbExecutor duckdb, WasmFunctions functions,
+            BufferAllocator allocator, int batchRows, ExecutorService streams) {
+        return new FragmentService(sources, duckdb, functions, allocator, batchRows, streams, new AtomicReference<>(),
+                false);
     }
 
     /** How many fragments run now, from their start in DuckDB until their last row is sent or they stop. */
@@ -96,7 +102,10 @@ public final class FragmentService extends NoOpFlightProducer {
             inputs = read.shards().entrySet().stream()
                     .<Input>map(binding -> new Input.Sources(binding.getKey(), store.sources(binding.getKey(), binding.getValue())))
                     .toList();
-            FragmentValidator.validate(duckdb, read.sql(), read.shards().keySet());
+            Set<String> called = FragmentValidator.validate(duckdb, read.sql(), read.shards().keySet());
+            functions.register(read.functions().stream()
+                    .filter(function -> called.contains(function.internalName()))
+                    .toList());
         } catch (CoddException e) {
             LOG.info("Refused a fragment of query {} from {}: {}", fragment == null ? "?" : fragment.queryId(),
                     requester.address(), e.getMessage());

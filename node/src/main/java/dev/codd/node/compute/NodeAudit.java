@@ -38,6 +38,11 @@ final class NodeAudit implements AutoCloseable {
         data.put("requester", requester.address());
         data.put("sql", ticket.sql());
         data.put("shards", ticket.shards());
+        if (!ticket.functions().isEmpty()) { // the WASM modules the query may call, by the CID of their code
+            Map<String, String> modules = new LinkedHashMap<>();
+            ticket.functions().forEach(function -> modules.put(function.name(), function.cid()));
+            data.put("functions", modules);
+        }
         return log.appendUrgently("fragment.started", data);
     }
 

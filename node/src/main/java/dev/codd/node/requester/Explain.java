@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -78,7 +79,7 @@ final class Explain {
         List<String> columns = analyze ? ANALYZE_COLUMNS : COLUMNS;
         String sql = "SELECT * FROM (VALUES " + String.join(", ", rows) + ") AS explain("
                 + columns.stream().map(Sql::identifier).collect(Collectors.joining(", ")) + ")";
-        return new DistributedPlan(List.of(), Optional.of(sql), columns, Map.of());
+        return new DistributedPlan(List.of(), Optional.of(sql), columns, Map.of(), Set.of());
     }
 
     private static String shards(Map<String, List<String>> shards) {

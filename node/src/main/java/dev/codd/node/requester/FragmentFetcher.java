@@ -2,11 +2,13 @@ package dev.codd.node.requester;
 
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
+import dev.codd.executors.wasm.WasmFunction;
 import dev.codd.node.wire.FragmentTicket;
 import dev.codd.node.wire.NodeAddress;
 import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import dev.codd.planner.Fragment;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -24,6 +26,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class FragmentFetcher implements Runnable {
     private final String queryId;
     private final String user;
+    private final List<WasmFunction> functions;
     private final Fragment fragment;
     private final NodeAddress address;
     private final FlightClient client;
@@ -43,9 +46,10 @@ final class FragmentFetcher implements Runnable {
      * @param user who runs the query, for the node's audit log; null when not known
      * @param onFailure told when the fragment fails, so that the whole query stops
      */
-    FragmentFetcher(String queryId, String user, Fragment fragment, NodeAddress address, FlightClient client,
-            Consumer<CoddException> onFailure) {
+    FragmentFetcher(String queryId, String user, Fragment fragment, List<WasmFunction> functions, NodeAddress address,
+            FlightClient client, Consumer<CoddException> onFailure) {
         this.queryId = queryId;
+        this.functions = functions;
         this.user = user;
         this.fragment = fragment;
         this.address = address;
@@ -118,7 +122,7 @@ final class FragmentFetcher implements Runnable {
         boolean finished = false;
         startNanos = System.nanoTime();
         try {
-            FragmentTicket ticket = new FragmentTicket(queryId, user, fragment.sql(), fragment.shards());
+            FragmentTicket ticket = new FragmentTicket(queryId, user, fragment.sql(), fragment.shards(), functions);
             stream = client.getStream(new Ticket(WireJson.write(ticket)));
             if (cancelled) {
                 return;

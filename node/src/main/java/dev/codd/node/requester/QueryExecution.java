@@ -2,6 +2,7 @@ package dev.codd.node.requester;
 
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
+import dev.codd.executors.wasm.WasmFunction;
 import dev.codd.executors.ArrowQuery;
 import dev.codd.executors.Cancellation;
 import dev.codd.executors.DuckDbErrors;
@@ -62,6 +63,8 @@ final class QueryExecution implements AutoCloseable {
     /** Stops the root query, also while it computes its first batch; used from fetcher and timer threads. */
     private final Cancellation rootCancellation = new Cancellation();
     private ArrowReader result;
+    /** The users' functions the query calls: the nodes and the root DuckDB must know them. */
+    private final List<WasmFunction> functions;
     private Schema schema;
     private volatile CoddException failure;
     private volatile boolean ended;
@@ -76,6 +79,7 @@ final class QueryExecution implements AutoCloseable {
         this.sql = sql;
         this.plan = plan;
         this.services = services;
+        this.functions = services.functions().definitions(plan.functions());
         this.allocator = services.allocator().newChildAllocator("query-" + id, 0, Long.MAX_VALUE);
         services.log().started(id, () -> record(QueryRecord.State.RUNNING, null));
     }
@@ -149,7 +153,7 @@ final class QueryExecution implements AutoCloseable {
             List<FragmentFetcher> exchangeFetchers = new ArrayList<>();
             for (Fragment fragment : exchange.fragments()) {
                 NodeAddress address = addressOf(fragment.node());
-                exchangeFetchers.add(new FragmentFetcher(id, caller.user(), fragment, address,
+                exchangeFetchers.add(new FragmentFetcher(id, caller.user(), fragment, functions, address,
                         services.clients().client(address), this::cancel));
             }
             fetchers.addAll(exchangeFetchers);
@@ -171,6 +175,7 @@ final class QueryExecution implements AutoCloseable {
                 inputs.add(new Input.Arrow(plan.exchanges().get(i).name(), exchanges.get(i)));
             }
             try {
+                services.rootFunctions().register(functions); // for what the root computes from the nodes' rows
                 rootQuery = services.rootDuckDb().query(plan.rootSql().get(), inputs, allocator, services.batchRows(),
                         rootCancellation);
             } catch (CoddException e) {

@@ -2,6 +2,7 @@ package dev.codd.node.requester;
 
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.node.wire.NodeAddress;
+import dev.codd.executors.wasm.WasmFunctions;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,4 +16,5 @@ import org.apache.arrow.memory.BufferAllocator;
  */
 record QueryServices(NodeRegistry registry, NodeClients clients, DuckDbExecutor rootDuckDb, BufferAllocator allocator,
         ExecutorService fetchers, ExecutorService streams, ScheduledExecutorService timers, QueryLog log,
-        RequesterAudit audit, NodeAddress systemTables, Duration nodeTimeout, int batchRows) {}
+        RequesterAudit audit, NodeAddress systemTables, Duration nodeTimeout, int batchRows, FunctionCatalog functions,
+        WasmFunctions rootFunctions) {}

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;
+import dev.codd.executors.wasm.WasmFunctions;
+import dev.codd.executors.wasm.WasmModules;
 import dev.codd.node.DaemonThreads;
 import dev.codd.node.Version;
 import dev.codd.node.audit.AuditLog;
@@ -42,8 +44,10 @@ public final class Requester implements AutoCloseable {
      * @param downAfter how long a node may be silent before it is down
      * @param nodeTimeout how long a node may take to start a fragment
      * @param auditDirectory where the audit log is kept; null to keep none (for measuring its cost only)
+     * @param functionDirectory where users' functions and their modules are kept; null to keep them in memory
      */
-    public record Config(String host, int port, Duration downAfter, Duration nodeTimeout, Path auditDirectory) {
+    public record Config(String host, int port, Duration downAfter, Duration nodeTimeout, Path auditDirectory,
+            Path functionDirectory) {
         public Config {
             requireNonNull(host, "host is null");
             requireNonNull(downAfter, "downAfter is null");
@@ -66,6 +70,7 @@ public final class Requester implements AutoCloseable {
     private final SystemTableServer systemTables;
 
     private Requester(Config config, BufferAllocator parent) {
+        FunctionCatalog functions = FunctionCatalog.open(config.functionDirectory()); // first: it may fail
         allocator = parent.newChildAllocator("requester", 0, Long.MAX_VALUE);
         timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("codd-requester-timer"));
         fetchers = Executors.newCachedThreadPool(DaemonThreads.named("codd-fetch"));
@@ -77,9 +82,12 @@ public final class Requester implements AutoCloseable {
         RequesterAudit audit = new RequesterAudit(auditLog);
         RequesterService[] serviceRef = new RequesterService[1];
         registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);
-        systemTables = new SystemTableServer(auditLog, new SystemTables(registry, log), allocator, BATCH_ROWS, streams);
+        WasmModules modules = new WasmModules(functions::module);
+        systemTables = new SystemTableServer(auditLog, new SystemTables(registry, log, functions), modules, allocator,
+                BATCH_ROWS, streams);
         QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, streams, timers,
-                log, audit, systemTables.address(), config.nodeTimeout(), BATCH_ROWS);
+                log, audit, systemTables.address(), config.nodeTimeout(), BATCH_ROWS, functions,
+                new WasmFunctions(rootDuckDb, modules, () -> "the requester"));
         service = new RequesterService(services, timers, Version.current());
         serviceRef[0] = service;
         server = Caller.recordOn(FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),

@@ -142,6 +142,16 @@ final class RequesterService extends NoOpFlightSqlProducer {
         services.audit().accepted(id, caller, sql, parameters);
         QueryExecution execution = null;
         try {
+            Optional<FunctionDdl> ddl = FunctionDdl.parse(sql);
+            if (ddl.isPresent()) {
+                run(ddl.get(), caller);
+                QueryRecord done = new QueryRecord(id, caller.user(), sql, QueryRecord.State.FINISHED, started,
+                        Duration.between(started, Instant.now()), 0, List.of(), Optional.empty());
+                services.log().ended(done);
+                services.audit().ended(done);
+                // no columns and no endpoint: a statement without a result set, as JDBC's update count 0
+                return new FlightInfo(new Schema(List.of()), descriptor, List.of(), 0, 0);
+            }
             DistributedPlan plan = plan(id, caller, sql, parameters);
             execution = new QueryExecution(id, caller, sql, plan, services);
             live.put(id, execution);
@@ -179,13 +189,30 @@ final class RequesterService extends NoOpFlightSqlProducer {
         }
     }
 
+    /** What queries plan against: the tables the nodes hold now, and the functions users registered. */
+    private ClusterCatalog catalog() {
+        return services.registry().catalog().withFunctions(FunctionCatalog.forPlanner(services.functions().all()));
+    }
+
+    /** Runs CREATE FUNCTION or DROP FUNCTION, at the requester only: nodes fetch a module when a query first needs it. */
+    private void run(FunctionDdl ddl, Caller caller) {
+        if (ddl instanceof FunctionDdl.Create create) {
+            FunctionCatalog.StoredFunction stored = services.functions().create(create, caller.user());
+            LOG.info("Function {} registered by {} from module {}", stored.function().signature(), caller.user(),
+                    stored.function().cid());
+        } else if (ddl instanceof FunctionDdl.Drop drop) {
+            services.functions().drop(drop);
+            LOG.info("Function {} dropped by {}", drop.name(), caller.user());
+        }
+    }
+
     /** The plan of a query, or for EXPLAIN [ANALYZE] a plan whose rows explain the query's plan. */
     private DistributedPlan plan(String id, Caller caller, String sql, List<Object> parameters) {
         Optional<Explain.Request> explain = Explain.parse(sql);
         if (explain.isEmpty()) {
-            return planner.plan(sql, parameters, services.registry().catalog());
+            return planner.plan(sql, parameters, catalog());
         }
-        DistributedPlan plan = planner.plan(explain.get().query(), parameters, services.registry().catalog());
+        DistributedPlan plan = planner.plan(explain.get().query(), parameters, catalog());
         List<QueryExecution.FragmentRun> runs = List.of();
         if (explain.get().analyze()) {
             QueryExecution analyzed = new QueryExecution(id + "-analyzed", caller, explain.get().query(), plan, services);
@@ -235,7 +262,8 @@ final class RequesterService extends NoOpFlightSqlProducer {
     public void createPreparedStatement(FlightSql.ActionCreatePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
         try {
-            int parameterCount = planner.parameterCount(request.getQuery());
+            boolean ddl = FunctionDdl.parse(request.getQuery()).isPresent();
+            int parameterCount = ddl ? 0 : planner.parameterCount(request.getQuery());
             String handle = UUID.randomUUID().toString();
             prepared.put(handle, new PreparedQuery(request.getQuery(), parameterCount));
             List<Field> parameterFields = new ArrayList<>();
@@ -246,7 +274,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
                     .newBuilder()
                     .setPreparedStatementHandle(ByteString.copyFromUtf8(handle))
                     .setParameterSchema(ByteString.copyFrom(new Schema(parameterFields).serializeAsMessage()));
-            describe(request.getQuery()).ifPresent(schema -> result.setDatasetSchema(
+            (ddl ? Optional.of(new Schema(List.of())) : describe(request.getQuery())).ifPresent(schema -> result.setDatasetSchema(
                     ByteString.copyFrom(schema.serializeAsMessage())));
             listener.onNext(new Result(Any.pack(result.build()).toByteArray()));
             listener.onCompleted();
@@ -265,7 +293,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
             return Optional.empty();
         }
         try {
-            DistributedPlan plan = planner.describe(sql, services.registry().catalog());
+            DistributedPlan plan = planner.describe(sql, catalog());
             if (!plan.exchanges().isEmpty() || plan.rootSql().isEmpty()) {
                 return Optional.empty();
             }
@@ -485,6 +513,15 @@ final class RequesterService extends NoOpFlightSqlProducer {
                     Heartbeat beat = WireJson.read(action.getBody(), Heartbeat.class);
                     var reply = services.registry().heartbeat(beat, Instant.now());
                     listener.onNext(new Result(WireJson.write(reply)));
+                    listener.onCompleted();
+                } catch (CoddException e) {
+                    listener.onError(WireErrors.toFlight(e));
+                }
+            }
+            case ClusterActions.MODULE -> {
+                try {
+                    listener.onNext(new Result(services.functions().module(new String(action.getBody(),
+                            StandardCharsets.UTF_8))));
                     listener.onCompleted();
                 } catch (CoddException e) {
                     listener.onError(WireErrors.toFlight(e));

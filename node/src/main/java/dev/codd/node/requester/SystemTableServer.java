@@ -3,6 +3,8 @@ package dev.codd.node.requester;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;
+import dev.codd.executors.wasm.WasmFunctions;
+import dev.codd.executors.wasm.WasmModules;
 import dev.codd.executors.Input;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.AuditTables;
@@ -30,7 +32,7 @@ final class SystemTableServer implements AutoCloseable {
     private final FlightServer server;
 
     /** @param log the requester's audit log; null when it keeps none */
-    SystemTableServer(AuditLog log, SystemTables tables, BufferAllocator allocator, int batchRows,
+    SystemTableServer(AuditLog log, SystemTables tables, WasmModules modules, BufferAllocator allocator, int batchRows,
             ExecutorService streams) {
         duckdb = log == null ? DuckDbExecutor.withoutFileAccess() : DuckDbExecutor.confinedTo(log.directory());
         FragmentService service = FragmentService.unaudited((table, cids) -> {
@@ -40,7 +42,7 @@ final class SystemTableServer implements AutoCloseable {
             }
             return List.<Input.Source>of(tables.rows(table).orElseThrow(() -> new CoddException(
                     ErrorCode.FRAGMENT_REFUSED, "Fragment refused: the requester serves only its own tables, not " + table)));
-        }, duckdb, allocator, batchRows, streams);
+        }, duckdb, new WasmFunctions(duckdb, modules, () -> "the requester"), allocator, batchRows, streams);
         server = FlightServer.builder(allocator, Location.forGrpcInsecure(LOOPBACK, 0), service).build();
         try {
             server.start();

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * The cluster as the requester sees it, as tables of schema {@code sys}: {@code sys.nodes},
- * {@code sys.tables}, {@code sys.shards} and {@code sys.queries}, beside the audit logs. The
+ * {@code sys.tables}, {@code sys.shards}, {@code sys.queries} and {@code sys.functions}, beside the audit logs. The
  * requester serves them itself, as the node {@value AuditTables#REQUESTER}, through the same
  * fragment path as any table, so that they filter, join and aggregate like any table; their rows
  * are taken when a query reads them.
@@ -42,7 +42,11 @@ final class SystemTables {
         QUERIES("queries", List.of(new Column("query_id", "VARCHAR"), new Column("state", "VARCHAR"),
                 new Column("user_name", "VARCHAR"), new Column("sql", "VARCHAR"), new Column("started", "TIMESTAMP"),
                 new Column("elapsed_ms", "BIGINT"), new Column("row_count", "BIGINT"),
-                new Column("bytes_from_nodes", "BIGINT"), new Column("error", "VARCHAR")));
+                new Column("bytes_from_nodes", "BIGINT"), new Column("error", "VARCHAR"))),
+        FUNCTIONS("functions", List.of(new Column("name", "VARCHAR"), new Column("signature", "VARCHAR"),
+                new Column("language", "VARCHAR"), new Column("module_cid", "VARCHAR"), new Column("export", "VARCHAR"),
+                new Column("timeout_ms", "BIGINT"), new Column("memory_pages", "INTEGER"), new Column("wasi", "BOOLEAN"),
+                new Column("owner", "VARCHAR"), new Column("created", "TIMESTAMP")));
 
         final String name;
         final List<Column> columns;
@@ -65,10 +69,12 @@ final class SystemTables {
 
     private final NodeRegistry registry;
     private final QueryLog queries;
+    private final FunctionCatalog functions;
 
-    SystemTables(NodeRegistry registry, QueryLog queries) {
+    SystemTables(NodeRegistry registry, QueryLog queries, FunctionCatalog functions) {
         this.registry = registry;
         this.queries = queries;
+        this.functions = functions;
     }
 
     /**
@@ -100,6 +106,7 @@ final class SystemTables {
             case TABLES -> tables();
             case SHARDS -> shards();
             case QUERIES -> queries();
+            case FUNCTIONS -> functions();
         };
     }
 
@@ -147,6 +154,23 @@ final class SystemTables {
             rows.add(Arrays.asList(query.id(), query.state().name(), query.user(), query.sql(), utc(query.started()),
                     query.elapsed().toMillis(), query.rows(),
                     query.traffic().stream().mapToLong(QueryRecord.NodeTraffic::bytes).sum(), query.error().orElse(null)));
+        }
+        return rows;
+    }
+
+    private List<List<Object>> functions() {
+        List<List<Object>> rows = new ArrayList<>();
+        for (FunctionCatalog.StoredFunction stored : functions.all()) {
+            var function = stored.function();
+            StringBuilder signature = new StringBuilder(function.name()).append('(');
+            for (int i = 0; i < function.parameters().size(); i++) {
+                signature.append(i == 0 ? "" : ", ").append(stored.parameterNames().get(i)).append(' ')
+                        .append(function.parameters().get(i));
+            }
+            signature.append(") RETURNS ").append(function.returns());
+            rows.add(Arrays.asList(function.name(), signature.toString(), "WASM", function.cid(), function.export(),
+                    function.limits().timeoutMillis(), function.limits().memoryPages(), function.limits().wasi(),
+                    stored.owner(), utc(Instant.parse(stored.created()))));
         }
         return rows;
     }

@@ -2,6 +2,7 @@ package dev.codd.node.wire;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.codd.executors.wasm.WasmFunction;
 import java.util.List;
 import java.util.Map;
 
@@ -10,11 +11,14 @@ import java.util.Map;
  *
  * @param user who runs the query, as the client named itself, for the node's audit log; null when not known
  * @param shards the CIDs to bind to each table name the SQL reads
+ * @param functions the users' WASM functions the query calls, by their definitions
  */
-public record FragmentTicket(String queryId, String user, String sql, Map<String, List<String>> shards) {
+public record FragmentTicket(String queryId, String user, String sql, Map<String, List<String>> shards,
+        List<WasmFunction> functions) {
     public FragmentTicket {
         requireNonNull(queryId, "queryId is null");
         requireNonNull(sql, "sql is null");
         shards = Map.copyOf(shards);
+        functions = functions == null ? List.of() : List.copyOf(functions);
     }
 }

@@ -2,10 +2,12 @@ package dev.codd.planner.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * What the planner knows of the cluster at one instant: each table, its columns and where its shards
@@ -14,21 +16,34 @@ import java.util.TreeMap;
  *
  * @param tables the users' tables, by name
  * @param system the tables of schema {@code sys} (the audit logs), by their name there
+ * @param functions the functions users registered, by name
  */
-public record ClusterCatalog(Map<String, ClusterTable> tables, Map<String, ClusterTable> system) {
+public record ClusterCatalog(Map<String, ClusterTable> tables, Map<String, ClusterTable> system,
+        Map<String, UserFunction> functions) {
     public ClusterCatalog {
         tables = byName(tables);
         system = byName(system);
+        functions = byName(functions);
+    }
+
+    public ClusterCatalog(Map<String, ClusterTable> tables, Map<String, ClusterTable> system) {
+        this(tables, system, Map.of());
     }
 
     public ClusterCatalog(Map<String, ClusterTable> tables) {
         this(tables, Map.of());
     }
 
-    private static Map<String, ClusterTable> byName(Map<String, ClusterTable> tables) {
-        requireNonNull(tables, "tables is null");
-        TreeMap<String, ClusterTable> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        byName.putAll(tables);
+    /** The same tables, with these functions. */
+    public ClusterCatalog withFunctions(Collection<UserFunction> functions) {
+        return new ClusterCatalog(tables, system,
+                functions.stream().collect(Collectors.toMap(UserFunction::name, function -> function)));
+    }
+
+    private static <T> Map<String, T> byName(Map<String, T> named) {
+        requireNonNull(named, "a map by name is null");
+        TreeMap<String, T> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        byName.putAll(named);
         return Collections.unmodifiableMap(byName);
     }
 

@@ -1,4 +1,4 @@
-package dev.codd.node.compute;
+package dev.codd.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.codd.node.compute;
+package dev.codd.common;
 
 import java.io.IOException;
 import java.io.InputStream;
