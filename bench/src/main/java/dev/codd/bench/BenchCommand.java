@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code codd bench}: measurements that are not tests, each printing a report and writing it to a directory. */
 @Command(name = "codd bench", mixinStandardHelpOptions = true,
         description = "Measure Codd: each benchmark prints a Markdown report and writes it to --out.",
-        subcommands = {AuditOverhead.class, CommandLine.HelpCommand.class})
+        subcommands = {AuditOverhead.class, WasmOverhead.class, CommandLine.HelpCommand.class})
 public final class BenchCommand {
     public static void main(String[] args) {
         // the clusters' own logs would drown the report

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Users' WASM functions, registered through JDBC and run on the nodes inside their fragments:
- * modules built from the .wat and C sources in src/test/wasm, results compared with the same logic
+ * modules built from the .wat and C sources in examples/wasm, results compared with the same logic
  * written in SQL over DuckDB alone, and the misbehaving ones failing only their own query.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -72,7 +72,7 @@ class WasmFunctionsTest {
         duckdb.close();
     }
 
-    /** The module built from src/test/wasm/NAME.wat or NAME.c; the test skips without wabt and clang, unless required. */
+    /** The module built from examples/wasm/NAME.wat or NAME.c; the test skips without wabt and clang, unless required. */
     private static String module(String name) throws URISyntaxException {
         URL url = WasmFunctionsTest.class.getResource("/wasm/" + name + ".wasm");
         if (Boolean.getBoolean("codd.require.wasm")) {

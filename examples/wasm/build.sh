@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the WASM modules the tests load, from the sources next to this script, into $1.
+# Builds the example WASM modules next to this script into $1: the tests and ./codd bench wasm
+# register them.
 # Without wat2wasm (Debian: wabt) or clang and wasm-ld (Debian: clang, lld) it builds none, and the
 # WASM tests skip, unless the build asks for them with -Dcodd.require.wasm=true (as .ci/run does).
 set -euo pipefail
