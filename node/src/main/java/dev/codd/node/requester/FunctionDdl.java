@@ -213,16 +213,25 @@ sealed interface FunctionDdl {
         void end() {
             accept(";");
             if (!sql.substring(position).isBlank()) {
-                throw new CoddException(ErrorCode.SYNTAX_ERROR, "Syntax error at character " + (position + 1)
+                throw new CoddException(ErrorCode.SYNTAX_ERROR, "Syntax error at character " + nextCharacter()
                         + ": unexpected '" + sql.substring(position).strip() + "'");
             }
         }
 
         private CoddException expected(String what) {
             String rest = sql.substring(position).strip();
-            return new CoddException(ErrorCode.SYNTAX_ERROR, "Syntax error at character " + (position + 1)
+            return new CoddException(ErrorCode.SYNTAX_ERROR, "Syntax error at character " + nextCharacter()
                     + ": expected " + what + (rest.isEmpty() ? " but the statement ends"
                     : " but found '" + (rest.length() > 20 ? rest.substring(0, 20) + "…" : rest) + "'"));
+        }
+
+        /** Where the next token starts, counting from 1. */
+        private int nextCharacter() {
+            int at = position;
+            while (at < sql.length() && Character.isWhitespace(sql.charAt(at))) {
+                at++;
+            }
+            return at + 1;
         }
     }
 }
