@@ -6,11 +6,12 @@ import picocli.CommandLine.Command;
 /** {@code codd bench}: measurements that are not tests, each printing a report and writing it to a directory. */
 @Command(name = "codd bench", mixinStandardHelpOptions = true,
         description = "Measure Codd: each benchmark prints a Markdown report and writes it to --out.",
-        subcommands = {AuditOverhead.class, WasmOverhead.class, CommandLine.HelpCommand.class})
+        subcommands = {TpchBenchmark.class, AuditOverhead.class, WasmOverhead.class, CommandLine.HelpCommand.class})
 public final class BenchCommand {
     public static void main(String[] args) {
         // the clusters' own logs would drown the report
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("java.awt.headless", "true"); // charts are drawn without a display
         CommandLine commandLine = new CommandLine(new BenchCommand());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("codd bench: " + e);

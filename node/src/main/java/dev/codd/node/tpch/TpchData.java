@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,45 +40,102 @@ public final class TpchData {
 
     private TpchData() {}
 
-    /** Writes every table at {@code scaleFactor} over {@code nodeDirectories}. */
+    /** Writes every table at {@code scaleFactor} over {@code nodeDirectories}, one shard of each split table per node. */
     public static void writeSharded(double scaleFactor, List<Path> nodeDirectories) {
-        int nodes = nodeDirectories.size();
-        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-            Path scratch = Files.createTempDirectory("codd-tpch");
+        try {
+            Path parts = Files.createTempDirectory("codd-tpch");
             try {
-                for (TpchTable<?> table : TpchTable.getTables()) {
-                    String name = table.getTableName();
-                    if (REPLICATED.contains(name)) {
-                        Path file = scratch.resolve(name + ".parquet");
-                        write(duckdb, table, scaleFactor, 1, 1, scratch, file);
-                        for (Path node : nodeDirectories) {
-                            Files.createDirectories(node.resolve(name));
-                            Files.copy(file, node.resolve(name).resolve(name + ".parquet"));
-                        }
-                    } else {
-                        for (int part = 1; part <= nodes; part++) {
-                            Path directory = nodeDirectories.get(part - 1).resolve(name);
-                            Files.createDirectories(directory);
-                            String file = String.format(Locale.ROOT, "%s-%d-of-%d.parquet", name, part, nodes);
-                            write(duckdb, table, scaleFactor, part, nodes, scratch, directory.resolve(file));
-                            if (PARTITION_KEYS.containsKey(name)) {
-                                Files.writeString(directory.resolve("_partitioning.json"), String.format(Locale.ROOT,
-                                        "{\"scheme\": \"%s-%d\", \"key\": [\"%s\"], \"shards\": {\"%s\": \"%d\"}}%n",
-                                        PARTITION_SCHEMES.get(name), nodes, PARTITION_KEYS.get(name), file, part));
-                            }
-                        }
-                    }
-                }
+                writeParts(scaleFactor, nodeDirectories.size(), parts);
+                layOut(parts, nodeDirectories);
             } finally {
-                try (var files = Files.list(scratch)) {
-                    for (Path file : files.toList()) {
-                        Files.deleteIfExists(file);
+                deleteTree(parts);
+            }
+        } catch (IOException e) {
+            throw new CoddException(ErrorCode.INTERNAL_ERROR, "Cannot write TPC-H data: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes every table at {@code scaleFactor} into {@code directory}: {@code TABLE/TABLE-i-of-PARTS.parquet}
+     * for each split table, {@code TABLE/TABLE.parquet} for nation and region; {@link #layOut} then
+     * spreads them over any number of nodes that divides {@code parts}.
+     */
+    public static void writeParts(double scaleFactor, int parts, Path directory) {
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
+            for (TpchTable<?> table : TpchTable.getTables()) {
+                String name = table.getTableName();
+                Path tableDirectory = Files.createDirectories(directory.resolve(name));
+                if (REPLICATED.contains(name)) {
+                    write(duckdb, table, scaleFactor, 1, 1, directory, tableDirectory.resolve(name + ".parquet"));
+                } else {
+                    for (int part = 1; part <= parts; part++) {
+                        write(duckdb, table, scaleFactor, part, parts, directory, tableDirectory.resolve(partFile(name, part, parts)));
                     }
                 }
-                Files.deleteIfExists(scratch);
             }
         } catch (IOException | SQLException e) {
             throw new CoddException(ErrorCode.INTERNAL_ERROR, "Cannot write TPC-H data: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Lays out the parts {@link #writeParts} wrote over {@code nodeDirectories}: consecutive parts of
+     * each split table on each node (part i of lineitem where part i of orders is), nation and region
+     * whole on every node, with the partition manifests that declare the co-located splits. Files are
+     * hard links to the parts where the file system allows, copies elsewhere.
+     */
+    public static void layOut(Path partsDirectory, List<Path> nodeDirectories) throws IOException {
+        int nodes = nodeDirectories.size();
+        for (TpchTable<?> table : TpchTable.getTables()) {
+            String name = table.getTableName();
+            Path source = partsDirectory.resolve(name);
+            if (REPLICATED.contains(name)) {
+                for (Path node : nodeDirectories) {
+                    link(source.resolve(name + ".parquet"), Files.createDirectories(node.resolve(name)).resolve(name + ".parquet"));
+                }
+                continue;
+            }
+            int parts;
+            try (var files = Files.list(source)) {
+                parts = (int) files.filter(file -> file.getFileName().toString().endsWith(".parquet")).count();
+            }
+            if (parts % nodes != 0) {
+                throw new IllegalArgumentException(parts + " parts of " + name + " do not divide over " + nodes + " nodes");
+            }
+            for (int node = 0; node < nodes; node++) {
+                Path directory = Files.createDirectories(nodeDirectories.get(node).resolve(name));
+                StringBuilder shards = new StringBuilder();
+                for (int part = node * parts / nodes + 1; part <= (node + 1) * parts / nodes; part++) {
+                    String file = partFile(name, part, parts);
+                    link(source.resolve(file), directory.resolve(file));
+                    shards.append(shards.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "\"%s\": \"%d\"", file, part));
+                }
+                if (PARTITION_KEYS.containsKey(name)) {
+                    Files.writeString(directory.resolve("_partitioning.json"), String.format(Locale.ROOT,
+                            "{\"scheme\": \"%s-%d\", \"key\": [\"%s\"], \"shards\": {%s}}%n",
+                            PARTITION_SCHEMES.get(name), parts, PARTITION_KEYS.get(name), shards));
+                }
+            }
+        }
+    }
+
+    private static String partFile(String table, int part, int parts) {
+        return String.format(Locale.ROOT, "%s-%d-of-%d.parquet", table, part, parts);
+    }
+
+    private static void link(Path existing, Path link) throws IOException {
+        try {
+            Files.createLink(link, existing);
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.copy(existing, link);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 
@@ -94,7 +152,7 @@ public final class TpchData {
 
     private static void write(Connection duckdb, TpchTable<?> table, double scaleFactor, int part, int parts,
             Path scratch, Path target) throws IOException, SQLException {
-        Path text = scratch.resolve(table.getTableName() + ".tbl");
+        Path text = scratch.resolve(table.getTableName() + "-" + part + ".tbl");
         try (BufferedWriter out = Files.newBufferedWriter(text, StandardCharsets.UTF_8)) {
             for (TpchEntity row : table.createGenerator(scaleFactor, part, parts)) {
                 String line = row.toLine();

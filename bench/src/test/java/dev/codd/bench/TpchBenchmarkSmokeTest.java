@@ -1,0 +1,34 @@
+package dev.codd.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The TPC-H benchmark runs end to end on a tiny scale, with its cluster in separate processes, and
+ * writes its report and chart; exit code 0 means every query returned the same rows as DuckDB alone.
+ */
+class TpchBenchmarkSmokeTest {
+    @Test
+    void runsAllQueriesAndWritesItsReportAndChart(@TempDir Path root) throws Exception {
+        Path out = root.resolve("out");
+        int exit = new CommandLine(new BenchCommand()).execute("tpch", "--sf", "0.01", "--nodes", "2", "--runs", "1",
+                "--latency-seconds", "1", "--stream-rows", "20000", "--no-scaling", "--data", root.resolve("data").toString(),
+                "--out", out.toString());
+        assertEquals(0, exit, "every query returns DuckDB's rows");
+        String report = Files.readString(out.resolve("tpch.md"));
+        assertTrue(report.contains("Every query returned the same rows on both."), report);
+        for (int q = 1; q <= 22; q++) {
+            assertTrue(report.contains("| Q" + q + " | "), "Q" + q + " in " + report);
+        }
+        assertTrue(report.contains("| Codd | `SELECT count(*) FROM nation` | 16 |"), report);
+        assertTrue(report.matches("(?s).*\\| node2 \\| \\d.*"), report);
+        assertEquals(1100, ImageIO.read(out.resolve("tpch-ratios.png").toFile()).getWidth());
+    }
+}
