@@ -8,8 +8,11 @@ import java.util.regex.Pattern;
 
 /** Gives DuckDB's errors ("Binder Error: …") the error codes clients see. */
 public final class DuckDbErrors {
-    /** How a user's function that failed inside DuckDB says so (see {@code WasmScalar}). */
-    private static final Pattern USER_FUNCTION_FAILED = Pattern.compile("WASM function \\S+ failed on ");
+    /**
+     * How a user's function that failed inside DuckDB says so (see {@code WasmScalar}), on the first
+     * line of what DuckDB's Java driver reports: the Java stack trace that follows is not for users.
+     */
+    private static final Pattern USER_FUNCTION_FAILED = Pattern.compile("WASM function .+ failed on [^\n]*");
     private DuckDbErrors() {}
 
     /** A DuckDB failure: from its JDBC driver, or while a result streams, where it arrives as another exception. */
@@ -17,7 +20,7 @@ public final class DuckDbErrors {
         String message = message(e);
         Matcher userFunction = USER_FUNCTION_FAILED.matcher(message);
         if (userFunction.find()) { // its own words, without the "Invalid Input Error" DuckDB wraps them in
-            return new CoddException(ErrorCode.FUNCTION_FAILED, message.substring(userFunction.start()), e);
+            return new CoddException(ErrorCode.FUNCTION_FAILED, userFunction.group(), e);
         }
         return new CoddException(codeOf(message), message, e);
     }

@@ -51,6 +51,11 @@ final class UserSqlFunction extends SqlFunction {
     }
 
     @Override
+    public boolean isDeterministic() {
+        return function.deterministic();
+    }
+
+    @Override
     public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
         SqlWriter.Frame frame = writer.startFunCall(function.internalName());
         List<SqlNode> operands = call.getOperandList();

@@ -9,7 +9,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A user's WASM function as a node runs it; it travels in fragment tickets.
+ * A user's WASM function as a node runs it; it travels in fragment tickets. One whose module may
+ * read clocks or random numbers ({@code wasi}) is volatile: evaluated anew for every row.
  *
  * @param name the name users call it by
  * @param cid the content identifier of its module
@@ -33,7 +34,8 @@ public record WasmFunction(String name, String cid, String export, List<WasmType
     public String internalName() {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            String definition = String.join("\n", cid, export, parameters.toString(), returns.name(), limits.toString());
+            String definition = String.join("\n", name, cid, export, parameters.toString(), returns.name(),
+                    limits.toString());
             byte[] digest = sha256.digest(definition.getBytes(StandardCharsets.UTF_8));
             return "codd_wasm_" + HexFormat.of().formatHex(digest, 0, 10);
         } catch (NoSuchAlgorithmException e) {
@@ -43,7 +45,17 @@ public record WasmFunction(String name, String cid, String export, List<WasmType
 
     /** How the function reads in SQL, as {@code name(INTEGER, VARCHAR) RETURNS DOUBLE}. */
     public String signature() {
-        return name + parameters.stream().map(Enum::name).toList().toString().replace('[', '(').replace(']', ')')
-                + " RETURNS " + returns;
+        return signature(parameters.stream().map(type -> "").toList());
+    }
+
+    /** The same, each parameter with its name: {@code name(x INTEGER, s VARCHAR) RETURNS DOUBLE}. */
+    public String signature(List<String> parameterNames) {
+        StringBuilder signature = new StringBuilder(name).append('(');
+        for (int i = 0; i < parameters.size(); i++) {
+            String parameterName = parameterNames.get(i);
+            signature.append(i == 0 ? "" : ", ").append(parameterName).append(parameterName.isEmpty() ? "" : " ")
+                    .append(parameters.get(i));
+        }
+        return signature.append(") RETURNS ").append(returns).toString();
     }
 }

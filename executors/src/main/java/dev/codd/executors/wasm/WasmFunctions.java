@@ -42,14 +42,25 @@ public final class WasmFunctions {
         if (registered.contains(function.internalName())) {
             return;
         }
-        WasmScalar scalar = new WasmScalar(function, where.get(), modules.compiled(function));
+        WasmScalar scalar;
+        try {
+            scalar = new WasmScalar(function, where.get(), modules.compiled(function));
+        } catch (CoddException e) {
+            throw e;
+        } catch (RuntimeException e) { // Chicory's compiler refused the module
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "WASM function " + function.name() + " cannot run on "
+                    + where.get() + ": " + e.getMessage(), e);
+        }
         duckdb.withConnection(connection -> {
             try (DuckDBScalarFunctionBuilder builder = DuckDBFunctions.scalarFunction()) {
                 builder.withName(function.internalName())
                         .withParameters(function.parameters().stream().map(WasmType::duckdb).toArray(DuckDBColumnType[]::new))
                         .withReturnType(function.returns().duckdb())
-                        .withVectorizedFunction(scalar)
-                        .register(connection);
+                        .withVectorizedFunction(scalar);
+                if (function.limits().wasi()) {
+                    builder.withVolatile(); // clocks and random numbers: never folded or shared between rows
+                }
+                builder.register(connection);
             }
             return null;
         });

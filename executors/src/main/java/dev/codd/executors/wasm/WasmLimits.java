@@ -13,12 +13,14 @@ import dev.codd.common.ErrorCode;
  */
 public record WasmLimits(long timeoutMillis, int memoryPages, boolean wasi) {
     public static final WasmLimits DEFAULT = new WasmLimits(1_000, 256, false);
-    /** WebAssembly's own ceiling: 4 GiB of 64 KiB pages. */
-    public static final int MAX_PAGES = 65_536;
+    /** The most any function may have: 1 GiB of memory, a minute per batch, so that one user cannot take a node. */
+    public static final int MAX_PAGES = 16_384;
+    public static final long MAX_TIMEOUT_MILLIS = 60_000;
 
     public WasmLimits {
-        if (timeoutMillis <= 0) {
-            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "timeout_ms must be positive, not " + timeoutMillis);
+        if (timeoutMillis <= 0 || timeoutMillis > MAX_TIMEOUT_MILLIS) {
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "timeout_ms must be between 1 and " + MAX_TIMEOUT_MILLIS
+                    + ", not " + timeoutMillis);
         }
         if (memoryPages <= 0 || memoryPages > MAX_PAGES) {
             throw new CoddException(ErrorCode.INVALID_ARGUMENT,

@@ -7,10 +7,10 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
-import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 
 /**
  * WASM modules by CID: fetched once from where they are kept, checked against their CID, parsed,
- * and compiled to JVM bytecode by Chicory's compiler once for every function that uses them.
+ * and compiled to JVM bytecode by Chicory's compiler once, for every function that uses them.
  */
 public final class WasmModules {
     /** The allocator a module exports when strings or batches cross its memory: {@code alloc(size) -> pointer}. */
@@ -41,6 +41,10 @@ public final class WasmModules {
     /** The suffix of the export that takes a whole batch: {@code f_batch(in..., out, count)}. */
     public static final String BATCH_SUFFIX = "_batch";
     static final String WASI_MODULE = "wasi_snapshot_preview1";
+    private static final FunctionType ALLOC_TYPE = FunctionType.of(List.of(ValType.I32), List.of(ValType.I32));
+    private static final FunctionType DEALLOC_TYPE = FunctionType.of(List.of(ValType.I32, ValType.I32), List.of());
+    /** Function tables may hold this many entries at most: Chicory allocates them whole. */
+    private static final long MAX_TABLE_ENTRIES = 100_000;
     /** What {@code wasi = true} gives: clocks, random numbers and an empty command line and environment. */
     private static final Set<String> WASI_ALLOWED = Set.of("clock_time_get", "clock_res_get", "random_get",
             "sched_yield", "args_get", "args_sizes_get", "environ_get", "environ_sizes_get");
@@ -51,7 +55,7 @@ public final class WasmModules {
         byte[] module(String cid);
     }
 
-    /** A module ready to instantiate, for one function of it. */
+    /** A module parsed and compiled, ready to instantiate for any function of it. */
     record Compiled(WasmModule module, Function<Instance, Machine> machines) {}
 
     private final Source source;
@@ -75,18 +79,25 @@ public final class WasmModules {
         return compiled;
     }
 
-    /** Parses a module; bytes that are not WebAssembly are the user's error. */
+    /**
+     * Parses a module; bytes that are not WebAssembly are the user's error. What the bytes of a file
+     * that is no module hold is not repeated: FROM may have named any file the requester can read.
+     */
     public static WasmModule parse(byte[] bytes) {
+        if (bytes.length < 8 || bytes[0] != 0 || bytes[1] != 'a' || bytes[2] != 's' || bytes[3] != 'm') {
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Not a WASM module: it does not start with \\0asm");
+        }
         try {
             return Parser.parse(bytes);
-        } catch (ChicoryException e) {
+        } catch (RuntimeException e) {
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Not a valid WASM module: " + e.getMessage(), e);
         }
     }
 
     /**
      * Throws {@link ErrorCode#INVALID_ARGUMENT} unless {@code module} imports only what the
-     * function's limits allow, fits their memory, and exports the function with the declared types.
+     * function's limits allow, fits their memory, runs no code of its own when it starts, and exports
+     * the function with the declared types. Reads the module only: nothing of it runs.
      */
     public static void check(WasmModule module, WasmFunction function) {
         for (int i = 0; i < module.importSection().importCount(); i++) {
@@ -100,21 +111,65 @@ public final class WasmModules {
                                 + " numbers, and only WITH (wasi = true)"));
             }
         }
-        Instance probe = instantiate(module, null, function.limits());
-        Optional<FunctionType> batch = exported(probe, function.export() + BATCH_SUFFIX);
+        if (module.startSection().isPresent()) {
+            throw invalid(function, "its module has a start function, which would run outside any time limit");
+        }
+        int memories = module.memorySection().map(section -> section.memoryCount()).orElse(0);
+        if (memories > 1) {
+            throw invalid(function, "its module declares " + memories + " memories; Codd limits one");
+        }
+        if (memories == 1 && module.memorySection().get().getMemory(0).limits().initialPages() > function.limits().memoryPages()) {
+            throw invalid(function, "its module needs " + module.memorySection().get().getMemory(0).limits().initialPages()
+                    + " pages of memory to start, more than memory_pages = " + function.limits().memoryPages());
+        }
+        for (int i = 0; i < module.tableSection().tableCount(); i++) {
+            if (module.tableSection().getTable(i).limits().max() > MAX_TABLE_ENTRIES) {
+                throw invalid(function, "its module has a table that may grow past " + MAX_TABLE_ENTRIES + " entries");
+            }
+        }
+        Optional<FunctionType> batch = exportType(module, function.export() + BATCH_SUFFIX);
         if (batch.isPresent() && batchUsable(function)) {
             requireType(function, function.export() + BATCH_SUFFIX, batch.get(), batchType(function));
         } else {
-            FunctionType type = exported(probe, function.export()).orElseThrow(() -> invalid(function,
+            FunctionType type = exportType(module, function.export()).orElseThrow(() -> invalid(function,
                     "its module exports no function " + function.export()));
             requireType(function, function.export(), type, rowType(function));
         }
         boolean strings = function.returns() == WasmType.VARCHAR || function.parameters().contains(WasmType.VARCHAR);
-        if ((strings || batch.isPresent() && batchUsable(function))
-                && exported(probe, ALLOC).filter(type -> type.equals(
-                        FunctionType.of(List.of(ValType.I32), List.of(ValType.I32)))).isEmpty()) {
-            throw invalid(function, "its module must export " + ALLOC + "(i32) -> i32 to receive strings or batches");
+        if (strings || batch.isPresent() && batchUsable(function)) {
+            if (memories == 0) {
+                throw invalid(function, "its module has no memory to receive strings or batches in");
+            }
+            requireType(function, ALLOC, exportType(module, ALLOC).orElseThrow(() -> invalid(function,
+                    "its module must export " + ALLOC + "(i32) -> i32 to receive strings or batches")), ALLOC_TYPE);
         }
+        Optional<FunctionType> dealloc = exportType(module, DEALLOC);
+        if (dealloc.isPresent()) {
+            requireType(function, DEALLOC, dealloc.get(), DEALLOC_TYPE);
+        }
+    }
+
+    /** Whether {@code module} exports a function of this name. */
+    static boolean exportsFunction(WasmModule module, String name) {
+        return exportType(module, name).isPresent();
+    }
+
+    /** The type of the function {@code module} exports as {@code name}, if it exports one. */
+    private static Optional<FunctionType> exportType(WasmModule module, String name) {
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            var export = module.exportSection().getExport(i);
+            if (export.name().equals(name) && export.exportType() == ExternalType.FUNCTION) {
+                int index = export.index();
+                int imported = module.importSection().count(ExternalType.FUNCTION);
+                int typeIndex = index < imported
+                        ? ((FunctionImport) module.importSection().stream()
+                                .filter(candidate -> candidate.importType() == ExternalType.FUNCTION)
+                                .skip(index).findFirst().orElseThrow()).typeIndex()
+                        : module.functionSection().getFunctionType(index - imported);
+                return Optional.of(module.typeSection().getType(typeIndex));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The batch convention carries numbers only. */
@@ -135,30 +190,19 @@ public final class WasmModules {
                 List.of(function.returns().result()));
     }
 
-    /** A new instance, its memory held to the limit, its imports the allowed WASI functions or none. */
+    /**
+     * A new instance of a module {@link #check} passed, its memory held to the limit, its imports the
+     * allowed WASI functions or none.
+     */
     static Instance instantiate(WasmModule module, Function<Instance, Machine> machines, WasmLimits limits) {
-        Instance.Builder builder = Instance.builder(module).withStart(false)
+        Instance.Builder builder = Instance.builder(module).withStart(false).withMachineFactory(machines)
                 .withImportValues(limits.wasi() ? wasiImports() : ImportValues.empty());
-        Optional<MemoryLimits> declared = module.memorySection()
-                .filter(section -> section.memoryCount() > 0)
-                .map(section -> section.getMemory(0).limits());
-        if (declared.isPresent()) {
-            int initial = declared.get().initialPages();
-            if (initial > limits.memoryPages()) {
-                throw new CoddException(ErrorCode.INVALID_ARGUMENT, "The WASM module needs " + initial
-                        + " pages of memory to start, more than memory_pages = " + limits.memoryPages());
-            }
-            builder.withMemoryLimits(new MemoryLimits(initial,
-                    Math.min(declared.get().maximumPages(), limits.memoryPages())));
-        }
-        if (machines != null) {
-            builder.withMachineFactory(machines);
-        }
-        try {
-            return builder.build();
-        } catch (ChicoryException e) {
-            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "The WASM module cannot start: " + e.getMessage(), e);
-        }
+        module.memorySection().filter(section -> section.memoryCount() > 0).ifPresent(section -> {
+            MemoryLimits declared = section.getMemory(0).limits();
+            builder.withMemoryLimits(new MemoryLimits(declared.initialPages(),
+                    Math.min(declared.maximumPages(), limits.memoryPages())));
+        });
+        return builder.build();
     }
 
     private static ImportValues wasiImports() {
@@ -167,20 +211,6 @@ public final class WasmModules {
                 .filter(function -> WASI_ALLOWED.contains(function.name()))
                 .toArray(HostFunction[]::new);
         return ImportValues.builder().addFunction(allowed).build();
-    }
-
-    private static Optional<FunctionType> exported(Instance instance, String name) {
-        return hasFunctionExport(instance.module(), name) ? Optional.of(instance.exportType(name)) : Optional.empty();
-    }
-
-    private static boolean hasFunctionExport(WasmModule module, String name) {
-        for (int i = 0; i < module.exportSection().exportCount(); i++) {
-            var export = module.exportSection().getExport(i);
-            if (export.name().equals(name) && export.exportType() == ExternalType.FUNCTION) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void requireType(WasmFunction function, String export, FunctionType actual, FunctionType expected) {

@@ -9,9 +9,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBDataChunkReader;
 import org.duckdb.DuckDBFunctions;
@@ -21,38 +20,44 @@ import org.duckdb.DuckDBWritableVector;
 
 /**
  * A WASM function as DuckDB calls it: once per batch of rows (a DuckDB vector, up to 2048), from
- * any of DuckDB's threads. Each call borrows an instance of its own; one that failed is thrown away.
- * A NULL argument gives a NULL result without a call.
+ * any of DuckDB's threads. Each call borrows an instance of its own; one that failed is thrown away,
+ * and no more are kept idle than DuckDB has threads. A row with a NULL argument gets a NULL result
+ * (one call per row: without a call; the batch convention: its slot holds 0 and its result is ignored).
  */
 final class WasmScalar implements DuckDBScalarFunction {
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "codd-wasm-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+    /** Idle instances kept for reuse: one per thread that may call at once. */
+    private static final int MAX_IDLE = Runtime.getRuntime().availableProcessors();
 
     private final WasmFunction function;
     private final String where;
     private final WasmModules.Compiled compiled;
     private final boolean batch;
-    private final ConcurrentLinkedDeque<Instance> idle = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Loaded> idle = new ConcurrentLinkedDeque<>();
+
+    /** An instance with its exports looked up once. */
+    private record Loaded(Instance instance, ExportFunction call, ExportFunction alloc, ExportFunction dealloc) {}
 
     WasmScalar(WasmFunction function, String where, WasmModules.Compiled compiled) {
         this.function = function;
         this.where = where;
         this.compiled = compiled;
-        Instance probe = instance();
         this.batch = WasmModules.batchUsable(function)
-                && hasExport(probe, function.export() + WasmModules.BATCH_SUFFIX);
-        idle.push(probe);
+                && WasmModules.exportsFunction(compiled.module(), function.export() + WasmModules.BATCH_SUFFIX);
+    }
+
+    private static ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "codd-wasm-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchdog.setRemoveOnCancelPolicy(true); // a batch that ends in time leaves nothing queued
+        return watchdog;
     }
 
     @Override
     public void apply(DuckDBDataChunkReader input, DuckDBWritableVector output) {
-        Instance instance = idle.poll();
-        if (instance == null) {
-            instance = instance();
-        }
         int rows = (int) input.rowCount();
         DuckDBReadableVector[] arguments = new DuckDBReadableVector[function.parameters().size()];
         for (int i = 0; i < arguments.length; i++) {
@@ -61,7 +66,12 @@ final class WasmScalar implements DuckDBScalarFunction {
         Deadline deadline = new Deadline(Thread.currentThread());
         deadline.timer = WATCHDOG.schedule(deadline, function.limits().timeoutMillis(), TimeUnit.MILLISECONDS);
         boolean healthy = false;
+        Loaded instance = null;
         try {
+            instance = idle.poll();
+            if (instance == null) {
+                instance = load();
+            }
             if (batch) {
                 callBatch(instance, arguments, rows, output);
             } else {
@@ -72,20 +82,19 @@ final class WasmScalar implements DuckDBScalarFunction {
             throw failure("it ran longer than timeout_ms = " + function.limits().timeoutMillis()
                     + " over one batch of " + rows + " rows", e);
         } catch (RuntimeException | StackOverflowError e) {
-            Memory memory = instance.memory();
+            Memory memory = instance == null ? null : instance.instance().memory();
             String full = memory != null && memory.pages() >= function.limits().memoryPages()
                     ? " (its memory had reached memory_pages = " + function.limits().memoryPages() + ")" : "";
             throw failure("it trapped: " + e.getMessage() + full, e);
         } finally {
             deadline.finish();
-            if (healthy) {
+            if (healthy && idle.size() < MAX_IDLE) {
                 idle.push(instance);
             }
         }
     }
 
-    private void callRows(Instance instance, DuckDBReadableVector[] arguments, int rows, DuckDBWritableVector output) {
-        ExportFunction call = instance.export(function.export());
+    private void callRows(Loaded instance, DuckDBReadableVector[] arguments, int rows, DuckDBWritableVector output) {
         List<WasmType> types = function.parameters();
         long[] values = new long[(int) WasmModules.rowType(function).params().size()];
         for (int row = 0; row < rows; row++) {
@@ -103,7 +112,7 @@ final class WasmScalar implements DuckDBScalarFunction {
                     values[next++] = number(types.get(i), arguments[i], row);
                 }
             }
-            long result = call.apply(values)[0];
+            long result = instance.call().apply(values)[0];
             next = 0;
             for (WasmType type : types) {
                 if (type == WasmType.VARCHAR) {
@@ -116,7 +125,8 @@ final class WasmScalar implements DuckDBScalarFunction {
             if (function.returns() == WasmType.VARCHAR) {
                 int pointer = (int) (result >>> 32);
                 int length = (int) result;
-                output.setString(row, new String(instance.memory().readBytes(pointer, length), StandardCharsets.UTF_8));
+                output.setString(row, new String(instance.instance().memory().readBytes(pointer, length),
+                        StandardCharsets.UTF_8));
                 free(instance, pointer, length);
             } else {
                 setNumber(output, row, result);
@@ -125,7 +135,7 @@ final class WasmScalar implements DuckDBScalarFunction {
     }
 
     /** The batch convention: each argument column and the result as packed little-endian arrays. */
-    private void callBatch(Instance instance, DuckDBReadableVector[] arguments, int rows, DuckDBWritableVector output) {
+    private void callBatch(Loaded instance, DuckDBReadableVector[] arguments, int rows, DuckDBWritableVector output) {
         List<WasmType> types = function.parameters();
         long[] values = new long[arguments.length + 2];
         for (int i = 0; i < arguments.length; i++) {
@@ -145,8 +155,9 @@ final class WasmScalar implements DuckDBScalarFunction {
         int out = alloc(instance, outBytes);
         values[arguments.length] = out;
         values[arguments.length + 1] = rows;
-        instance.export(function.export() + WasmModules.BATCH_SUFFIX).apply(values);
-        ByteBuffer results = ByteBuffer.wrap(instance.memory().readBytes(out, outBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        instance.call().apply(values);
+        ByteBuffer results = ByteBuffer.wrap(instance.instance().memory().readBytes(out, outBytes))
+                .order(ByteOrder.LITTLE_ENDIAN);
         for (int row = 0; row < rows; row++) {
             long result = function.returns().width() == 8 ? results.getLong() : results.getInt();
             if (anyNull(arguments, row)) {
@@ -193,38 +204,33 @@ final class WasmScalar implements DuckDBScalarFunction {
         }
     }
 
-    private static int write(Instance instance, byte[] bytes) {
+    private static int write(Loaded instance, byte[] bytes) {
         int pointer = alloc(instance, bytes.length);
-        instance.memory().write(pointer, bytes);
+        instance.instance().memory().write(pointer, bytes);
         return pointer;
     }
 
-    private static int alloc(Instance instance, int size) {
-        int pointer = (int) instance.export(WasmModules.ALLOC).apply(size)[0];
+    private static int alloc(Loaded instance, int size) {
+        int pointer = (int) instance.alloc().apply(size)[0];
         if (pointer == 0 && size > 0) {
             throw new IllegalStateException(WasmModules.ALLOC + "(" + size + ") returned 0: out of memory");
         }
         return pointer;
     }
 
-    private static void free(Instance instance, int pointer, int size) {
-        if (hasExport(instance, WasmModules.DEALLOC)) {
-            instance.export(WasmModules.DEALLOC).apply(pointer, size);
+    private static void free(Loaded instance, int pointer, int size) {
+        if (instance.dealloc() != null) {
+            instance.dealloc().apply(pointer, size);
         }
     }
 
-    private static boolean hasExport(Instance instance, String name) {
-        var exports = instance.module().exportSection();
-        for (int i = 0; i < exports.exportCount(); i++) {
-            if (exports.getExport(i).name().equals(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Instance instance() {
-        return WasmModules.instantiate(compiled.module(), compiled.machines(), function.limits());
+    private Loaded load() {
+        Instance instance = WasmModules.instantiate(compiled.module(), compiled.machines(), function.limits());
+        String call = batch ? function.export() + WasmModules.BATCH_SUFFIX : function.export();
+        return new Loaded(instance, instance.export(call),
+                WasmModules.exportsFunction(compiled.module(), WasmModules.ALLOC) ? instance.export(WasmModules.ALLOC) : null,
+                WasmModules.exportsFunction(compiled.module(), WasmModules.DEALLOC) ? instance.export(WasmModules.DEALLOC)
+                        : null);
     }
 
     private DuckDBFunctions.FunctionException failure(String why, Throwable cause) {

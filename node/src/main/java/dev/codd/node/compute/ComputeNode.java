@@ -187,6 +187,9 @@ public final class ComputeNode implements AutoCloseable {
         try {
             Iterator<Result> results = requester.doAction(new Action(ClusterActions.MODULE,
                     cid.getBytes(StandardCharsets.UTF_8)), CallOptions.timeout(30, TimeUnit.SECONDS));
+            if (!results.hasNext()) {
+                throw new CoddException(ErrorCode.NODE_UNAVAILABLE, "The requester sent no WASM module " + cid);
+            }
             byte[] module = results.next().getBody();
             results.forEachRemaining(ignored -> { });
             return module;

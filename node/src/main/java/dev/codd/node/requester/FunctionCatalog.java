@@ -9,6 +9,7 @@ import dev.codd.node.wire.WireJson;
 import dev.codd.planner.QueryPlanner;
 import dev.codd.planner.catalog.UserFunction;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -75,13 +76,10 @@ final class FunctionCatalog {
         return catalog;
     }
 
-    synchronized StoredFunction create(FunctionDdl.Create ddl, String owner) {
+    /** Registers a function; its module is read and checked before the catalog is locked, which planning needs. */
+    StoredFunction create(FunctionDdl.Create ddl, String owner) {
         if (QueryPlanner.isBuiltInFunction(ddl.name())) {
             throw new CoddException(ErrorCode.FUNCTION_EXISTS, "Function " + ddl.name() + " is built in; choose another name");
-        }
-        if (byName.containsKey(ddl.name()) && !ddl.orReplace()) {
-            throw new CoddException(ErrorCode.FUNCTION_EXISTS, "Function " + ddl.name() + " exists; DROP it first or "
-                    + "write CREATE OR REPLACE FUNCTION");
         }
         byte[] module = read(ddl.source());
         String cid = Cid.of(module);
@@ -90,7 +88,16 @@ final class FunctionCatalog {
         WasmFunctions.check(module, function);
         StoredFunction stored = new StoredFunction(function,
                 ddl.parameters().stream().map(FunctionDdl.Parameter::name).toList(), owner, Instant.now().toString());
-        keep(cid, module);
+        return store(stored, module, ddl.orReplace());
+    }
+
+    private synchronized StoredFunction store(StoredFunction stored, byte[] module, boolean orReplace) {
+        WasmFunction function = stored.function();
+        if (byName.containsKey(function.name()) && !orReplace) {
+            throw new CoddException(ErrorCode.FUNCTION_EXISTS, "Function " + function.name() + " exists; DROP it first or "
+                    + "write CREATE OR REPLACE FUNCTION");
+        }
+        keep(function.cid(), module);
         StoredFunction replaced = byName.put(function.name(), stored);
         try {
             save();
@@ -135,7 +142,7 @@ final class FunctionCatalog {
         return functions.stream().map(stored -> new UserFunction(stored.function().name(),
                 stored.function().internalName(),
                 stored.function().parameters().stream().map(Enum::name).toList(),
-                stored.function().returns().name())).toList();
+                stored.function().returns().name(), !stored.function().limits().wasi())).toList();
     }
 
     /** The definitions behind these internal names, for the fragments that call them. */
@@ -173,18 +180,33 @@ final class FunctionCatalog {
         }
     }
 
-    /** A module from a file on the requester's machine, or one stored already, named by its CID. */
+    /**
+     * A module from a regular file on the requester's machine (no device or pipe, which could stall
+     * it), or one stored already, named by its CID.
+     */
     private byte[] read(String source) {
         if (CID.matcher(source).matches()) {
-            return module(source);
+            byte[] stored = directory == null ? modulesInMemory.get(source) : readModule(source);
+            if (stored == null) {
+                throw new CoddException(ErrorCode.INVALID_ARGUMENT, "No WASM module with CID " + source
+                        + " is stored on the requester");
+            }
+            return stored;
         }
         try {
             Path file = Path.of(source);
-            if (Files.size(file) > MAX_MODULE_BYTES) {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new CoddException(ErrorCode.INVALID_ARGUMENT, "WASM module " + source + " is not a regular file");
+            }
+            byte[] module;
+            try (InputStream in = Files.newInputStream(file)) {
+                module = in.readNBytes(MAX_MODULE_BYTES + 1);
+            }
+            if (module.length > MAX_MODULE_BYTES) {
                 throw new CoddException(ErrorCode.INVALID_ARGUMENT, "WASM module " + source + " is larger than "
                         + (MAX_MODULE_BYTES >> 20) + " MiB");
             }
-            return Files.readAllBytes(file);
+            return module;
         } catch (NoSuchFileException e) {
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "No WASM module file " + source
                     + " on the requester (FROM takes a path on the requester's machine, or the CID of a stored module)");

@@ -162,13 +162,7 @@ final class SystemTables {
         List<List<Object>> rows = new ArrayList<>();
         for (FunctionCatalog.StoredFunction stored : functions.all()) {
             var function = stored.function();
-            StringBuilder signature = new StringBuilder(function.name()).append('(');
-            for (int i = 0; i < function.parameters().size(); i++) {
-                signature.append(i == 0 ? "" : ", ").append(stored.parameterNames().get(i)).append(' ')
-                        .append(function.parameters().get(i));
-            }
-            signature.append(") RETURNS ").append(function.returns());
-            rows.add(Arrays.asList(function.name(), signature.toString(), "WASM", function.cid(), function.export(),
+            rows.add(Arrays.asList(function.name(), function.signature(stored.parameterNames()), "WASM", function.cid(), function.export(),
                     function.limits().timeoutMillis(), function.limits().memoryPages(), function.limits().wasi(),
                     stored.owner(), utc(Instant.parse(stored.created()))));
         }

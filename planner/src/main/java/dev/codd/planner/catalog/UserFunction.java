@@ -10,8 +10,10 @@ import java.util.List;
  *
  * @param parameterTypes DuckDB type names
  * @param returnType a DuckDB type name
+ * @param deterministic whether equal arguments always give equal results (not so for one that reads a clock)
  */
-public record UserFunction(String name, String internalName, List<String> parameterTypes, String returnType) {
+public record UserFunction(String name, String internalName, List<String> parameterTypes, String returnType,
+        boolean deterministic) {
     public UserFunction {
         requireNonNull(name, "name is null");
         requireNonNull(internalName, "internalName is null");
