@@ -28,7 +28,9 @@ import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelCollations;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
@@ -223,19 +225,41 @@ public final class QueryPlanner {
         RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(logical.getCluster(), null);
         RelNode optimized = SubQueries.everywhere(logical,
                 rel -> run(JOIN_ORDER, run(LOGICAL, rel.accept(new FilterSplitter()))));
-        // the trimmer does not see fields that only correlation variables read
-        RelNode trimmed = SubQueries.anyCorrelation(optimized)
-                ? optimized
-                : new RelFieldTrimmer(null, relBuilder).trim(optimized);
+        // nodes send only the columns the query reads, sub-queries' too
+        RelNode inner = SubQueries.trimmed(optimized);
         ScanDistributor scans = new ScanDistributor();
-        RelNode distributed = SubQueries.everywhere(trimmed,
-                rel -> run(DISTRIBUTION, rel.accept(scans)));
+        RelNode distributed = distributeScans(new RelFieldTrimmer(null, relBuilder).trim(inner), scans);
+        if (SubQueries.anyCorrelation(inner) && containsEmptyValues(distributed)) {
+            // a correlated sub-query over a relation known empty (all its shards pruned): SQL written
+            // from the trimmer's plan names an alias that is not there, so the query goes untrimmed
+            scans = new ScanDistributor();
+            distributed = distributeScans(inner, scans);
+        }
         RelNode merged = SubQueries.everywhere(distributed, rel -> rel.accept(new SumOfCountsShuttle()));
         FragmentSplitter splitter = new FragmentSplitter();
         RelNode root = splitter.split(merged);
         Optional<String> rootSql = root instanceof ExchangeScan ? Optional.empty() : Optional.of(DuckDbSql.of(root));
         return new DistributedPlan(splitter.exchanges(), rootSql, logical.getRowType().getFieldNames(), scans.pruned(),
                 UserSqlFunction.calledIn(logical));
+    }
+
+    private static RelNode distributeScans(RelNode rel, ScanDistributor scans) {
+        return SubQueries.everywhere(rel, plan -> run(DISTRIBUTION, plan.accept(scans)));
+    }
+
+    private static boolean containsEmptyValues(RelNode rel) {
+        boolean[] found = {false};
+        SubQueries.everywhere(rel, plan -> {
+            plan.accept(new RelHomogeneousShuttle() {
+                @Override
+                public RelNode visit(RelNode other) {
+                    found[0] |= other instanceof Values values && values.getTuples().isEmpty();
+                    return super.visit(other);
+                }
+            });
+            return plan;
+        });
+        return found[0];
     }
 
     private static RelNode run(HepProgram program, RelNode rel) {

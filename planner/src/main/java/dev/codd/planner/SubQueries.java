@@ -3,10 +3,14 @@ package dev.codd.planner;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql2rel.RelFieldTrimmer;
+import org.apache.calcite.tools.RelBuilder;
 import org.apache.calcite.util.Util;
 
 /**
@@ -37,6 +41,49 @@ final class SubQueries {
                 return plan == visited.rel ? visited : visited.clone(plan);
             }
         });
+    }
+
+    /**
+     * {@code rel} with the plan of every sub-query, at any depth, reading only the columns it needs
+     * (an EXISTS needs none of its own), so that nodes send no more than that. A plan that defines
+     * correlation variables itself is left whole: the trimmer does not see what they read.
+     */
+    static RelNode trimmed(RelNode rel) {
+        return rel.accept(new RelHomogeneousShuttle() {
+            @Override
+            public RelNode visit(RelNode other) {
+                return super.visit(other).accept(new RexShuttle() {
+                    @Override
+                    public RexNode visitSubQuery(RexSubQuery subQuery) {
+                        RelNode plan = trimmed(subQuery.rel);
+                        if (!definesCorrelation(plan)) {
+                            RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(plan.getCluster(), null);
+                            if (subQuery.getKind() == SqlKind.EXISTS) {
+                                plan = builder.push(plan).project(builder.literal(true)).build();
+                            }
+                            plan = new RelFieldTrimmer(null, builder).trim(plan);
+                        }
+                        return plan == subQuery.rel ? subQuery : subQuery.clone(plan);
+                    }
+                });
+            }
+        });
+    }
+
+    /** Whether any part of {@code plan}, sub-queries included, defines a correlation variable. */
+    private static boolean definesCorrelation(RelNode plan) {
+        boolean[] defines = {false};
+        everywhere(plan, rel -> {
+            rel.accept(new RelHomogeneousShuttle() {
+                @Override
+                public RelNode visit(RelNode other) {
+                    defines[0] |= !other.getVariablesSet().isEmpty();
+                    return super.visit(other);
+                }
+            });
+            return rel;
+        });
+        return defines[0];
     }
 
     /** Whether the expressions of {@code rel} itself contain a sub-query. */

@@ -88,6 +88,19 @@ class PushdownTest {
         assertTrue(bytes < 300_000, "Q3 moved " + bytes + " bytes (about 106 KB when measured)");
     }
 
+    @ParameterizedTest(name = "Q{0}")
+    @ValueSource(ints = {4, 17, 21})
+    void queriesWithCorrelatedSubQueriesReadOnlyTheColumnsTheyNeed(int query, TestCluster tpch) throws SQLException {
+        DistributedPlan plan = new QueryPlanner().plan(TpchQueries.query(query),
+                tpch.cluster().requester().registry().catalog());
+        for (Fragment fragment : plan.fragments()) {
+            assertTrue(!fragment.sql().matches("SELECT \\* FROM \"(lineitem|orders)\".*")
+                            && !fragment.sql().contains("l_comment"),
+                    "a column no part of the query reads is not sent: " + fragment.sql());
+        }
+        run(tpch, TpchQueries.query(query));
+    }
+
     @Test
     void nodesWithoutMatchingShardsAreNotAsked(TestCluster tpch) throws SQLException {
         String sql = "SELECT count(*), sum(l_quantity) FROM lineitem WHERE l_orderkey BETWEEN 100 AND 200";
