@@ -102,6 +102,19 @@ class PushdownTest {
     }
 
     @Test
+    void conditionsCommonToTheBranchesOfAnOrFilterTheirTable(TestCluster tpch) throws SQLException {
+        // Q19: each branch of the OR requires l_shipinstruct = 'DELIVER IN PERSON' and the shipping modes
+        DistributedPlan plan = new QueryPlanner().plan(TpchQueries.query(19),
+                tpch.cluster().requester().registry().catalog());
+        List<Fragment> lineitem = plan.fragments().stream().filter(f -> f.shards().containsKey("lineitem")).toList();
+        assertEquals(3, lineitem.size(), plan.fragments().toString());
+        for (Fragment fragment : lineitem) {
+            assertTrue(fragment.sql().contains("\"l_shipinstruct\" = 'DELIVER IN PERSON'"), fragment.sql());
+        }
+        run(tpch, TpchQueries.query(19));
+    }
+
+    @Test
     void nodesWithoutMatchingShardsAreNotAsked(TestCluster tpch) throws SQLException {
         String sql = "SELECT count(*), sum(l_quantity) FROM lineitem WHERE l_orderkey BETWEEN 100 AND 200";
         QueryRecord record = run(tpch, sql);
