@@ -96,7 +96,7 @@ final class WasmScalar implements DuckDBScalarFunction {
 
     private void callRows(Loaded instance, DuckDBReadableVector[] arguments, int rows, DuckDBWritableVector output) {
         List<WasmType> types = function.parameters();
-        long[] values = new long[(int) WasmModules.rowType(function).params().size()];
+        long[] values = new long[WasmModules.rowType(function).params().size()];
         for (int row = 0; row < rows; row++) {
             if (anyNull(arguments, row)) {
                 output.setNull(row);
