@@ -145,7 +145,7 @@ final class WasmOverhead implements Callable<Integer> {
      */
     private long[][] measureStages(Path root, String files, byte[] module) throws Exception {
         WasmFunction function = new WasmFunction("twice_plus_one", Cid.of(module), "twice_plus_one",
-                List.of(WasmType.BIGINT), WasmType.BIGINT, WasmLimits.DEFAULT);
+                List.of(WasmType.BIGINT), WasmType.BIGINT, false, WasmLimits.DEFAULT);
         WasmModule parsed = Parser.parse(module);
         var machines = MachineFactoryCompiler.compile(parsed);
         try (DuckDbExecutor duckdb = DuckDbExecutor.confinedTo(root); BufferAllocator allocator = new RootAllocator()) {

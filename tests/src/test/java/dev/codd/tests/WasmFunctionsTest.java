@@ -136,6 +136,16 @@ class WasmFunctionsTest {
     }
 
     @Test
+    void aFunctionCalledOnNullInputSeesTheNulls() throws Exception {
+        create("or_minus_one(x BIGINT) RETURNS BIGINT CALLED ON NULL INPUT", "nulls", "");
+        assertSameAsDuckDb("SELECT count(*), sum(or_minus_one(maybe)), min(or_minus_one(maybe)) FROM payments",
+                "SELECT count(*), sum(coalesce(maybe, -1)), min(coalesce(maybe, -1)) FROM payments");
+        assertSameAsDuckDb("SELECT or_minus_one(NULL), or_minus_one(5)", "SELECT -1, 5");
+        assertEquals(List.of(List.of("or_minus_one(x BIGINT) RETURNS BIGINT CALLED ON NULL INPUT")),
+                rows(codd, "SELECT signature FROM sys.functions WHERE name = 'or_minus_one'"));
+    }
+
+    @Test
     void aFunctionInWhereFiltersOnTheNodes() throws Exception {
         create("is_even(INTEGER) RETURNS BOOLEAN", "numbers", "");
         assertSameAsDuckDb("SELECT count(*) FROM payments WHERE is_even(n)", "SELECT count(*) FROM payments WHERE n % 2 = 0");

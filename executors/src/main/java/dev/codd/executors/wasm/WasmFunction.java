@@ -15,9 +15,11 @@ import java.util.List;
  * @param name the name users call it by
  * @param cid the content identifier of its module
  * @param export the function the module exports for it
+ * @param calledOnNullInput whether rows with NULL arguments are passed to it too, each argument followed by
+ *     an i32 that is 1 when it is NULL (SQL's CALLED ON NULL INPUT); otherwise they give NULL without a call
  */
 public record WasmFunction(String name, String cid, String export, List<WasmType> parameters, WasmType returns,
-        WasmLimits limits) {
+        boolean calledOnNullInput, WasmLimits limits) {
     public WasmFunction {
         requireNonNull(name, "name is null");
         requireNonNull(cid, "cid is null");
@@ -35,7 +37,7 @@ public record WasmFunction(String name, String cid, String export, List<WasmType
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             String definition = String.join("\n", name, cid, export, parameters.toString(), returns.name(),
-                    limits.toString());
+                    Boolean.toString(calledOnNullInput), limits.toString());
             byte[] digest = sha256.digest(definition.getBytes(StandardCharsets.UTF_8));
             return "codd_wasm_" + HexFormat.of().formatHex(digest, 0, 10);
         } catch (NoSuchAlgorithmException e) {
@@ -56,6 +58,7 @@ public record WasmFunction(String name, String cid, String export, List<WasmType
             signature.append(i == 0 ? "" : ", ").append(parameterName).append(parameterName.isEmpty() ? "" : " ")
                     .append(parameters.get(i));
         }
-        return signature.append(") RETURNS ").append(returns).toString();
+        return signature.append(") RETURNS ").append(returns)
+                .append(calledOnNullInput ? " CALLED ON NULL INPUT" : "").toString();
     }
 }

@@ -57,6 +57,9 @@ public final class WasmFunctions {
                         .withParameters(function.parameters().stream().map(WasmType::duckdb).toArray(DuckDBColumnType[]::new))
                         .withReturnType(function.returns().duckdb())
                         .withVectorizedFunction(scalar);
+                if (!function.calledOnNullInput()) {
+                    builder.withNullInNullOut(); // DuckDB may then answer NULL for a NULL constant itself
+                }
                 if (function.limits().wasi()) {
                     builder.withVolatile(); // clocks and random numbers: never folded or shared between rows
                 }

@@ -172,9 +172,10 @@ public final class WasmModules {
         return Optional.empty();
     }
 
-    /** The batch convention carries numbers only. */
+    /** The batch convention carries numbers only, and NULLs only as NULL results. */
     static boolean batchUsable(WasmFunction function) {
-        return function.returns().fixedWidth() && function.parameters().stream().allMatch(WasmType::fixedWidth);
+        return !function.calledOnNullInput() && function.returns().fixedWidth()
+                && function.parameters().stream().allMatch(WasmType::fixedWidth);
     }
 
     /** {@code (in pointer per argument, out pointer, count) -> ()}. */
@@ -186,8 +187,14 @@ public final class WasmModules {
     }
 
     static FunctionType rowType(WasmFunction function) {
-        return FunctionType.of(function.parameters().stream().flatMap(p -> p.parameters().stream()).toList(),
-                List.of(function.returns().result()));
+        List<ValType> parameters = new ArrayList<>();
+        for (WasmType parameter : function.parameters()) {
+            parameters.addAll(parameter.parameters());
+            if (function.calledOnNullInput()) {
+                parameters.add(ValType.I32); // 1 when the argument is NULL
+            }
+        }
+        return FunctionType.of(parameters, List.of(function.returns().result()));
     }
 
     /**

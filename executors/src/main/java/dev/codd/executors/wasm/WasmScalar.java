@@ -22,7 +22,8 @@ import org.duckdb.DuckDBWritableVector;
  * A WASM function as DuckDB calls it: once per batch of rows (a DuckDB vector, up to 2048), from
  * any of DuckDB's threads. Each call borrows an instance of its own; one that failed is thrown away,
  * and no more are kept idle than DuckDB has threads. A row with a NULL argument gets a NULL result
- * (one call per row: without a call; the batch convention: its slot holds 0 and its result is ignored).
+ * (one call per row: without a call; the batch convention: its slot holds 0 and its result is
+ * ignored), unless the function is called on NULL input.
  */
 final class WasmScalar implements DuckDBScalarFunction {
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
@@ -96,31 +97,34 @@ final class WasmScalar implements DuckDBScalarFunction {
 
     private void callRows(Loaded instance, DuckDBReadableVector[] arguments, int rows, DuckDBWritableVector output) {
         List<WasmType> types = function.parameters();
+        boolean passNulls = function.calledOnNullInput();
         long[] values = new long[WasmModules.rowType(function).params().size()];
         for (int row = 0; row < rows; row++) {
-            if (anyNull(arguments, row)) {
+            if (!passNulls && anyNull(arguments, row)) {
                 output.setNull(row);
                 continue;
             }
             int next = 0;
             for (int i = 0; i < arguments.length; i++) {
+                boolean isNull = arguments[i].isNull(row);
                 if (types.get(i) == WasmType.VARCHAR) {
-                    byte[] bytes = arguments[i].getString(row).getBytes(StandardCharsets.UTF_8);
-                    values[next++] = write(instance, bytes);
+                    byte[] bytes = isNull ? new byte[0] : arguments[i].getString(row).getBytes(StandardCharsets.UTF_8);
+                    values[next++] = isNull ? 0 : write(instance, bytes);
                     values[next++] = bytes.length;
                 } else {
-                    values[next++] = number(types.get(i), arguments[i], row);
+                    values[next++] = isNull ? 0 : number(types.get(i), arguments[i], row);
+                }
+                if (passNulls) {
+                    values[next++] = isNull ? 1 : 0;
                 }
             }
             long result = instance.call().apply(values)[0];
             next = 0;
-            for (WasmType type : types) {
-                if (type == WasmType.VARCHAR) {
+            for (int i = 0; i < arguments.length; i++) {
+                if (types.get(i) == WasmType.VARCHAR && values[next] != 0) {
                     free(instance, (int) values[next], (int) values[next + 1]);
-                    next += 2;
-                } else {
-                    next++;
                 }
+                next += types.get(i).parameters().size() + (passNulls ? 1 : 0);
             }
             if (function.returns() == WasmType.VARCHAR) {
                 int pointer = (int) (result >>> 32);

@@ -84,7 +84,8 @@ final class FunctionCatalog {
         byte[] module = read(ddl.source());
         String cid = Cid.of(module);
         WasmFunction function = new WasmFunction(ddl.name(), cid, ddl.export() != null ? ddl.export() : ddl.name(),
-                ddl.parameters().stream().map(FunctionDdl.Parameter::type).toList(), ddl.returns(), ddl.limits());
+                ddl.parameters().stream().map(FunctionDdl.Parameter::type).toList(), ddl.returns(),
+                ddl.calledOnNullInput(), ddl.limits());
         WasmFunctions.check(module, function);
         StoredFunction stored = new StoredFunction(function,
                 ddl.parameters().stream().map(FunctionDdl.Parameter::name).toList(), owner, Instant.now().toString());

@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code CREATE [OR REPLACE] FUNCTION name([arg] type, …) RETURNS type LANGUAGE WASM FROM 'file-or-CID'
- * [EXPORT 'symbol'] [WITH (timeout_ms = …, memory_pages = …, wasi = true|false)]} and
+ * {@code CREATE [OR REPLACE] FUNCTION name([arg] type, …) RETURNS type [CALLED ON NULL INPUT] LANGUAGE WASM
+ * FROM 'file-or-CID' [EXPORT 'symbol'] [WITH (timeout_ms = …, memory_pages = …, wasi = true|false)]} and
  * {@code DROP FUNCTION [IF EXISTS] name}: statements Calcite's parser does not read, read here.
  */
 sealed interface FunctionDdl {
@@ -21,8 +21,8 @@ sealed interface FunctionDdl {
     record Parameter(String name, WasmType type) {}
 
     /** @param export the module's export to call; null for the function's own name */
-    record Create(String name, boolean orReplace, List<Parameter> parameters, WasmType returns, String source,
-            String export, WasmLimits limits) implements FunctionDdl {}
+    record Create(String name, boolean orReplace, List<Parameter> parameters, WasmType returns,
+            boolean calledOnNullInput, String source, String export, WasmLimits limits) implements FunctionDdl {}
 
     record Drop(String name, boolean ifExists) implements FunctionDdl {}
 
@@ -71,6 +71,7 @@ sealed interface FunctionDdl {
         }
         tokens.expectWord("RETURNS");
         WasmType returns = type(tokens, tokens.identifier("a return type"));
+        boolean calledOnNullInput = nullInput(tokens, false);
         tokens.expectWord("LANGUAGE");
         String language = tokens.identifier("a language");
         if (!language.equalsIgnoreCase("WASM")) {
@@ -79,9 +80,28 @@ sealed interface FunctionDdl {
         tokens.expectWord("FROM");
         String source = tokens.string("the module's file or CID");
         String export = tokens.acceptWord("EXPORT") ? tokens.string("the name of an export") : null;
+        calledOnNullInput = nullInput(tokens, calledOnNullInput);
         WasmLimits limits = tokens.acceptWord("WITH") ? limits(tokens) : WasmLimits.DEFAULT;
         tokens.end();
-        return new Create(name, orReplace, parameters, returns, source, export, limits);
+        return new Create(name, orReplace, parameters, returns, calledOnNullInput, source, export, limits);
+    }
+
+    /** {@code CALLED ON NULL INPUT} or {@code RETURNS NULL ON NULL INPUT} (the default), if written here. */
+    private static boolean nullInput(Tokens tokens, boolean otherwise) {
+        if (tokens.acceptWord("CALLED")) {
+            tokens.expectWord("ON");
+            tokens.expectWord("NULL");
+            tokens.expectWord("INPUT");
+            return true;
+        }
+        if (tokens.acceptWord("RETURNS")) {
+            tokens.expectWord("NULL");
+            tokens.expectWord("ON");
+            tokens.expectWord("NULL");
+            tokens.expectWord("INPUT");
+            return false;
+        }
+        return otherwise;
     }
 
     private static WasmType type(Tokens tokens, String name) {

@@ -44,7 +44,13 @@ class FunctionCatalogTest {
         assertEquals("go", create.export());
         assertEquals(new WasmLimits(50, 8, true), create.limits());
 
-        FunctionDdl.Create plain = (FunctionDdl.Create) parse("CREATE FUNCTION f() RETURNS INT LANGUAGE WASM FROM 'x'");
+        assertTrue(((FunctionDdl.Create) parse("CREATE FUNCTION f(INT) RETURNS INT CALLED ON NULL INPUT LANGUAGE WASM"
+                + " FROM 'x'")).calledOnNullInput());
+        assertTrue(((FunctionDdl.Create) parse("CREATE FUNCTION f(INT) RETURNS INT LANGUAGE WASM FROM 'x' EXPORT 'g'"
+                + " CALLED ON NULL INPUT")).calledOnNullInput());
+        FunctionDdl.Create plain = (FunctionDdl.Create) parse("CREATE FUNCTION f() RETURNS INT RETURNS NULL ON NULL INPUT"
+                + " LANGUAGE WASM FROM 'x'");
+        assertTrue(!plain.calledOnNullInput());
         assertEquals(List.of(), plain.parameters());
         assertEquals(null, plain.export());
         assertEquals(WasmLimits.DEFAULT, plain.limits());
