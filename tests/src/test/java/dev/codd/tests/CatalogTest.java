@@ -104,6 +104,7 @@ class CatalogTest {
 
     @Test
     void filesThatComeAndGoShowUpWithoutARestart() throws Exception {
+        assertEquals(1500, count("sales")); // planned (and the plan kept) before the new file
         Path extra = node2.resolve("sales/c.parquet");
         writeSales(extra, 5000, 250);
         awaitTable("sales", table -> table.shards().size() == 3);

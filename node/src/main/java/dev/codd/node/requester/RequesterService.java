@@ -89,6 +89,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
     /** The queries whose result no client has asked for yet. */
     private final Map<String, QueryExecution> unclaimed = new ConcurrentHashMap<>();
     private final Map<String, PreparedQuery> prepared = new ConcurrentHashMap<>();
+    private final PlanCache plans = new PlanCache();
 
     RequesterService(QueryServices services, ScheduledExecutorService timers, String version) {
         this.services = services;
@@ -210,7 +211,10 @@ final class RequesterService extends NoOpFlightSqlProducer {
     private DistributedPlan plan(String id, Caller caller, String sql, List<Object> parameters) {
         Optional<Explain.Request> explain = Explain.parse(sql);
         if (explain.isEmpty()) {
-            return planner.plan(sql, parameters, catalog());
+            ClusterCatalog tables = services.registry().catalog();
+            List<FunctionCatalog.StoredFunction> functions = services.functions().all();
+            return plans.plan(sql, parameters, tables, functions, () -> planner.plan(sql, parameters,
+                    tables.withFunctions(FunctionCatalog.forPlanner(functions))));
         }
         DistributedPlan plan = planner.plan(explain.get().query(), parameters, catalog());
         List<QueryExecution.FragmentRun> runs = List.of();
