@@ -265,11 +265,17 @@ class WasmFunctionsTest {
             assertEquals("vowels(note VARCHAR) RETURNS INTEGER", functions.getString("SPECIFIC_NAME"));
             assertFalse(functions.next());
         }
-        execute("DROP FUNCTION vowels");
+        try (Statement statement = codd.createStatement()) {
+            assertEquals(0, statement.executeUpdate("DROP FUNCTION vowels"));
+        }
         assertEquals(List.of(), rows(codd, "SELECT name FROM sys.functions WHERE name = 'vowels'"));
         SQLException gone = failure("SELECT vowels(note) FROM payments");
         assertEquals("42883", gone.getSQLState());
-        execute("DROP FUNCTION IF EXISTS vowels");
+        try (PreparedStatement statement = codd.prepareStatement("DROP FUNCTION IF EXISTS vowels")) {
+            assertEquals(0, statement.getMetaData() == null ? 0 : statement.getMetaData().getColumnCount());
+            assertEquals(0, statement.executeUpdate());
+            assertFalse(statement.execute());
+        }
     }
 
     @Test
