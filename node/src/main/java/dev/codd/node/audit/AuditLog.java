@@ -250,11 +250,16 @@ public final class AuditLog implements AutoCloseable {
                     continue;
                 }
                 if (waitedFor && lastWaiters > 1 && !closed) {
-                    // busy: one fsync for the callers arriving within a millisecond, not one each
-                    try {
-                        wait(COMMIT_DELAY_MILLIS);
-                    } catch (InterruptedException e) {
-                        return;
+                    // busy: one fsync for the callers arriving within a millisecond, not one each (their
+                    // appends wake this thread: the delay is waited out whole)
+                    long until = System.nanoTime() + COMMIT_DELAY_MILLIS * 1_000_000;
+                    for (long left = COMMIT_DELAY_MILLIS * 1_000_000; left > 0 && !closed;
+                            left = until - System.nanoTime()) {
+                        try {
+                            wait(left / 1_000_000, (int) (left % 1_000_000));
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
                 }
                 batch = new ArrayList<>(pending);
