@@ -300,6 +300,9 @@ final class CoddMeta extends MetaImpl {
         } catch (Exception ignored) {
             // closing a channel that failed to open
         }
+        if (url != null && url.lease() != null) {
+            url.lease().close(); // the embedded cluster may stop once no connection holds it
+        }
         try {
             if (allocator != null) {
                 allocator.close();

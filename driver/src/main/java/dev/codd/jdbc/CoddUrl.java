@@ -2,53 +2,45 @@ package dev.codd.jdbc;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A Codd JDBC URL, {@code jdbc:codd://host:port[?property=value&…]}, with the properties given in
- * the URL and those given to {@code DriverManager}; the URL wins.
+ * A Codd JDBC URL, {@code jdbc:codd://host:port[?property=value&…]} or {@code jdbc:codd:local:DIR[?…]}
+ * (a requester and one compute node over DIR inside this JVM, see {@link EmbeddedCodd}), with the
+ * properties given in the URL and those given to {@code DriverManager}; the URL wins.
  *
  * @param connectTimeoutSeconds how long to wait for the requester when connecting
  * @param user who connects, as the requester records it; null when not given
  * @param applicationName what connects (a tool, a job), as the requester records it; null when not given
+ * @param lease the connection's hold on the embedded cluster of a {@code jdbc:codd:local:} URL; null for others
  */
-record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, String applicationName) {
+record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, String applicationName,
+        EmbeddedCodd.Lease lease) {
     static final String PREFIX = "jdbc:codd:";
     private static final String NETWORK = PREFIX + "//";
+    private static final String LOCAL = PREFIX + "local:";
     private static final Set<String> KNOWN = new TreeSet<>(Set.of("user", "password", "connectTimeout", "applicationName"));
-    static final String USAGE = "expected jdbc:codd://host:port[?property=value&...]";
+    static final String USAGE = "expected jdbc:codd://host:port[?property=value&...] or jdbc:codd:local:DIR";
 
     static boolean accepts(String url) {
-        return url != null && url.startsWith(NETWORK);
+        return url != null && (url.startsWith(NETWORK) || url.startsWith(LOCAL));
     }
 
     static CoddUrl parse(String url, Properties info) throws SQLException {
-        String rest = url.substring(NETWORK.length());
+        boolean local = url.startsWith(LOCAL);
+        String rest = url.substring(local ? LOCAL.length() : NETWORK.length());
         String query = "";
         int question = rest.indexOf('?');
         if (question >= 0) {
             query = rest.substring(question + 1);
             rest = rest.substring(0, question);
-        }
-        if (rest.endsWith("/")) {
-            rest = rest.substring(0, rest.length() - 1);
-        }
-        int colon = rest.lastIndexOf(':');
-        if (colon <= 0 || colon == rest.length() - 1) {
-            throw CoddErrors.badUrl("Invalid Codd URL '" + url + "': " + USAGE);
-        }
-        String host = rest.substring(0, colon);
-        int port;
-        try {
-            port = Integer.parseInt(rest.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw CoddErrors.badUrl("Invalid port in Codd URL '" + url + "': " + USAGE);
-        }
-        if (port < 1 || port > 65535) {
-            throw CoddErrors.badUrl("Port " + port + " in Codd URL '" + url + "' is out of range");
         }
         Properties properties = new Properties();
         properties.putAll(info);
@@ -77,7 +69,44 @@ record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, St
         if (timeout < 1) {
             throw CoddErrors.badUrl("connectTimeout must be at least 1 second");
         }
-        return new CoddUrl(host, port, timeout, properties.getProperty("user"), properties.getProperty("applicationName"));
+        // the embedded cluster starts last, once nothing else in the URL can fail
+        EmbeddedCodd.Lease lease = local ? embedded(url, rest) : null;
+        String address = lease != null ? lease.requester() : rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest;
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            throw CoddErrors.badUrl("Invalid Codd URL '" + url + "': " + USAGE);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw CoddErrors.badUrl("Invalid port in Codd URL '" + url + "': " + USAGE);
+        }
+        if (port < 1 || port > 65535) {
+            throw CoddErrors.badUrl("Port " + port + " in Codd URL '" + url + "' is out of range");
+        }
+        return new CoddUrl(address.substring(0, colon), port, timeout, properties.getProperty("user"),
+                properties.getProperty("applicationName"), lease);
+    }
+
+    /** Starts (or joins) the embedded cluster over {@code directory}. */
+    private static EmbeddedCodd.Lease embedded(String url, String directory) throws SQLException {
+        if (directory.isEmpty()) {
+            throw CoddErrors.badUrl("Codd URL '" + url + "' names no directory: expected jdbc:codd:local:DIR");
+        }
+        Path data = Path.of(decode(directory));
+        if (!Files.isDirectory(data)) {
+            throw CoddErrors.badUrl("Codd URL '" + url + "': " + data + " is not a directory");
+        }
+        EmbeddedCodd embedded = ServiceLoader.load(EmbeddedCodd.class, CoddUrl.class.getClassLoader()).findFirst()
+                .orElseThrow(() -> CoddErrors.badUrl("jdbc:codd:local runs Codd inside this JVM and needs its server, "
+                        + "the codd-node module, on the class path; the driver alone connects to jdbc:codd://host:port"));
+        try {
+            return embedded.open(data);
+        } catch (Exception e) {
+            throw new SQLNonTransientConnectionException("Cannot start Codd over " + data + ": " + e.getMessage(),
+                    "08001", e);
+        }
     }
 
     private static String decode(String text) {

@@ -27,12 +27,13 @@ public final class LocalCluster implements AutoCloseable {
     private final Requester requester;
     private final List<ComputeNode> nodes = new ArrayList<>();
 
-    private LocalCluster(List<Path> dataDirectories, Duration heartbeat, Duration downAfter, Duration nodeTimeout,
-            boolean audit) {
+    /** @param requesterState where the requester keeps its audit log and users' functions */
+    private LocalCluster(List<Path> dataDirectories, Path requesterState, Duration heartbeat, Duration downAfter,
+            Duration nodeTimeout, boolean audit) {
         allocator = new RootAllocator();
-        Path requesterAudit = audit ? requesterAuditDirectory(dataDirectories) : null;
-        requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout, requesterAudit,
-                requesterDirectory(dataDirectories).resolve("requester-functions")), allocator);
+        requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout,
+                audit ? requesterState.resolve("requester-audit") : null, requesterState.resolve("requester-functions")),
+                allocator);
         try {
             for (int i = 0; i < dataDirectories.size(); i++) {
                 Path data = dataDirectories.get(i);
@@ -49,12 +50,24 @@ public final class LocalCluster implements AutoCloseable {
 
     /** A cluster with a node per directory, heartbeats every 200 ms, nodes down after 2 s of silence. */
     public static LocalCluster start(List<Path> dataDirectories) {
-        return new LocalCluster(dataDirectories, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30), true);
+        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories), Duration.ofMillis(200),
+                Duration.ofSeconds(2), Duration.ofSeconds(30), true);
     }
 
     /** The same cluster keeping no audit logs: only to measure what auditing costs. */
     public static LocalCluster startWithoutAudit(List<Path> dataDirectories) {
-        return new LocalCluster(dataDirectories, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30), false);
+        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories), Duration.ofMillis(200),
+                Duration.ofSeconds(2), Duration.ofSeconds(30), false);
+    }
+
+    /**
+     * A requester and one compute node over {@code dataDirectory}, everything the cluster keeps in
+     * {@code DIR/.codd}: what {@code jdbc:codd:local:DIR} runs inside the application's JVM.
+     */
+    public static LocalCluster embedded(Path dataDirectory) {
+        Path data = dataDirectory.toAbsolutePath().normalize();
+        return new LocalCluster(List.of(data), data.resolve(".codd"), Duration.ofMillis(200), Duration.ofSeconds(2),
+                Duration.ofSeconds(30), true);
     }
 
     /** Where a compute node keeps its audit log unless told otherwise. */
@@ -62,7 +75,7 @@ public final class LocalCluster implements AutoCloseable {
         return dataDirectory.resolve(".codd").resolve("audit");
     }
 
-    /** Where a local cluster's requester keeps its audit log. */
+    /** Where a local cluster (not an embedded one) keeps its requester's audit log. */
     public static Path requesterAuditDirectory(List<Path> dataDirectories) {
         return requesterDirectory(dataDirectories).resolve("requester-audit");
     }
