@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -132,8 +134,8 @@ final class ArrowCursor extends AbstractCursor {
     protected Accessor createAccessor(ColumnMetaData column, Getter getter, Calendar localCalendar,
             ArrayImpl.Factory factory) {
         int type = column.type.id;
-        if (type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE) {
-            return new TimestampAccessor(getter::getObject, localCalendar);
+        if (type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE || type == Types.TIME || type == Types.DATE) {
+            return new TemporalAccessor(getter::getObject, localCalendar);
         }
         return super.createAccessor(column, getter, localCalendar, factory);
     }
@@ -143,17 +145,17 @@ final class ArrowCursor extends AbstractCursor {
         if (vector instanceof VarCharVector text) {
             return new String(text.get(row), StandardCharsets.UTF_8);
         } else if (vector instanceof DateDayVector dates) {
-            return dates.get(row);
+            return LocalDate.ofEpochDay(dates.get(row));
         } else if (vector instanceof DateMilliVector dates) {
-            return (int) Math.floorDiv(dates.get(row), 86_400_000L);
+            return LocalDate.ofEpochDay(Math.floorDiv(dates.get(row), 86_400_000L));
         } else if (vector instanceof TimeMicroVector times) {
-            return (int) (times.get(row) / 1000);
+            return LocalTime.ofNanoOfDay(times.get(row) * 1000);
         } else if (vector instanceof TimeMilliVector times) {
-            return times.get(row);
+            return LocalTime.ofNanoOfDay(times.get(row) * 1_000_000L);
         } else if (vector instanceof TimeNanoVector times) {
-            return (int) (times.get(row) / 1_000_000);
+            return LocalTime.ofNanoOfDay(times.get(row));
         } else if (vector instanceof TimeSecVector times) {
-            return times.get(row) * 1000;
+            return LocalTime.ofSecondOfDay(times.get(row));
         } else if (vector instanceof TimeStampVector timestamps) {
             return timestamp(timestamps, row);
         } else if (vector instanceof UInt1Vector small) {

@@ -36,8 +36,8 @@ final class ArrowTypes {
                     false, String.class.getName());
             case Binary, LargeBinary, FixedSizeBinary, BinaryView -> new JdbcType(Types.VARBINARY, "BLOB",
                     Rep.BYTE_STRING, Integer.MAX_VALUE, 0, false, byte[].class.getName());
-            case Date -> new JdbcType(Types.DATE, "DATE", Rep.INTEGER, 10, 0, false, java.sql.Date.class.getName());
-            case Time -> new JdbcType(Types.TIME, "TIME", Rep.INTEGER, 15, 6, false, java.sql.Time.class.getName());
+            case Date -> new JdbcType(Types.DATE, "DATE", Rep.OBJECT, 10, 0, false, java.sql.Date.class.getName());
+            case Time -> new JdbcType(Types.TIME, "TIME", Rep.OBJECT, 15, 6, false, java.sql.Time.class.getName());
             case Timestamp -> ((ArrowType.Timestamp) type).getTimezone() == null
                     ? new JdbcType(Types.TIMESTAMP, "TIMESTAMP", Rep.OBJECT, 26, 6, false,
                             java.sql.Timestamp.class.getName())

@@ -2,6 +2,8 @@ package dev.codd.jdbc;
 
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
 import java.util.TimeZone;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.calcite.avatica.AvaticaResultSet;
@@ -30,6 +32,21 @@ final class CoddResultSet extends AvaticaResultSet {
         CoddMeta meta = ((CoddConnection) statement.getConnection()).coddMeta();
         arrowCursor = new ArrowCursor(meta, started);
         return execute2(arrowCursor, signature.columns);
+    }
+
+    /** Avatica has no default object for TIMESTAMP WITH TIME ZONE: it is an {@link OffsetDateTime}, as JDBC 4.2 maps it. */
+    @Override
+    public Object getObject(int columnIndex) throws SQLException {
+        if (columnIndex >= 1 && columnIndex <= signature.columns.size()
+                && signature.columns.get(columnIndex - 1).type.id == Types.TIMESTAMP_WITH_TIMEZONE) {
+            return getObject(columnIndex, OffsetDateTime.class);
+        }
+        return super.getObject(columnIndex);
+    }
+
+    @Override
+    public Object getObject(String columnLabel) throws SQLException {
+        return getObject(findColumn(columnLabel));
     }
 
     @Override

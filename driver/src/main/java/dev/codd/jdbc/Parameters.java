@@ -4,6 +4,12 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -125,9 +131,24 @@ final class Parameters {
             VarCharVector vector = new VarCharVector(name, allocator);
             vector.setSafe(0, s.getBytes(StandardCharsets.UTF_8));
             return finish(vector);
+        } else if (value instanceof LocalDate date) {
+            DateDayVector vector = new DateDayVector(name, allocator);
+            vector.setSafe(0, Math.toIntExact(date.toEpochDay()));
+            return finish(vector);
+        } else if (value instanceof LocalTime time) {
+            TimeMicroVector vector = new TimeMicroVector(name, allocator);
+            vector.setSafe(0, time.toNanoOfDay() / 1000);
+            return finish(vector);
+        } else if (value instanceof LocalDateTime timestamp) {
+            TimeStampMicroVector vector = new TimeStampMicroVector(name, allocator);
+            Instant utc = timestamp.toInstant(ZoneOffset.UTC); // a wall clock, carried as if in UTC
+            vector.setSafe(0, Math.addExact(Math.multiplyExact(utc.getEpochSecond(), 1_000_000L), utc.getNano() / 1000));
+            return finish(vector);
         }
         throw new SQLDataException("Parameter " + name + " has a type Codd cannot send: "
-                + value.getClass().getName(), "22023");
+                + value.getClass().getName() + (value instanceof OffsetDateTime || value instanceof Instant
+                ? " (bind a LocalDateTime or a Timestamp; an instant with its zone is not a parameter type yet)" : ""),
+                "22023");
     }
 
     private static FieldVector finish(FieldVector vector) {

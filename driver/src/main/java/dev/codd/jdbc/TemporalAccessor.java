@@ -32,14 +32,16 @@ import org.joou.ULong;
 import org.joou.UShort;
 
 /**
- * Reads TIMESTAMP and TIMESTAMP WITH TIME ZONE columns to the microsecond. The value comes as a
- * {@link LocalDateTime} (wall clock) or an {@link OffsetDateTime} (instant); Avatica's own accessors
- * keep milliseconds only.
+ * Reads DATE, TIME, TIMESTAMP and TIMESTAMP WITH TIME ZONE columns, to the microsecond and as the
+ * java.time types of JDBC 4.2. The value comes as a {@link LocalDate}, a {@link LocalTime} (on
+ * 1970-01-01 where JDBC wants a date), a {@link LocalDateTime} (wall clock) or an
+ * {@link OffsetDateTime} (instant); Avatica's own accessors keep milliseconds and know no java.time.
  */
-final class TimestampAccessor implements Cursor.Accessor {
+final class TemporalAccessor implements Cursor.Accessor {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter TIME_SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    /** Reads the current row's value: a LocalDateTime, an OffsetDateTime, or null. */
+    /** Reads the current row's value: a LocalDate, a LocalTime, a LocalDateTime, an OffsetDateTime, or null. */
     interface Value {
         Object get() throws SQLException;
     }
@@ -48,7 +50,7 @@ final class TimestampAccessor implements Cursor.Accessor {
     private final Calendar localCalendar;
     private boolean wasNull;
 
-    TimestampAccessor(Value value, Calendar localCalendar) {
+    TemporalAccessor(Value value, Calendar localCalendar) {
         this.value = value;
         this.localCalendar = localCalendar;
     }
@@ -68,7 +70,17 @@ final class TimestampAccessor implements Cursor.Accessor {
             return offset.toInstant();
         }
         ZoneId zone = (calendar == null ? localCalendar : calendar).getTimeZone().toZoneId();
-        return ((LocalDateTime) current).atZone(zone).toInstant();
+        return local(current).atZone(zone).toInstant();
+    }
+
+    /** The wall-clock date and time of a value: a time of day is on 1970-01-01, as java.sql.Time is; a date at midnight. */
+    private static LocalDateTime local(Object current) {
+        if (current instanceof OffsetDateTime offset) {
+            return offset.toLocalDateTime();
+        } else if (current instanceof LocalDate date) {
+            return date.atStartOfDay();
+        }
+        return current instanceof LocalTime time ? LocalDate.EPOCH.atTime(time) : (LocalDateTime) current;
     }
 
     @Override
@@ -97,6 +109,11 @@ final class TimestampAccessor implements Cursor.Accessor {
     @Override
     public Object getObject() throws SQLException {
         Object current = current();
+        if (current instanceof LocalTime) {
+            return getTime(localCalendar);
+        } else if (current instanceof LocalDate) {
+            return getDate(localCalendar);
+        }
         return current instanceof OffsetDateTime ? current : getTimestamp(localCalendar);
     }
 
@@ -111,19 +128,30 @@ final class TimestampAccessor implements Cursor.Accessor {
         if (current == null) {
             return null;
         }
-        LocalDateTime local = current instanceof OffsetDateTime offset
-                ? offset.toLocalDateTime() : (LocalDateTime) current;
+        LocalDateTime local = local(current);
         Object converted;
-        if (type == LocalDateTime.class) {
+        if (type == LocalTime.class && !(current instanceof LocalDate)) {
+            converted = local.toLocalTime();
+        } else if (current instanceof LocalTime) {
+            if (type == java.sql.Time.class) {
+                converted = getTime(localCalendar);
+            } else if (type == String.class) {
+                converted = getString();
+            } else if (type == Object.class) {
+                converted = getObject();
+            } else {
+                throw new SQLDataException("Cannot convert a TIME to " + type.getName(), "22018");
+            }
+        } else if (type == LocalDateTime.class) {
             converted = local;
         } else if (type == LocalDate.class) {
             converted = local.toLocalDate();
-        } else if (type == LocalTime.class) {
-            converted = local.toLocalTime();
         } else if (type == OffsetDateTime.class && current instanceof OffsetDateTime) {
             converted = current;
         } else if (type == Instant.class) {
             converted = instant(localCalendar);
+        } else if (type == Date.class) {
+            converted = getDate(localCalendar);
         } else if (type == Timestamp.class || type == java.util.Date.class) {
             converted = getTimestamp(localCalendar);
         } else if (type == String.class) {
@@ -142,9 +170,11 @@ final class TimestampAccessor implements Cursor.Accessor {
         if (current == null) {
             return null;
         }
-        LocalDateTime local = current instanceof OffsetDateTime offset
-                ? offset.toLocalDateTime() : (LocalDateTime) current;
-        StringBuilder text = new StringBuilder(SECONDS.format(local));
+        if (current instanceof LocalDate date) {
+            return date.toString();
+        }
+        LocalDateTime local = local(current);
+        StringBuilder text = new StringBuilder((current instanceof LocalTime ? TIME_SECONDS : SECONDS).format(local));
         int micros = local.getNano() / 1000;
         if (micros != 0) {
             text.append('.').append(String.format("%06d", micros).replaceAll("0+$", ""));
