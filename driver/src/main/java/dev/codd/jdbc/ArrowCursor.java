@@ -46,25 +46,34 @@ final class ArrowCursor extends AbstractCursor {
     private final CoddMeta meta;
     private final Deque<FlightEndpoint> endpoints;
     private final long deadlineNanos;
+    /** {@code Statement.setMaxRows}: rows past it are not read, and their stream is cancelled; 0 for all. */
+    private final long maxRows;
+    private long rowsRead;
     private FlightStream stream;
     private VectorSchemaRoot root;
     private int row = -1;
     private volatile boolean cancelled;
 
-    ArrowCursor(CoddMeta meta, CoddMeta.Started started) {
+    ArrowCursor(CoddMeta meta, CoddMeta.Started started, long maxRows) {
         this.meta = meta;
         this.endpoints = new ArrayDeque<>(started.info().getEndpoints());
         this.deadlineNanos = started.deadlineNanos();
+        this.maxRows = maxRows;
     }
 
     @Override
     public boolean next() {
         if (cancelled) {
-            throw new CoddErrors.Carrier(new java.sql.SQLException("Query cancelled", "57014"));
+            throw new CoddErrors.Carrier(new SQLException("Query cancelled", "57014"));
+        }
+        if (maxRows > 0 && rowsRead == maxRows) {
+            close(); // the requester stops the rest of the query
+            return false;
         }
         while (true) {
             if (root != null && row + 1 < root.getRowCount()) {
                 row++;
+                rowsRead++;
                 return true;
             }
             try {
@@ -118,7 +127,11 @@ final class ArrowCursor extends AbstractCursor {
     protected Getter createGetter(int ordinal) {
         return new AbstractGetter() {
             @Override
-            public Object getObject() {
+            public Object getObject() throws SQLException {
+                if (root == null || row < 0) {
+                    throw new SQLException("No current row: call next() first, and only while it returns true",
+                            "24000");
+                }
                 FieldVector vector = root.getVector(ordinal);
                 if (vector.isNull(row)) {
                     wasNull[0] = true;

@@ -30,7 +30,7 @@ final class CoddResultSet extends AvaticaResultSet {
             return super.execute();
         }
         CoddMeta meta = ((CoddConnection) statement.getConnection()).coddMeta();
-        arrowCursor = new ArrowCursor(meta, started);
+        arrowCursor = new ArrowCursor(meta, started, statement.getLargeMaxRows());
         return execute2(arrowCursor, signature.columns);
     }
 

@@ -241,6 +241,57 @@ class DriverTest {
     }
 
     @Test
+    void maxRowsStopsTheResultThere() throws SQLException {
+        try (Statement statement = codd.createStatement()) {
+            statement.setMaxRows(2);
+            try (ResultSet result = statement.executeQuery("SELECT i FROM typed ORDER BY l, i")) {
+                assertTrue(result.next());
+                assertTrue(result.next());
+                assertFalse(result.next(), "no third row");
+            }
+            statement.setMaxRows(0);
+            try (ResultSet result = statement.executeQuery("SELECT i FROM typed")) {
+                int rows = 0;
+                while (result.next()) {
+                    rows++;
+                }
+                assertEquals(3, rows);
+            }
+        }
+        try (PreparedStatement statement = codd.prepareStatement("SELECT i FROM typed WHERE l > ?")) {
+            statement.setMaxRows(1);
+            statement.setLong(1, 0);
+            assertEquals(1, column(statement).size());
+        }
+    }
+
+    @Test
+    void misuseIsAnSqlExceptionNeverAnotherException() throws SQLException {
+        Connection closed = DriverManager.getConnection(cluster.jdbcUrl());
+        closed.close();
+        assertThrows(SQLException.class, closed::createStatement);
+        assertThrows(SQLException.class, () -> closed.prepareStatement("SELECT 1"));
+        assertThrows(SQLException.class, closed::getMetaData);
+        try (Statement statement = codd.createStatement(); ResultSet result = statement.executeQuery("SELECT i FROM typed")) {
+            assertThrows(SQLException.class, () -> result.getInt(1), "before the first row");
+            assertTrue(result.next());
+            assertThrows(SQLException.class, () -> result.getInt(0));
+            assertThrows(SQLException.class, () -> result.getObject(0));
+            assertThrows(SQLException.class, () -> result.getString("no_such_column"));
+            assertThrows(SQLException.class, () -> result.findColumn("no_such_column"));
+            while (result.next()) {
+                result.getInt(1);
+            }
+            assertEquals("24000", assertThrows(SQLException.class, () -> result.getInt(1), "after the last row")
+                    .getSQLState());
+        }
+        try (PreparedStatement statement = codd.prepareStatement("SELECT i FROM typed WHERE i = ?")) {
+            assertThrows(SQLException.class, () -> statement.setInt(0, 1));
+            assertThrows(SQLException.class, () -> statement.setInt(2, 1));
+        }
+    }
+
+    @Test
     void closedAndOutOfRangeAccessIsAnError() throws SQLException {
         Statement statement = codd.createStatement();
         ResultSet result = statement.executeQuery("SELECT i FROM typed");
