@@ -191,8 +191,12 @@ final class CoddMeta extends MetaImpl {
         prepared.put(handle.id, statement);
         List<AvaticaParameter> parameters = new ArrayList<>();
         for (var field : statement.getParameterSchema().getFields()) {
-            parameters.add(new AvaticaParameter(false, 0, 0, java.sql.Types.OTHER, "ANY", Object.class.getName(),
-                    field.getName()));
+            // the type the requester inferred from where the marker stands; ANY where it could not
+            ArrowTypes.JdbcType type = ArrowTypes.of(field);
+            parameters.add(type.id() == java.sql.Types.NULL
+                    ? new AvaticaParameter(false, 0, 0, java.sql.Types.OTHER, "ANY", Object.class.getName(), field.getName())
+                    : new AvaticaParameter(type.signed(), type.precision(), type.scale(), type.id(), type.name(),
+                            type.className(), field.getName()));
         }
         Schema resultSchema = statement.getResultSetSchema();
         handle.signature = signature(sql, resultSchema, parameters, null);

@@ -9,6 +9,7 @@ import dev.codd.planner.rules.SumOfCountsShuttle;
 import java.util.EnumSet;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,11 @@ import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
 import org.apache.calcite.rel.rules.PruneEmptyRules;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
@@ -171,6 +176,43 @@ public final class QueryPlanner {
         } catch (SqlParseException e) {
             throw syntaxError(e);
         }
+    }
+
+    /**
+     * The types Calcite infers for the {@code ?} markers of {@code sql} from where they stand
+     * ({@code x > ?} takes the type of {@code x}), in order; null for a marker whose type nothing
+     * tells, and all null when the query does not validate with its markers in place.
+     */
+    public List<RelDataType> parameterTypes(String sql, ClusterCatalog catalog) {
+        Planner planner = Frameworks.getPlanner(config(catalog));
+        RelDataType[] types;
+        try {
+            SqlNode parsed = planner.parse(sql);
+            types = new RelDataType[ParameterBinder.countParameters(parsed)];
+            if (types.length > 0 && parsed.isA(SqlKind.QUERY)) {
+                RelNode rel = planner.rel(planner.validate(DuckDbSemantics.apply(parsed))).project();
+                RexShuttle finder = new RexShuttle() {
+                    @Override
+                    public RexNode visitDynamicParam(RexDynamicParam param) {
+                        if (param.getIndex() < types.length && param.getType().getSqlTypeName() != SqlTypeName.UNKNOWN) {
+                            types[param.getIndex()] = param.getType();
+                        }
+                        return param;
+                    }
+                };
+                SubQueries.everywhere(rel, plan -> plan.accept(new RelHomogeneousShuttle() {
+                    @Override
+                    public RelNode visit(RelNode other) {
+                        return super.visit(other).accept(finder);
+                    }
+                }));
+            }
+        } catch (Exception | AssertionError e) {
+            return Collections.nCopies(parameterCount(sql), null); // the types are only a courtesy to tools
+        } finally {
+            planner.close();
+        }
+        return Arrays.asList(types);
     }
 
     /** Plans a query with no parameters. */

@@ -241,6 +241,30 @@ class DriverTest {
     }
 
     @Test
+    void parameterMetaDataTellsTheTypesWhereTheMarkersStand() throws SQLException {
+        try (PreparedStatement statement = codd.prepareStatement(
+                "SELECT s FROM typed WHERE i = ? AND l > ? AND m < ? AND day = ? AND s LIKE ? AND ? IS NULL")) {
+            java.sql.ParameterMetaData parameters = statement.getParameterMetaData();
+            assertEquals(6, parameters.getParameterCount());
+            assertEquals(List.of(Types.INTEGER, Types.BIGINT, Types.DECIMAL, Types.DATE, Types.VARCHAR),
+                    List.of(parameters.getParameterType(1), parameters.getParameterType(2), parameters.getParameterType(3),
+                            parameters.getParameterType(4), parameters.getParameterType(5)));
+            statement.setInt(1, 1);
+            statement.setLong(2, 0);
+            statement.setBigDecimal(3, new BigDecimal("99999999999999"));
+            statement.setDate(4, java.sql.Date.valueOf("2024-02-29"));
+            statement.setString(5, "%n");
+            statement.setNull(6, Types.INTEGER);
+            assertEquals(List.of("één"), column(statement));
+        }
+        try (PreparedStatement statement = codd.prepareStatement("SELECT ?")) {
+            assertEquals("ANY", statement.getParameterMetaData().getParameterTypeName(1), "nothing tells its type");
+            statement.setInt(1, 7);
+            assertEquals(List.of("7"), column(statement));
+        }
+    }
+
+    @Test
     void maxRowsStopsTheResultThere() throws SQLException {
         try (Statement statement = codd.createStatement()) {
             statement.setMaxRows(2);

@@ -52,6 +52,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.calcite.rel.type.RelDataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,9 +271,12 @@ final class RequesterService extends NoOpFlightSqlProducer {
             int parameterCount = ddl ? 0 : planner.parameterCount(request.getQuery());
             String handle = UUID.randomUUID().toString();
             prepared.put(handle, new PreparedQuery(request.getQuery(), parameterCount));
+            List<RelDataType> parameterTypes = parameterCount == 0 ? List.of()
+                    : planner.parameterTypes(request.getQuery(), catalog());
             List<Field> parameterFields = new ArrayList<>();
             for (int i = 1; i <= parameterCount; i++) {
-                parameterFields.add(new Field("p" + i, FieldType.nullable(ArrowType.Null.INSTANCE), null));
+                parameterFields.add(new Field("p" + i, FieldType.nullable(ParameterTypes.arrow(parameterTypes.get(i - 1))),
+                        null));
             }
             FlightSql.ActionCreatePreparedStatementResult.Builder result = FlightSql.ActionCreatePreparedStatementResult
                     .newBuilder()
