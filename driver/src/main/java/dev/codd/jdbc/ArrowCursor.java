@@ -43,6 +43,7 @@ import org.apache.calcite.avatica.util.ArrayImpl;
  * when the rows of the current one are used up, so a result of any size fits in a small heap.
  */
 final class ArrowCursor extends AbstractCursor {
+    private static final long NANOS_PER_DAY = 86_400_000_000_000L;
     private final CoddMeta meta;
     private final Deque<FlightEndpoint> endpoints;
     private final long deadlineNanos;
@@ -162,13 +163,13 @@ final class ArrowCursor extends AbstractCursor {
         } else if (vector instanceof DateMilliVector dates) {
             return LocalDate.ofEpochDay(Math.floorDiv(dates.get(row), 86_400_000L));
         } else if (vector instanceof TimeMicroVector times) {
-            return LocalTime.ofNanoOfDay(times.get(row) * 1000);
+            return timeOfDay(times.get(row) * 1000);
         } else if (vector instanceof TimeMilliVector times) {
-            return LocalTime.ofNanoOfDay(times.get(row) * 1_000_000L);
+            return timeOfDay(times.get(row) * 1_000_000L);
         } else if (vector instanceof TimeNanoVector times) {
-            return LocalTime.ofNanoOfDay(times.get(row));
+            return timeOfDay(times.get(row));
         } else if (vector instanceof TimeSecVector times) {
-            return LocalTime.ofSecondOfDay(times.get(row));
+            return timeOfDay(times.get(row) * 1_000_000_000L);
         } else if (vector instanceof TimeStampVector timestamps) {
             return timestamp(timestamps, row);
         } else if (vector instanceof UInt1Vector small) {
@@ -182,6 +183,11 @@ final class ArrowCursor extends AbstractCursor {
         }
         Object value = vector.getObject(row);
         return value instanceof Text text ? text.toString() : value;
+    }
+
+    /** DuckDB's TIME reaches 24:00:00, which java.time has not: it reads as the last instant of the day. */
+    private static LocalTime timeOfDay(long nanos) {
+        return nanos >= NANOS_PER_DAY ? LocalTime.MAX : LocalTime.ofNanoOfDay(nanos);
     }
 
     private static Object timestamp(TimeStampVector vector, int row) {

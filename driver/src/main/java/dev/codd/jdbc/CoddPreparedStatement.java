@@ -2,6 +2,8 @@ package dev.codd.jdbc;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLType;
+import java.time.temporal.Temporal;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
 import org.apache.calcite.avatica.Meta;
@@ -29,6 +31,38 @@ final class CoddPreparedStatement extends AvaticaPreparedStatement {
         } catch (SQLException e) {
             throw CoddErrors.cancelled(e, cancelFlag.get());
         }
+    }
+
+    /**
+     * A java.time value with a target type (as tools bind from ParameterMetaData) is bound as itself:
+     * Avatica would convert it through milliseconds, or drop it when a scale is given.
+     */
+    @Override
+    public void setObject(int parameterIndex, Object value, int targetSqlType) throws SQLException {
+        if (value instanceof Temporal) {
+            setObject(parameterIndex, value);
+        } else {
+            super.setObject(parameterIndex, value, targetSqlType);
+        }
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object value, int targetSqlType, int scaleOrLength) throws SQLException {
+        if (value instanceof Temporal) {
+            setObject(parameterIndex, value);
+        } else {
+            super.setObject(parameterIndex, value, targetSqlType, scaleOrLength);
+        }
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object value, SQLType targetSqlType) throws SQLException {
+        setObject(parameterIndex, value, targetSqlType.getVendorTypeNumber());
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object value, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        setObject(parameterIndex, value, targetSqlType.getVendorTypeNumber(), scaleOrLength);
     }
 
     /** Also stops a query that is still starting on the requester. */

@@ -3,10 +3,12 @@ package dev.codd.jdbc;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.Properties;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -94,18 +96,25 @@ record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, St
         if (directory.isEmpty()) {
             throw CoddErrors.badUrl("Codd URL '" + url + "' names no directory: expected jdbc:codd:local:DIR");
         }
-        Path data = Path.of(decode(directory));
+        Path data;
+        try {
+            data = Path.of(directory); // a path as written: '+' and '%' are file name characters here
+        } catch (InvalidPathException e) {
+            throw CoddErrors.badUrl("Codd URL '" + url + "' names no valid directory: " + e.getMessage());
+        }
         if (!Files.isDirectory(data)) {
             throw CoddErrors.badUrl("Codd URL '" + url + "': " + data + " is not a directory");
         }
-        EmbeddedCodd embedded = ServiceLoader.load(EmbeddedCodd.class, CoddUrl.class.getClassLoader()).findFirst()
-                .orElseThrow(() -> CoddErrors.badUrl("jdbc:codd:local runs Codd inside this JVM and needs its server, "
-                        + "the codd-node module, on the class path; the driver alone connects to jdbc:codd://host:port"));
         try {
+            EmbeddedCodd embedded = ServiceLoader.load(EmbeddedCodd.class, CoddUrl.class.getClassLoader()).findFirst()
+                    .orElseThrow(() -> CoddErrors.badUrl("jdbc:codd:local runs Codd inside this JVM and needs its "
+                            + "server, the codd-node module, on the class path; the driver alone connects to "
+                            + "jdbc:codd://host:port"));
             return embedded.open(data);
-        } catch (Exception e) {
-            throw new SQLNonTransientConnectionException("Cannot start Codd over " + data + ": " + e.getMessage(),
-                    "08001", e);
+        } catch (SQLException e) {
+            throw e;
+        } catch (Exception | ServiceConfigurationError | LinkageError e) { // the server is there, but incomplete
+            throw new SQLNonTransientConnectionException("Cannot start Codd over " + data + ": " + e, "08001", e);
         }
     }
 

@@ -45,6 +45,9 @@ final class Parameters {
             for (int i = 0; i < values.size(); i++) {
                 vectors.add(vector("p" + (i + 1), values.get(i), allocator));
             }
+        } catch (ArithmeticException e) {
+            vectors.forEach(FieldVector::close);
+            throw new SQLDataException("A date or time parameter is out of range: " + e.getMessage(), "22008", e);
         } catch (SQLException | RuntimeException e) {
             vectors.forEach(FieldVector::close);
             throw e;

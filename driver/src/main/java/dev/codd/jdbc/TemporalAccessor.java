@@ -140,7 +140,7 @@ final class TemporalAccessor implements Cursor.Accessor {
             } else if (type == Object.class) {
                 converted = getObject();
             } else {
-                throw new SQLDataException("Cannot convert a TIME to " + type.getName(), "22018");
+                throw cannotConvert(type.getName());
             }
         } else if (type == LocalDateTime.class) {
             converted = local;
@@ -191,7 +191,7 @@ final class TemporalAccessor implements Cursor.Accessor {
     }
 
     private SQLException cannotConvert(String target) {
-        return new SQLDataException("Cannot convert a TIMESTAMP to " + target, "22018");
+        return new SQLDataException("Cannot convert a date or time value to " + target, "22018");
     }
 
     @Override

@@ -29,6 +29,13 @@ class CoddUrlTest {
     }
 
     @Test
+    void aLocalPathIsTakenAsWritten(@TempDir Path root) throws Exception {
+        Path odd = java.nio.file.Files.createDirectories(root.resolve("a+b%20c"));
+        SQLException e = assertThrows(SQLException.class, () -> CoddUrl.parse("jdbc:codd:local:" + odd, new Properties()));
+        assertTrue(e.getMessage().contains("needs its server"), "the directory was found: " + e.getMessage());
+    }
+
+    @Test
     void badUrlsSayWhatIsWrong() {
         assertEquals("Invalid port in Codd URL 'jdbc:codd://h:x': " + CoddUrl.USAGE,
                 assertThrows(SQLException.class, () -> CoddUrl.parse("jdbc:codd://h:x", new Properties())).getMessage());

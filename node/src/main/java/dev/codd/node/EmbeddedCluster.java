@@ -3,7 +3,10 @@ package dev.codd.node;
 import dev.codd.jdbc.EmbeddedCodd;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -13,7 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The clusters {@code jdbc:codd:local:DIR} connections use: one per directory, started by the first
  * connection to it and stopped a while after the last one closes (tools open and close connections
- * often, and a start takes a second or two), or when the JVM exits.
+ * often, and a start takes a second or two), or when the JVM exits. Starting and stopping happen
+ * outside the lock that guards the map, so one directory never holds up another; a connection that
+ * arrives while its directory's cluster stops waits for the stop, then starts a new one.
  */
 public final class EmbeddedCluster implements EmbeddedCodd {
     private static final long LINGER_SECONDS = 10;
@@ -23,37 +28,71 @@ public final class EmbeddedCluster implements EmbeddedCodd {
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            List<Running> all;
             synchronized (RUNNING) {
-                RUNNING.values().forEach(running -> running.cluster.close());
+                all = List.copyOf(RUNNING.values());
                 RUNNING.clear();
             }
+            all.forEach(running -> running.started.thenAccept(LocalCluster::close));
         }, "codd-embedded-shutdown"));
     }
 
-    /** A cluster, how many connections hold it, and its stop when none does. */
+    /** A cluster (once started), how many connections hold it, its pending stop, and whether it is stopping. */
     private static final class Running {
-        final LocalCluster cluster;
+        final CompletableFuture<LocalCluster> started = new CompletableFuture<>();
+        final CompletableFuture<Void> stopped = new CompletableFuture<>();
         int leases;
         ScheduledFuture<?> stop;
-
-        Running(LocalCluster cluster) {
-            this.cluster = cluster;
-        }
+        boolean stopping;
     }
 
     @Override
     public Lease open(Path dataDirectory) {
         Path data = dataDirectory.toAbsolutePath().normalize();
-        String requester;
-        synchronized (RUNNING) {
-            Running running = RUNNING.computeIfAbsent(data, directory -> new Running(LocalCluster.embedded(directory)));
-            running.leases++;
-            if (running.stop != null) {
-                running.stop.cancel(false);
-                running.stop = null;
+        while (true) {
+            Running running;
+            boolean startHere = false;
+            boolean stopping;
+            synchronized (RUNNING) {
+                running = RUNNING.get(data);
+                if (running == null) {
+                    running = new Running();
+                    RUNNING.put(data, running);
+                    startHere = true;
+                }
+                stopping = running.stopping;
+                if (!stopping) {
+                    running.leases++;
+                    if (running.stop != null) {
+                        running.stop.cancel(false);
+                        running.stop = null;
+                    }
+                }
             }
-            requester = running.cluster.requester().address().toString();
+            if (stopping) {
+                running.stopped.join(); // then start it again
+                continue;
+            }
+            if (startHere) {
+                try {
+                    running.started.complete(LocalCluster.embedded(data));
+                } catch (RuntimeException e) {
+                    synchronized (RUNNING) {
+                        RUNNING.remove(data, running);
+                    }
+                    running.started.completeExceptionally(e);
+                }
+            }
+            try {
+                return lease(data, running, running.started.join().requester().address().toString());
+            } catch (CompletionException e) {
+                release(data, running);
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
         }
+    }
+
+    private static Lease lease(Path data, Running running, String requester) {
         AtomicBoolean released = new AtomicBoolean();
         return new Lease() {
             @Override
@@ -64,16 +103,15 @@ public final class EmbeddedCluster implements EmbeddedCodd {
             @Override
             public void close() {
                 if (released.compareAndSet(false, true)) {
-                    release(data);
+                    release(data, running);
                 }
             }
         };
     }
 
-    private static void release(Path data) {
+    private static void release(Path data, Running running) {
         synchronized (RUNNING) {
-            Running running = RUNNING.get(data);
-            if (running != null && --running.leases == 0) {
+            if (--running.leases == 0 && RUNNING.get(data) == running) {
                 running.stop = STOPPER.schedule(() -> stopIfUnused(data, running), LINGER_SECONDS, TimeUnit.SECONDS);
             }
         }
@@ -84,8 +122,15 @@ public final class EmbeddedCluster implements EmbeddedCodd {
             if (running.leases > 0 || RUNNING.get(data) != running) {
                 return;
             }
-            RUNNING.remove(data);
+            running.stopping = true;
         }
-        running.cluster.close();
+        try {
+            running.started.join().close();
+        } finally {
+            synchronized (RUNNING) {
+                RUNNING.remove(data, running);
+            }
+            running.stopped.complete(null);
+        }
     }
 }

@@ -31,9 +31,14 @@ public final class LocalCluster implements AutoCloseable {
     private LocalCluster(List<Path> dataDirectories, Path requesterState, Duration heartbeat, Duration downAfter,
             Duration nodeTimeout, boolean audit) {
         allocator = new RootAllocator();
-        requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout,
-                audit ? requesterState.resolve("requester-audit") : null, requesterState.resolve("requester-functions")),
-                allocator);
+        try {
+            requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout,
+                    audit ? requesterState.resolve("requester-audit") : null, requesterState.resolve("requester-functions")),
+                    allocator);
+        } catch (RuntimeException e) {
+            allocator.close();
+            throw e;
+        }
         try {
             for (int i = 0; i < dataDirectories.size(); i++) {
                 Path data = dataDirectories.get(i);

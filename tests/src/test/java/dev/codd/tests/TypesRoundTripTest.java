@@ -110,6 +110,16 @@ class TypesRoundTripTest {
                 assertEquals(LocalTime.of(23, 59, 58, 123_456_000), result.getObject(2, LocalTime.class));
                 assertEquals(LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000), result.getObject(3, LocalDateTime.class));
             }
+            // as tools bind them, with the type ParameterMetaData reported
+            statement.setObject(1, LocalDate.of(2000, 2, 29), Types.DATE);
+            statement.setObject(2, LocalTime.of(1, 2, 3), java.sql.JDBCType.TIME);
+            statement.setObject(3, LocalDateTime.of(2001, 2, 3, 4, 5, 6), Types.TIMESTAMP, 6);
+            try (ResultSet result = statement.executeQuery()) {
+                assertTrue(result.next());
+                assertEquals(LocalDate.of(2000, 2, 29), result.getObject(1, LocalDate.class));
+                assertEquals(LocalTime.of(1, 2, 3), result.getObject(2, LocalTime.class));
+                assertEquals(LocalDateTime.of(2001, 2, 3, 4, 5, 6), result.getObject(3, LocalDateTime.class));
+            }
             statement.setObject(3, OffsetDateTime.of(2024, 2, 29, 13, 14, 15, 0, ZoneOffset.ofHours(2)));
             SQLException zoned = assertThrows(SQLException.class, statement::executeQuery);
             assertEquals("22023", zoned.getSQLState());

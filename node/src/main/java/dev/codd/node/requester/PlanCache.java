@@ -32,6 +32,8 @@ final class PlanCache {
         }
     }
 
+    /** The catalog the kept plans were made for: plans for an older one can never be found again. */
+    private ClusterCatalog current;
     private final Map<Key, DistributedPlan> plans = new LinkedHashMap<>(CAPACITY, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Key, DistributedPlan> eldest) {
@@ -42,6 +44,9 @@ final class PlanCache {
     /** The plan made before for these inputs, or the one {@code planner} makes now; a planning error is not kept. */
     DistributedPlan plan(String sql, List<Object> parameters, ClusterCatalog catalog,
             List<FunctionCatalog.StoredFunction> functions, Supplier<DistributedPlan> planner) {
+        if (parameters.stream().anyMatch(value -> value instanceof byte[])) {
+            return planner.get(); // arrays compare by identity: such a key would never be found again
+        }
         Key key = new Key(sql, parameters, new CatalogIdentity(catalog), functions);
         synchronized (plans) {
             DistributedPlan known = plans.get(key);
@@ -51,6 +56,10 @@ final class PlanCache {
         }
         DistributedPlan plan = planner.get(); // outside the lock: planning takes milliseconds
         synchronized (plans) {
+            if (current != catalog) { // a new catalog: the old plans only hold on to the old one
+                plans.clear();
+                current = catalog;
+            }
             plans.put(key, plan);
         }
         return plan;
