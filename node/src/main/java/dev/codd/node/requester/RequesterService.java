@@ -270,7 +270,6 @@ final class RequesterService extends NoOpFlightSqlProducer {
             boolean ddl = FunctionDdl.parse(request.getQuery()).isPresent();
             int parameterCount = ddl ? 0 : planner.parameterCount(request.getQuery());
             String handle = UUID.randomUUID().toString();
-            prepared.put(handle, new PreparedQuery(request.getQuery(), parameterCount));
             List<RelDataType> parameterTypes = parameterCount == 0 ? List.of()
                     : planner.parameterTypes(request.getQuery(), catalog());
             List<Field> parameterFields = new ArrayList<>();
@@ -282,8 +281,10 @@ final class RequesterService extends NoOpFlightSqlProducer {
                     .newBuilder()
                     .setPreparedStatementHandle(ByteString.copyFromUtf8(handle))
                     .setParameterSchema(ByteString.copyFrom(new Schema(parameterFields).serializeAsMessage()));
-            (ddl ? Optional.of(new Schema(List.of())) : describe(request.getQuery())).ifPresent(schema -> result.setDatasetSchema(
-                    ByteString.copyFrom(schema.serializeAsMessage())));
+            Optional<Schema> dataset = ddl ? Optional.of(new Schema(List.of())) : describe(request.getQuery());
+            dataset.ifPresent(schema -> result.setDatasetSchema(ByteString.copyFrom(schema.serializeAsMessage())));
+            // kept only once it is sure to reach the client: a statement that fails here leaves nothing behind
+            prepared.put(handle, new PreparedQuery(request.getQuery(), parameterCount));
             listener.onNext(new Result(Any.pack(result.build()).toByteArray()));
             listener.onCompleted();
         } catch (CoddException e) {
