@@ -1,8 +1,11 @@
 package dev.codd.jdbc;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
@@ -15,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Calendar;
 import java.util.Deque;
+import java.util.List;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
@@ -151,7 +155,30 @@ final class ArrowCursor extends AbstractCursor {
         if (type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE || type == Types.TIME || type == Types.DATE) {
             return new TemporalAccessor(getter::getObject, localCalendar);
         }
-        return super.createAccessor(column, getter, localCalendar, factory);
+        Accessor accessor = super.createAccessor(column, getter, localCalendar, factory);
+        return type == Types.OTHER ? withArrays(accessor) : accessor;
+    }
+
+    /**
+     * Avatica's accessor for a column of Types.OTHER, but for {@code getArray()}, which gives a LIST
+     * value as a {@link ListArray}. A proxy forwards the other forty methods unchanged.
+     */
+    private static Accessor withArrays(Accessor accessor) {
+        return (Accessor) Proxy.newProxyInstance(Accessor.class.getClassLoader(), new Class<?>[] {Accessor.class},
+                (proxy, method, arguments) -> {
+                    if (method.getName().equals("getArray") && method.getParameterCount() == 0) {
+                        Object value = accessor.getObject();
+                        if (value == null || value instanceof List<?>) {
+                            return value == null ? null : new ListArray((List<?>) value);
+                        }
+                        throw new SQLDataException("A " + value.getClass().getSimpleName() + " is not an array", "22018");
+                    }
+                    try {
+                        return method.invoke(accessor, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** A value in the representation Avatica's accessors expect for the column's JDBC type. */

@@ -92,6 +92,10 @@ class TypesRoundTripTest {
             assertEquals("550e8400-e29b-41d4-a716-446655440000", result.getString("u"));
             assertEquals("[1,2,null]", result.getString("li"));
             assertEquals(java.util.Arrays.asList(1, 2, null), result.getObject("li"));
+            java.sql.Array array = result.getArray("li");
+            assertArrayEquals(new Object[] {1, 2, null}, (Object[]) array.getArray());
+            assertArrayEquals(new Object[] {2}, (Object[]) array.getArray(2, 1));
+            assertThrows(SQLException.class, () -> result.getArray("st"), "a STRUCT is no array");
             assertEquals(Types.OTHER, columns.getColumnType(9));
             assertEquals("{\"a\":1,\"b\":\"x\"}", result.getString("st"));
             assertEquals(1, ((Map<?, ?>) result.getObject("st")).get("a"));
