@@ -130,18 +130,16 @@ final class TemporalAccessor implements Cursor.Accessor {
         }
         LocalDateTime local = local(current);
         Object converted;
-        if (type == LocalTime.class && !(current instanceof LocalDate)) {
+        if (type == String.class) {
+            converted = getString();
+        } else if (type == Object.class) {
+            converted = getObject();
+        } else if (type == LocalTime.class && !(current instanceof LocalDate)) {
             converted = local.toLocalTime();
+        } else if (type == java.sql.Time.class) {
+            converted = getTime(localCalendar);
         } else if (current instanceof LocalTime) {
-            if (type == java.sql.Time.class) {
-                converted = getTime(localCalendar);
-            } else if (type == String.class) {
-                converted = getString();
-            } else if (type == Object.class) {
-                converted = getObject();
-            } else {
-                throw cannotConvert(type.getName());
-            }
+            throw cannotConvert(type.getName()); // a time of day is no date, and no instant
         } else if (type == LocalDateTime.class) {
             converted = local;
         } else if (type == LocalDate.class) {
@@ -154,10 +152,6 @@ final class TemporalAccessor implements Cursor.Accessor {
             converted = getDate(localCalendar);
         } else if (type == Timestamp.class || type == java.util.Date.class) {
             converted = getTimestamp(localCalendar);
-        } else if (type == String.class) {
-            converted = getString();
-        } else if (type == Object.class) {
-            converted = getObject();
         } else {
             throw cannotConvert(type.getName());
         }
