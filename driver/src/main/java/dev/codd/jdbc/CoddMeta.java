@@ -54,6 +54,8 @@ final class CoddMeta extends MetaImpl {
     private static final String FUNCTION_SCHEMA = "main";
     private static final String FLIGHT_INFO = "codd.flightInfo";
     private static final String QUERY_TIMEOUT_HEADER = "codd-query-timeout-ms";
+    /** {@code Statement.setFetchSize}: how many rows the requester and the nodes put in one batch. */
+    private static final String FETCH_SIZE_HEADER = "codd-fetch-size";
     private static final java.util.Set<Integer> NUMERIC_TYPES = java.util.Set.of(java.sql.Types.TINYINT,
             java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT, java.sql.Types.REAL,
             java.sql.Types.DOUBLE, java.sql.Types.DECIMAL);
@@ -143,6 +145,26 @@ final class CoddMeta extends MetaImpl {
             CallOptions.timeout(left + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS)};
     }
 
+    /** The options of the call that starts a statement's query: its deadline, and its fetch size if set. */
+    private CallOption[] options(StatementHandle handle, long deadlineNanos) {
+        AvaticaStatement statement = connection.statementMap.get(handle.id);
+        int fetchSize = 0;
+        try {
+            fetchSize = statement == null ? 0 : statement.getFetchSize();
+        } catch (SQLException closed) {
+            // a closed statement runs nothing
+        }
+        CallOption[] options = until(deadlineNanos);
+        if (fetchSize <= 0) {
+            return options;
+        }
+        CallHeaders headers = new FlightCallHeaders();
+        headers.insert(FETCH_SIZE_HEADER, Integer.toString(fetchSize));
+        CallOption[] withFetchSize = java.util.Arrays.copyOf(options, options.length + 1);
+        withFetchSize[options.length] = new HeaderCallOption(headers);
+        return withFetchSize;
+    }
+
     SQLException error(FlightRuntimeException e) {
         return CoddErrors.fromFlight(e, url.toString());
     }
@@ -163,7 +185,7 @@ final class CoddMeta extends MetaImpl {
     public ExecuteResult prepareAndExecute(StatementHandle handle, String sql, long maxRowCount,
             int maxRowsInFirstFrame, PrepareCallback callback) {
         long deadline = deadlineNanos(handle);
-        FlightInfo info = start(handle, () -> client.execute(sql, until(deadline)));
+        FlightInfo info = start(handle, () -> client.execute(sql, options(handle, deadline)));
         boolean rows = returnsRows(info);
         Signature signature = signature(sql, info.getSchema(), List.of(), rows ? new Started(info, deadline) : null);
         try {
@@ -219,11 +241,11 @@ final class CoddMeta extends MetaImpl {
         long deadline = deadlineNanos(handle);
         FlightInfo info;
         if (parameterValues.isEmpty()) {
-            info = start(handle, () -> statement.execute(until(deadline)));
+            info = start(handle, () -> statement.execute(options(handle, deadline)));
         } else {
             try (VectorSchemaRoot parameters = Parameters.toArrow(parameterValues, allocator)) {
                 statement.setParameters(parameters);
-                info = start(handle, () -> statement.execute(until(deadline)));
+                info = start(handle, () -> statement.execute(options(handle, deadline)));
                 statement.clearParameters();
             } catch (SQLException e) {
                 throw new CoddErrors.Carrier(e);

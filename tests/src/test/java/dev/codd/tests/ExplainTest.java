@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,9 +60,36 @@ class ExplainTest {
         for (List<Object> fragment : rows.subList(0, 3)) {
             assertEquals(3L, fragment.get(4), "3 return flags from each node: " + fragment);
             assertTrue((Long) fragment.get(5) > 0, fragment.toString());
-            assertTrue(((BigDecimal) fragment.get(6)).signum() > 0, fragment.toString());
+            assertEquals(1L, fragment.get(6), "three rows fit one batch: " + fragment);
+            assertTrue(((BigDecimal) fragment.get(7)).signum() > 0, fragment.toString());
         }
         assertNull(rows.get(3).get(4));
+    }
+
+    @Test
+    void theFetchSizeIsTheBatchSizeOnTheNodes() throws SQLException {
+        try (Statement statement = codd.createStatement()) {
+            statement.setFetchSize(1000);
+            List<Long> batches = new ArrayList<>();
+            List<Long> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery("EXPLAIN ANALYZE SELECT l_orderkey FROM lineitem")) {
+                while (result.next()) {
+                    if (result.getString("step").startsWith("exchange")) {
+                        rows.add(result.getLong("rows"));
+                        batches.add(result.getLong("batches"));
+                    }
+                }
+            }
+            assertEquals(3, batches.size());
+            for (int i = 0; i < 3; i++) {
+                assertEquals((rows.get(i) + 999) / 1000, batches.get(i), "batches of 1000 rows: " + rows + " " + batches);
+            }
+            statement.setFetchSize(0);
+            try (ResultSet result = statement.executeQuery("EXPLAIN ANALYZE SELECT l_orderkey FROM lineitem")) {
+                assertTrue(result.next());
+                assertEquals(1, result.getLong("batches"), "the default batch holds a node's 20000 rows at SF 0.01");
+            }
+        }
     }
 
     @Test

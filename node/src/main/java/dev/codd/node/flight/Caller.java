@@ -24,10 +24,12 @@ import org.apache.arrow.flight.FlightServer;
  * @param user null when the client named none
  * @param application null when the client named none
  * @param queryTimeoutMillis how long the client lets the query run ({@code codd-query-timeout-ms}); 0 for no limit
+ * @param fetchSize how many rows the client wants in a batch ({@code codd-fetch-size}); 0 for the default
  */
-public record Caller(String address, String user, String application, String driver, long queryTimeoutMillis) {
+public record Caller(String address, String user, String application, String driver, long queryTimeoutMillis,
+        int fetchSize) {
     private static final Context.Key<Caller> CURRENT = Context.key("codd-caller");
-    private static final Caller UNKNOWN = new Caller("unknown", null, null, null, 0);
+    private static final Caller UNKNOWN = new Caller("unknown", null, null, null, 0, 0);
 
     /** Makes {@link #current} work in the producer methods of a server built by {@code builder}. */
     public static FlightServer.Builder recordOn(FlightServer.Builder builder) {
@@ -48,7 +50,8 @@ public record Caller(String address, String user, String application, String dri
             Caller caller = new Caller(address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
                     header(headers, "codd-user"), header(headers, "codd-application"),
                     header(headers, "codd-driver") != null ? header(headers, "codd-driver") : header(headers, "user-agent"),
-                    millis(header(headers, "codd-query-timeout-ms")));
+                    millis(header(headers, "codd-query-timeout-ms")),
+                    (int) Math.min(Integer.MAX_VALUE, millis(header(headers, "codd-fetch-size"))));
             return Contexts.interceptCall(Context.current().withValue(CURRENT, caller), call, headers, next);
         }
 
@@ -59,6 +62,7 @@ public record Caller(String address, String user, String application, String dri
             return String.valueOf(address);
         }
 
+        /** A whole number from a header; 0 when absent or malformed. */
         private static long millis(String value) {
             try {
                 return value == null ? 0 : Math.max(0, Long.parseLong(value));

@@ -18,14 +18,14 @@ import java.util.stream.Collectors;
  * {@code EXPLAIN [ANALYZE] query}: the distributed plan as rows. Each row is one step: a fragment
  * with the node it runs on, the shards it reads and the exact SQL the node receives, then the
  * shards min/max statistics ruled out, then what runs at the requester. ANALYZE runs the query
- * first and adds each fragment's rows, bytes and wall time. The rows come back as any query's do:
+ * first and adds each fragment's rows, bytes, batches and wall time. The rows come back as any query's do:
  * as the result of a VALUES query.
  */
 final class Explain {
     private static final Pattern EXPLAIN = Pattern.compile("(?is)\\s*EXPLAIN\\s+(ANALYZE\\s+)?(.*)");
     private static final List<String> COLUMNS = List.of("step", "node", "shards", "sql");
     private static final List<String> ANALYZE_COLUMNS = List.of("step", "node", "shards", "sql", "rows", "bytes",
-            "wall_ms");
+            "batches", "wall_ms");
 
     /** The query to explain, and whether to run it. */
     record Request(String query, boolean analyze) {}
@@ -54,6 +54,7 @@ final class Explain {
                             .orElseThrow();
                     values.add(Long.toString(run.rows()));
                     values.add(Long.toString(run.bytes()));
+                    values.add(Long.toString(run.batches()));
                     values.add(String.format(Locale.ROOT, "%.3f", run.nanos() / 1e6));
                 }
                 rows.add(values.stream().collect(Collectors.joining(", ", "(", ")")));
@@ -64,7 +65,7 @@ final class Explain {
                     Sql.string(table + ": " + String.join(", ", cids)),
                     Sql.string("not read: min/max statistics rule out the filter")));
             if (analyze) {
-                values.addAll(List.of("NULL", "NULL", "NULL"));
+                values.addAll(List.of("NULL", "NULL", "NULL", "NULL"));
             }
             rows.add(values.stream().collect(Collectors.joining(", ", "(", ")")));
         });
@@ -73,7 +74,7 @@ final class Explain {
         List<String> rootValues = new ArrayList<>(List.of(Sql.string("root"), Sql.string("requester"),
                 Sql.string(reads), Sql.string(root)));
         if (analyze) {
-            rootValues.addAll(List.of("NULL", "NULL", "NULL"));
+            rootValues.addAll(List.of("NULL", "NULL", "NULL", "NULL"));
         }
         rows.add(rootValues.stream().collect(Collectors.joining(", ", "(", ")")));
         List<String> columns = analyze ? ANALYZE_COLUMNS : COLUMNS;

@@ -33,6 +33,8 @@ final class FragmentFetcher implements Runnable {
     private final CompletableFuture<Schema> schema = new CompletableFuture<>();
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final int batchRows;
     private volatile ExchangeReader sink;
     private volatile FlightStream stream;
     private final Consumer<CoddException> onFailure;
@@ -46,9 +48,10 @@ final class FragmentFetcher implements Runnable {
      * @param user who runs the query, for the node's audit log; null when not known
      * @param onFailure told when the fragment fails, so that the whole query stops
      */
-    FragmentFetcher(String queryId, String user, Fragment fragment, List<WasmFunction> functions, NodeAddress address,
-            FlightClient client, Consumer<CoddException> onFailure) {
+    FragmentFetcher(String queryId, String user, Fragment fragment, List<WasmFunction> functions, int batchRows,
+            NodeAddress address, FlightClient client, Consumer<CoddException> onFailure) {
         this.queryId = queryId;
+        this.batchRows = batchRows;
         this.functions = functions;
         this.user = user;
         this.fragment = fragment;
@@ -88,6 +91,10 @@ final class FragmentFetcher implements Runnable {
         return bytes.get();
     }
 
+    long batches() {
+        return batches.get();
+    }
+
     /** Where batches go; set once the exchange's schema is known. */
     void sendTo(ExchangeReader reader) {
         this.sink = reader;
@@ -122,7 +129,8 @@ final class FragmentFetcher implements Runnable {
         boolean finished = false;
         startNanos = System.nanoTime();
         try {
-            FragmentTicket ticket = new FragmentTicket(queryId, user, fragment.sql(), fragment.shards(), functions);
+            FragmentTicket ticket = new FragmentTicket(queryId, user, fragment.sql(), fragment.shards(), functions,
+                    batchRows);
             stream = client.getStream(new Ticket(WireJson.write(ticket)));
             if (cancelled) {
                 return;
@@ -136,6 +144,7 @@ final class FragmentFetcher implements Runnable {
                 VectorSchemaRoot root = stream.getRoot();
                 ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch();
                 rows.addAndGet(root.getRowCount());
+                batches.incrementAndGet();
                 bytes.addAndGet(batch.computeBodyLength());
                 boolean taken = false;
                 try {

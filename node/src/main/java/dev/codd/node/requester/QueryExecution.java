@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 final class QueryExecution implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryExecution.class);
 
+    /** The largest batch a client's fetch size may ask for: a batch is held whole in memory. */
+    static final int MAX_BATCH_ROWS = 1 << 20;
     private final String id;
     private final Caller caller;
     private final String sql;
@@ -105,8 +107,13 @@ final class QueryExecution implements AutoCloseable {
         }
     }
 
+    /** Rows per batch of the result: the client's fetch size, within bounds, or the requester's own. */
+    private int batchRows() {
+        return caller.fetchSize() > 0 ? Math.min(caller.fetchSize(), MAX_BATCH_ROWS) : services.batchRows();
+    }
+
     /** What one fragment did, for EXPLAIN ANALYZE. */
-    record FragmentRun(Fragment fragment, long rows, long bytes, long nanos) {}
+    record FragmentRun(Fragment fragment, long rows, long bytes, long batches, long nanos) {}
 
     /**
      * Runs the query to its end without sending its rows anywhere, and says what each fragment did:
@@ -119,7 +126,7 @@ final class QueryExecution implements AutoCloseable {
             }
             end(QueryRecord.State.FINISHED, null);
             return fetchers.stream()
-                    .map(f -> new FragmentRun(f.fragment(), f.rows(), f.bytes(), f.elapsedNanos()))
+                    .map(f -> new FragmentRun(f.fragment(), f.rows(), f.bytes(), f.batches(), f.elapsedNanos()))
                     .toList();
         } catch (IOException | RuntimeException e) {
             CoddException error = failureFrom(e);
@@ -153,7 +160,7 @@ final class QueryExecution implements AutoCloseable {
             List<FragmentFetcher> exchangeFetchers = new ArrayList<>();
             for (Fragment fragment : exchange.fragments()) {
                 NodeAddress address = addressOf(fragment.node());
-                exchangeFetchers.add(new FragmentFetcher(id, caller.user(), fragment, functions, address,
+                exchangeFetchers.add(new FragmentFetcher(id, caller.user(), fragment, functions, caller.fetchSize(), address,
                         services.clients().client(address), this::cancel));
             }
             fetchers.addAll(exchangeFetchers);
@@ -176,7 +183,7 @@ final class QueryExecution implements AutoCloseable {
             }
             try {
                 services.rootFunctions().register(functions); // for what the root computes from the nodes' rows
-                rootQuery = services.rootDuckDb().query(plan.rootSql().get(), inputs, allocator, services.batchRows(),
+                rootQuery = services.rootDuckDb().query(plan.rootSql().get(), inputs, allocator, batchRows(),
                         rootCancellation);
             } catch (CoddException e) {
                 throw failure != null ? failure : e;

@@ -12,9 +12,10 @@ import java.util.Map;
  * @param user who runs the query, as the client named itself, for the node's audit log; null when not known
  * @param shards the CIDs to bind to each table name the SQL reads
  * @param functions the users' WASM functions the query calls, by their definitions
+ * @param batchRows how many rows to put in a batch, as the client asked ({@code setFetchSize}); 0 for the node's own
  */
 public record FragmentTicket(String queryId, String user, String sql, Map<String, List<String>> shards,
-        List<WasmFunction> functions) {
+        List<WasmFunction> functions, int batchRows) {
     public FragmentTicket {
         requireNonNull(queryId, "queryId is null");
         requireNonNull(sql, "sql is null");
