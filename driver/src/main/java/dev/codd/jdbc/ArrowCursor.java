@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.Calendar;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
@@ -160,18 +161,29 @@ final class ArrowCursor extends AbstractCursor {
     }
 
     /**
-     * Avatica's accessor for a column of Types.OTHER, but for {@code getArray()}, which gives a LIST
-     * value as a {@link ListArray}. A proxy forwards the other forty methods unchanged.
+     * Avatica's accessor for a column of Types.OTHER, but for {@code getArray()} and
+     * {@code getObject(Array.class / Struct.class)}, which give a LIST as a {@link ListArray} and a
+     * STRUCT as a {@link MapStruct}. A proxy forwards the other methods unchanged.
      */
     private static Accessor withArrays(Accessor accessor) {
         return (Accessor) Proxy.newProxyInstance(Accessor.class.getClassLoader(), new Class<?>[] {Accessor.class},
                 (proxy, method, arguments) -> {
-                    if (method.getName().equals("getArray") && method.getParameterCount() == 0) {
+                    boolean array = method.getName().equals("getArray") && method.getParameterCount() == 0
+                            || method.getName().equals("getObject") && arguments != null && arguments.length == 1
+                            && arguments[0] == java.sql.Array.class;
+                    boolean struct = method.getName().equals("getObject") && arguments != null && arguments.length == 1
+                            && arguments[0] == java.sql.Struct.class;
+                    if (array || struct) {
                         Object value = accessor.getObject();
-                        if (value == null || value instanceof List<?>) {
-                            return value == null ? null : new ListArray((List<?>) value);
+                        if (value == null) {
+                            return null;
+                        } else if (array && value instanceof List<?> list) {
+                            return new ListArray(list);
+                        } else if (!array && value instanceof Map<?, ?> map) {
+                            return new MapStruct(map);
                         }
-                        throw new SQLDataException("A " + value.getClass().getSimpleName() + " is not an array", "22018");
+                        throw new SQLDataException("A " + value.getClass().getSimpleName() + " is not "
+                                + (array ? "an array" : "a struct"), "22018");
                     }
                     try {
                         return method.invoke(accessor, arguments);

@@ -5,8 +5,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Types;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.vector.util.Text;
 
 /** A LIST value as JDBC's {@link Array}: its elements as Java objects, read whole (they are in memory already). */
 final class ListArray implements Array {
@@ -28,7 +30,21 @@ final class ListArray implements Array {
 
     @Override
     public Object getArray() {
-        return elements.toArray();
+        return elements.stream().map(ListArray::plain).toArray();
+    }
+
+    /** An element as plain Java: Arrow's nested values hold strings as its Text, and lists and maps of them. */
+    static Object plain(Object value) {
+        if (value instanceof Text text) {
+            return text.toString();
+        } else if (value instanceof List<?> list) {
+            return list.stream().map(ListArray::plain).toList();
+        } else if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, element) -> copy.put(key, plain(element)));
+            return copy;
+        }
+        return value;
     }
 
     @Override
@@ -43,7 +59,7 @@ final class ListArray implements Array {
             throw new SQLException("Elements " + index + " to " + (index + count - 1) + " are not in an array of "
                     + elements.size(), "2202E");
         }
-        return elements.subList((int) index - 1, (int) index - 1 + count).toArray();
+        return elements.subList((int) index - 1, (int) index - 1 + count).stream().map(ListArray::plain).toArray();
     }
 
     @Override

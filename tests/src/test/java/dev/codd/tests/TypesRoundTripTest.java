@@ -96,6 +96,11 @@ class TypesRoundTripTest {
             assertArrayEquals(new Object[] {1, 2, null}, (Object[]) array.getArray());
             assertArrayEquals(new Object[] {2}, (Object[]) array.getArray(2, 1));
             assertThrows(SQLException.class, () -> result.getArray("st"), "a STRUCT is no array");
+            java.sql.Struct struct = result.getObject("st", java.sql.Struct.class);
+            assertArrayEquals(new Object[] {1, "x"}, struct.getAttributes());
+            assertEquals("STRUCT", struct.getSQLTypeName());
+            assertArrayEquals(new Object[] {1, 2, null}, (Object[]) result.getObject("li", java.sql.Array.class).getArray());
+            assertThrows(SQLException.class, () -> result.getObject("li", java.sql.Struct.class), "a LIST is no struct");
             assertEquals(Types.OTHER, columns.getColumnType(9));
             assertEquals("{\"a\":1,\"b\":\"x\"}", result.getString("st"));
             assertEquals(1, ((Map<?, ?>) result.getObject("st")).get("a"));
