@@ -2,7 +2,6 @@ package dev.codd.bench;
 
 import dev.codd.node.LocalCluster;
 import dev.codd.node.tpch.TpchData;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -78,13 +77,8 @@ final class AuditOverhead implements Callable<Integer> {
                 }
             }
         }
-        String report = report(runs);
         System.out.println();
-        System.out.println(report);
-        Files.createDirectories(out);
-        Path file = out.resolve("audit-overhead.md");
-        Files.writeString(file, report, StandardCharsets.UTF_8);
-        System.out.println("Written to " + file.toAbsolutePath());
+        Benchmarks.writeReport(out, "audit-overhead.md", report(runs));
         return 0;
     }
 

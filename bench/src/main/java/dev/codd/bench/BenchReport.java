@@ -116,7 +116,7 @@ final class BenchReport {
     }
 
     private static String millis(long[] nanos) {
-        return String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", TpchBenchmark.median(nanos) / 1e6,
+        return String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", Benchmarks.median(nanos) / 1e6,
                 Arrays.stream(nanos).min().orElse(0) / 1e6, Arrays.stream(nanos).max().orElse(0) / 1e6);
     }
 

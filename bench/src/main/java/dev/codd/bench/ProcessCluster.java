@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,8 +59,8 @@ final class ProcessCluster implements AutoCloseable {
         ProcessCluster cluster = new ProcessCluster(work, dataDirectories);
         try (Connection connection = DriverManager.getConnection(cluster.url)) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (count(connection, "SELECT count(*) FROM sys.nodes WHERE state = 'up'") < dataDirectories.size()
-                    || count(connection, "SELECT coalesce(sum(row_count), 0) FROM sys.tables WHERE name = '" + table + "'")
+            while (Benchmarks.firstLong(connection, "SELECT count(*) FROM sys.nodes WHERE state = 'up'") < dataDirectories.size()
+                    || Benchmarks.firstLong(connection, "SELECT coalesce(sum(row_count), 0) FROM sys.tables WHERE name = '" + table + "'")
                     != expectedRows) {
                 if (System.nanoTime() > deadline) {
                     cluster.close();
@@ -76,13 +74,6 @@ final class ProcessCluster implements AutoCloseable {
             throw e;
         }
         return cluster;
-    }
-
-    private static long count(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getLong(1);
-        }
     }
 
     String jdbcUrl() {

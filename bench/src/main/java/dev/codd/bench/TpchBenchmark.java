@@ -4,7 +4,6 @@ import dev.codd.node.tpch.TpchData;
 import dev.codd.node.tpch.TpchQueries;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +14,6 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,7 +67,7 @@ final class TpchBenchmark implements Callable<Integer> {
     /** The timings of one query on both systems. */
     record QueryResult(int query, long[] coddNanos, long[] duckdbNanos, long rows, long bytesFromNodes, boolean sameResult) {
         double ratio() {
-            return median(coddNanos) / median(duckdbNanos);
+            return Benchmarks.median(coddNanos) / Benchmarks.median(duckdbNanos);
         }
     }
 
@@ -84,18 +82,17 @@ final class TpchBenchmark implements Callable<Integer> {
         if (nodes < 1 || runs < 1) {
             throw new IllegalArgumentException("--nodes and --runs must be at least 1");
         }
-        Files.createDirectories(out);
         Path work = Files.createTempDirectory("codd-bench-tpch");
         List<Path> main = layout(scaleFactor, nodes);
         writeStreamTable(main);
-        long lineitemRows = lineitemRows(main);
 
         List<QueryResult> queries;
         List<Latency> latencies = new ArrayList<>();
         double[] streaming;
         Map<String, Long> memory;
         try (Connection duckdb = duckdbAlone(main);
-                ProcessCluster cluster = ProcessCluster.start(work.resolve("main"), main, "lineitem", lineitemRows);
+                ProcessCluster cluster = ProcessCluster.start(work.resolve("main"), main, "lineitem",
+                        Benchmarks.firstLong(duckdb, "SELECT count(*) FROM lineitem"));
                 Connection codd = DriverManager.getConnection(cluster.jdbcUrl())) {
             queries = runQueries(codd, duckdb, runs);
             for (String query : List.of(TRIVIAL, SELECTIVE)) {
@@ -122,10 +119,8 @@ final class TpchBenchmark implements Callable<Integer> {
         }
         String report = BenchReport.tpch(scaleFactor, nodes, runs, queries, latencies, streaming, streamRows, scales,
                 memory, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
-        Files.writeString(out.resolve("tpch.md"), report, StandardCharsets.UTF_8);
+        Benchmarks.writeReport(out, "tpch.md", report);
         BenchReport.ratioChart(queries, out.resolve("tpch-ratios.png"));
-        System.out.println(report);
-        System.out.println("Written to " + out.toAbsolutePath().resolve("tpch.md") + " and tpch-ratios.png");
         return queries.stream().allMatch(QueryResult::sameResult) ? 0 : 1;
     }
 
@@ -179,14 +174,6 @@ final class TpchBenchmark implements Callable<Integer> {
         }
     }
 
-    private static long lineitemRows(List<Path> nodeDirectories) throws SQLException {
-        try (Connection duckdb = duckdbAlone(nodeDirectories); Statement statement = duckdb.createStatement();
-                ResultSet result = statement.executeQuery("SELECT count(*) FROM lineitem")) {
-            result.next();
-            return result.getLong(1);
-        }
-    }
-
     /** One DuckDB with a view per table over the same Parquet files the nodes serve (nation and region once). */
     private static Connection duckdbAlone(List<Path> nodeDirectories) throws SQLException {
         Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
@@ -232,8 +219,8 @@ final class TpchBenchmark implements Callable<Integer> {
                 bytes = bytesFromNodes(codd, marker);
             }
             QueryResult result = new QueryResult(q, coddNanos, duckdbNanos, actual.size(), bytes, expected.equals(actual));
-            System.out.printf(Locale.ROOT, "Q%-2d Codd %7.1f ms  DuckDB %7.1f ms  %5.2fx  %s%n", q, median(coddNanos) / 1e6,
-                    median(duckdbNanos) / 1e6, result.ratio(), result.sameResult() ? "" : "RESULTS DIFFER");
+            System.out.printf(Locale.ROOT, "Q%-2d Codd %7.1f ms  DuckDB %7.1f ms  %5.2fx  %s%n", q, Benchmarks.median(coddNanos) / 1e6,
+                    Benchmarks.median(duckdbNanos) / 1e6, result.ratio(), result.sameResult() ? "" : "RESULTS DIFFER");
             results.add(result);
         }
         return results;
@@ -345,7 +332,7 @@ final class TpchBenchmark implements Callable<Integer> {
     // ---- scaling
 
     private static Scale scale(double scaleFactor, int nodes, List<QueryResult> queries) {
-        double seconds = queries.stream().mapToDouble(q -> median(q.coddNanos())).sum() / 1e9;
+        double seconds = queries.stream().mapToDouble(q -> Benchmarks.median(q.coddNanos())).sum() / 1e9;
         long bytes = queries.stream().mapToLong(QueryResult::bytesFromNodes).sum();
         return new Scale(scaleFactor, nodes, seconds, bytes, geometricMean(queries));
     }
@@ -355,16 +342,10 @@ final class TpchBenchmark implements Callable<Integer> {
         List<Path> directories = layout(scale, count);
         try (Connection duckdb = duckdbAlone(directories);
                 ProcessCluster cluster = ProcessCluster.start(work.resolve("sf" + scale + "-" + count), directories,
-                        "lineitem", lineitemRows(directories));
+                        "lineitem", Benchmarks.firstLong(duckdb, "SELECT count(*) FROM lineitem"));
                 Connection codd = DriverManager.getConnection(cluster.jdbcUrl())) {
             return scale(scale, count, runQueries(codd, duckdb, scalingRuns));
         }
-    }
-
-    static double median(long[] nanos) {
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     static double geometricMean(List<QueryResult> queries) {

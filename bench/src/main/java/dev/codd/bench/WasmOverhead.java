@@ -17,13 +17,10 @@ import dev.codd.executors.wasm.WasmType;
 import dev.codd.node.LocalCluster;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -89,20 +86,16 @@ final class WasmOverhead implements Callable<Integer> {
                     + perRow + "'");
             statement.execute("CREATE OR REPLACE FUNCTION twice_plus_one_batch(x BIGINT) RETURNS BIGINT LANGUAGE WASM FROM '"
                     + batched + "' EXPORT 'twice_plus_one'");
-            clusterNanos = measure(cluster.values().stream().map(sql -> (Query) () -> sum(connection, sql)).toList());
+            clusterNanos = measure(cluster.values().stream().map(sql -> (Query) () -> Benchmarks.firstLong(connection, sql)).toList());
         }
         long[][] aloneNanos;
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-            aloneNanos = measure(List.of(() -> sum(duckdb, "SELECT sum(x * 2 + 1) FROM '" + files + "'")));
+            aloneNanos = measure(List.of(() -> Benchmarks.firstLong(duckdb, "SELECT sum(x * 2 + 1) FROM '" + files + "'")));
         }
         long[][] stageNanos = measureStages(root, files, Files.readAllBytes(batched));
 
-        String report = report(cluster.keySet().toArray(String[]::new), clusterNanos, aloneNanos[0], stageNanos);
-        System.out.println(report);
-        Files.createDirectories(out);
-        Path file = out.resolve("wasm-overhead.md");
-        Files.writeString(file, report, StandardCharsets.UTF_8);
-        System.out.println("Written to " + file.toAbsolutePath());
+        Benchmarks.writeReport(out, "wasm-overhead.md",
+                report(cluster.keySet().toArray(String[]::new), clusterNanos, aloneNanos[0], stageNanos));
         return 0;
     }
 
@@ -130,13 +123,6 @@ final class WasmOverhead implements Callable<Integer> {
             }
         }
         return nanos;
-    }
-
-    private static long sum(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getLong(1);
-        }
     }
 
     /**
@@ -244,7 +230,7 @@ final class WasmOverhead implements Callable<Integer> {
     }
 
     private String report(String[] names, long[][] cluster, long[] alone, long[][] stages) {
-        double sql = median(cluster[0]);
+        double sql = Benchmarks.median(cluster[0]);
         StringBuilder report = new StringBuilder("# WASM function overhead\n\n");
         report.append(String.format(Locale.ROOT, "%s, %d cores, Java %s. `x * 2 + 1` summed over %,d BIGINTs in Parquet, "
                         + "sharded over three nodes of a local cluster and queried through JDBC; each figure is the median "
@@ -258,20 +244,14 @@ final class WasmOverhead implements Callable<Integer> {
         report.append(row("DuckDB alone, SQL, same files", alone, sql));
         report.append("\nHow the function joins DuckDB, on one DuckDB over the same files, with the batch convention:\n\n")
                 .append("| approach | median ms | min–max ms | ratio to inside |\n|---|---|---|---|\n")
-                .append(row("inside DuckDB's pipeline (a registered scalar function)", stages[0], median(stages[0])))
-                .append(row("between two DuckDB stages over Arrow", stages[1], median(stages[0])));
+                .append(row("inside DuckDB's pipeline (a registered scalar function)", stages[0], Benchmarks.median(stages[0])))
+                .append(row("between two DuckDB stages over Arrow", stages[1], Benchmarks.median(stages[0])));
         return report.toString();
     }
 
     private static String row(String name, long[] nanos, double reference) {
-        return String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f | %.2f× |%n", name, median(nanos) / 1e6,
+        return String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f | %.2f× |%n", name, Benchmarks.median(nanos) / 1e6,
                 Arrays.stream(nanos).min().orElse(0) / 1e6, Arrays.stream(nanos).max().orElse(0) / 1e6,
-                median(nanos) / reference);
-    }
-
-    private static double median(long[] nanos) {
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+                Benchmarks.median(nanos) / reference);
     }
 }
