@@ -127,16 +127,17 @@ public final class WasmModules {
                 throw invalid(function, "its module has a table that may grow past " + MAX_TABLE_ENTRIES + " entries");
             }
         }
-        Optional<FunctionType> batch = exportType(module, function.export() + BATCH_SUFFIX);
-        if (batch.isPresent() && batchUsable(function)) {
-            requireType(function, function.export() + BATCH_SUFFIX, batch.get(), batchType(function));
+        boolean batched = batched(module, function);
+        if (batched) {
+            requireType(function, function.export() + BATCH_SUFFIX,
+                    exportType(module, function.export() + BATCH_SUFFIX).orElseThrow(), batchType(function));
         } else {
             FunctionType type = exportType(module, function.export()).orElseThrow(() -> invalid(function,
                     "its module exports no function " + function.export()));
             requireType(function, function.export(), type, rowType(function));
         }
         boolean strings = function.returns() == WasmType.VARCHAR || function.parameters().contains(WasmType.VARCHAR);
-        if (strings || batch.isPresent() && batchUsable(function)) {
+        if (strings || batched) {
             if (memories == 0) {
                 throw invalid(function, "its module has no memory to receive strings or batches in");
             }
@@ -172,10 +173,14 @@ public final class WasmModules {
         return Optional.empty();
     }
 
-    /** The batch convention carries numbers only, and NULLs only as NULL results. */
-    static boolean batchUsable(WasmFunction function) {
+    /**
+     * Whether {@code function} is called once per batch: its module exports {@code EXPORT_batch}, and
+     * the batch convention can carry its types (numbers only, NULLs only as NULL results).
+     */
+    static boolean batched(WasmModule module, WasmFunction function) {
         return !function.calledOnNullInput() && function.returns().fixedWidth()
-                && function.parameters().stream().allMatch(WasmType::fixedWidth);
+                && function.parameters().stream().allMatch(WasmType::fixedWidth)
+                && exportsFunction(module, function.export() + BATCH_SUFFIX);
     }
 
     /** {@code (in pointer per argument, out pointer, count) -> ()}. */

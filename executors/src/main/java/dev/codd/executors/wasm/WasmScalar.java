@@ -43,8 +43,7 @@ final class WasmScalar implements DuckDBScalarFunction {
         this.function = function;
         this.where = where;
         this.compiled = compiled;
-        this.batch = WasmModules.batchUsable(function)
-                && WasmModules.exportsFunction(compiled.module(), function.export() + WasmModules.BATCH_SUFFIX);
+        this.batch = WasmModules.batched(compiled.module(), function);
     }
 
     private static ScheduledThreadPoolExecutor watchdog() {

@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FragmentService extends NoOpFlightProducer {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentService.class);
-    private static final int MAX_BATCH_ROWS = 1 << 20;
 
     private final ShardSources store;
     private final DuckDbExecutor duckdb;
@@ -132,8 +131,8 @@ public final class FragmentService extends NoOpFlightProducer {
         // the requester may go away while DuckDB still computes the first batch
         Cancellation cancellation = new Cancellation();
         Backpressure backpressure = Backpressure.watch(listener, cancellation::cancel);
-        // the client's fetch size, up to a bound: a batch is held whole in memory
-        int rowsPerBatch = fragment.batchRows() > 0 ? Math.min(fragment.batchRows(), MAX_BATCH_ROWS) : batchRows;
+        int rowsPerBatch = fragment.batchRows() > 0 ? Math.min(fragment.batchRows(), FragmentTicket.MAX_BATCH_ROWS)
+                : batchRows;
         try (ArrowQuery query = duckdb.query(fragment.sql(), inputs, allocator, rowsPerBatch, cancellation)) {
             ArrowReader reader = query.reader();
             VectorSchemaRoot root = reader.getVectorSchemaRoot();

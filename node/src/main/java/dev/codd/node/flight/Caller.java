@@ -50,8 +50,8 @@ public record Caller(String address, String user, String application, String dri
             Caller caller = new Caller(address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)),
                     header(headers, "codd-user"), header(headers, "codd-application"),
                     header(headers, "codd-driver") != null ? header(headers, "codd-driver") : header(headers, "user-agent"),
-                    millis(header(headers, "codd-query-timeout-ms")),
-                    (int) Math.min(Integer.MAX_VALUE, millis(header(headers, "codd-fetch-size"))));
+                    wholeNumber(header(headers, "codd-query-timeout-ms")),
+                    (int) Math.min(Integer.MAX_VALUE, wholeNumber(header(headers, "codd-fetch-size"))));
             return Contexts.interceptCall(Context.current().withValue(CURRENT, caller), call, headers, next);
         }
 
@@ -63,7 +63,7 @@ public record Caller(String address, String user, String application, String dri
         }
 
         /** A whole number from a header; 0 when absent or malformed. */
-        private static long millis(String value) {
+        private static long wholeNumber(String value) {
             try {
                 return value == null ? 0 : Math.max(0, Long.parseLong(value));
             } catch (NumberFormatException e) {

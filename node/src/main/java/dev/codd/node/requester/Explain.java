@@ -5,6 +5,7 @@ import dev.codd.planner.DistributedPlan;
 import dev.codd.planner.Exchange;
 import dev.codd.planner.Fragment;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +27,8 @@ final class Explain {
     private static final List<String> COLUMNS = List.of("step", "node", "shards", "sql");
     private static final List<String> ANALYZE_COLUMNS = List.of("step", "node", "shards", "sql", "rows", "bytes",
             "batches", "wall_ms");
+    /** The analyzed columns of a row that is no fragment: none ran. */
+    private static final List<String> NO_RUN = Collections.nCopies(ANALYZE_COLUMNS.size() - COLUMNS.size(), "NULL");
 
     /** The query to explain, and whether to run it. */
     record Request(String query, boolean analyze) {}
@@ -65,7 +68,7 @@ final class Explain {
                     Sql.string(table + ": " + String.join(", ", cids)),
                     Sql.string("not read: min/max statistics rule out the filter")));
             if (analyze) {
-                values.addAll(List.of("NULL", "NULL", "NULL", "NULL"));
+                values.addAll(NO_RUN);
             }
             rows.add(values.stream().collect(Collectors.joining(", ", "(", ")")));
         });
@@ -74,7 +77,7 @@ final class Explain {
         List<String> rootValues = new ArrayList<>(List.of(Sql.string("root"), Sql.string("requester"),
                 Sql.string(reads), Sql.string(root)));
         if (analyze) {
-            rootValues.addAll(List.of("NULL", "NULL", "NULL", "NULL"));
+            rootValues.addAll(NO_RUN);
         }
         rows.add(rootValues.stream().collect(Collectors.joining(", ", "(", ")")));
         List<String> columns = analyze ? ANALYZE_COLUMNS : COLUMNS;

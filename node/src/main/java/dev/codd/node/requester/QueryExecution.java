@@ -12,6 +12,7 @@ import dev.codd.node.audit.AuditTables;
 import dev.codd.node.flight.Backpressure;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.requester.QueryRecord.NodeTraffic;
+import dev.codd.node.wire.FragmentTicket;
 import dev.codd.node.wire.NodeAddress;
 import dev.codd.node.wire.WireErrors;
 import dev.codd.planner.DistributedPlan;
@@ -49,8 +50,6 @@ import org.slf4j.LoggerFactory;
 final class QueryExecution implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryExecution.class);
 
-    /** The largest batch a client's fetch size may ask for: a batch is held whole in memory. */
-    static final int MAX_BATCH_ROWS = 1 << 20;
     private final String id;
     private final Caller caller;
     private final String sql;
@@ -109,7 +108,7 @@ final class QueryExecution implements AutoCloseable {
 
     /** Rows per batch of the result: the client's fetch size, within bounds, or the requester's own. */
     private int batchRows() {
-        return caller.fetchSize() > 0 ? Math.min(caller.fetchSize(), MAX_BATCH_ROWS) : services.batchRows();
+        return caller.fetchSize() > 0 ? Math.min(caller.fetchSize(), FragmentTicket.MAX_BATCH_ROWS) : services.batchRows();
     }
 
     /** What one fragment did, for EXPLAIN ANALYZE. */

@@ -193,7 +193,11 @@ final class RequesterService extends NoOpFlightSqlProducer {
 
     /** What queries plan against: the tables the nodes hold now, and the functions users registered. */
     private ClusterCatalog catalog() {
-        return services.registry().catalog().withFunctions(FunctionCatalog.forPlanner(services.functions().all()));
+        return catalog(services.registry().catalog(), services.functions().all());
+    }
+
+    private static ClusterCatalog catalog(ClusterCatalog tables, List<FunctionCatalog.StoredFunction> functions) {
+        return tables.withFunctions(FunctionCatalog.forPlanner(functions));
     }
 
     /** Runs CREATE FUNCTION or DROP FUNCTION, at the requester only: nodes fetch a module when a query first needs it. */
@@ -214,8 +218,8 @@ final class RequesterService extends NoOpFlightSqlProducer {
         if (explain.isEmpty()) {
             ClusterCatalog tables = services.registry().catalog();
             List<FunctionCatalog.StoredFunction> functions = services.functions().all();
-            return plans.plan(sql, parameters, tables, functions, () -> planner.plan(sql, parameters,
-                    tables.withFunctions(FunctionCatalog.forPlanner(functions))));
+            return plans.plan(sql, parameters, tables, functions,
+                    () -> planner.plan(sql, parameters, catalog(tables, functions)));
         }
         DistributedPlan plan = planner.plan(explain.get().query(), parameters, catalog());
         List<QueryExecution.FragmentRun> runs = List.of();
@@ -268,10 +272,9 @@ final class RequesterService extends NoOpFlightSqlProducer {
             StreamListener<Result> listener) {
         try {
             boolean ddl = FunctionDdl.parse(request.getQuery()).isPresent();
-            int parameterCount = ddl ? 0 : planner.parameterCount(request.getQuery());
+            List<RelDataType> parameterTypes = ddl ? List.of() : planner.parameterTypes(request.getQuery(), catalog());
+            int parameterCount = parameterTypes.size();
             String handle = UUID.randomUUID().toString();
-            List<RelDataType> parameterTypes = parameterCount == 0 ? List.of()
-                    : planner.parameterTypes(request.getQuery(), catalog());
             List<Field> parameterFields = new ArrayList<>();
             for (int i = 1; i <= parameterCount; i++) {
                 parameterFields.add(new Field("p" + i, FieldType.nullable(ParameterTypes.arrow(parameterTypes.get(i - 1))),

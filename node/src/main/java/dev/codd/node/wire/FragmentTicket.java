@@ -16,6 +16,9 @@ import java.util.Map;
  */
 public record FragmentTicket(String queryId, String user, String sql, Map<String, List<String>> shards,
         List<WasmFunction> functions, int batchRows) {
+    /** The most rows a batch may hold, whatever the client asked: a batch is held whole in memory. */
+    public static final int MAX_BATCH_ROWS = 1 << 20;
+
     public FragmentTicket {
         requireNonNull(queryId, "queryId is null");
         requireNonNull(sql, "sql is null");
