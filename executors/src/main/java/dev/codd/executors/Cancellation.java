@@ -1,35 +1,36 @@
 package dev.codd.executors;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A way to stop a query from another thread at any moment, also while DuckDB still computes its
  * first batch (an aggregate over a large join can take all of its time there): what is asked before
  * the query has started stops it as soon as it does.
  */
 public final class Cancellation {
-    private Runnable action;
+    private final List<Runnable> actions = new ArrayList<>();
     private boolean cancelled;
 
     /** Stops what runs now, and what is started later. */
     public void cancel() {
-        Runnable running;
+        List<Runnable> running;
         synchronized (this) {
             cancelled = true;
-            running = action;
+            running = List.copyOf(actions);
         }
-        if (running != null) {
-            running.run();
-        }
+        running.forEach(Runnable::run);
     }
 
     public synchronized boolean cancelled() {
         return cancelled;
     }
 
-    /** What cancelling does from now on; run at once when cancelled already. */
-    void onCancel(Runnable stop) {
+    /** One more thing cancelling stops; run at once when cancelled already. */
+    public void onCancel(Runnable stop) {
         boolean already;
         synchronized (this) {
-            action = stop;
+            actions.add(stop);
             already = cancelled;
         }
         if (already) {

@@ -5,6 +5,8 @@ import dev.codd.common.ErrorCode;
 import dev.codd.node.compute.ComputeNode;
 import dev.codd.node.requester.NodeRegistry;
 import dev.codd.node.requester.Requester;
+import dev.codd.executors.docker.DockerSettings;
+import dev.codd.executors.docker.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +31,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** @param requesterState where the requester keeps its audit log and users' functions */
     private LocalCluster(List<Path> dataDirectories, Path requesterState, Duration heartbeat, Duration downAfter,
-            Duration nodeTimeout, boolean audit) {
+            Duration nodeTimeout, boolean audit, DockerSettings docker, Secrets secrets) {
         allocator = new RootAllocator();
         try {
             requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout,
@@ -43,7 +45,8 @@ public final class LocalCluster implements AutoCloseable {
             for (int i = 0; i < dataDirectories.size(); i++) {
                 Path data = dataDirectories.get(i);
                 nodes.add(ComputeNode.start(new ComputeNode.Config("node" + (i + 1), data, HOST, null, 0,
-                        requester.address(), heartbeat, audit ? nodeAuditDirectory(data) : null), allocator));
+                        requester.address(), heartbeat, audit ? nodeAuditDirectory(data) : null, docker, secrets),
+                        allocator));
             }
             awaitNodes(registry -> registry.nodes().stream().filter(n -> n.up() && n.catalogVersion() >= 0).count()
                     == dataDirectories.size());
@@ -56,13 +59,19 @@ public final class LocalCluster implements AutoCloseable {
     /** A cluster with a node per directory, heartbeats every 200 ms, nodes down after 2 s of silence. */
     public static LocalCluster start(List<Path> dataDirectories) {
         return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories), Duration.ofMillis(200),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), true);
+                Duration.ofSeconds(2), Duration.ofSeconds(30), true, null, Secrets.NONE);
+    }
+
+    /** The same cluster whose nodes run containers as {@code docker} says, with {@code secrets}. */
+    public static LocalCluster withDocker(List<Path> dataDirectories, DockerSettings docker, Secrets secrets) {
+        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories), Duration.ofMillis(200),
+                Duration.ofSeconds(2), Duration.ofSeconds(30), true, docker, secrets);
     }
 
     /** The same cluster keeping no audit logs: only to measure what auditing costs. */
     public static LocalCluster startWithoutAudit(List<Path> dataDirectories) {
         return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories), Duration.ofMillis(200),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), false);
+                Duration.ofSeconds(2), Duration.ofSeconds(30), false, null, Secrets.NONE);
     }
 
     /**
@@ -72,7 +81,7 @@ public final class LocalCluster implements AutoCloseable {
     public static LocalCluster embedded(Path dataDirectory) {
         Path data = dataDirectory.toAbsolutePath().normalize();
         return new LocalCluster(List.of(data), data.resolve(".codd"), Duration.ofMillis(200), Duration.ofSeconds(2),
-                Duration.ofSeconds(30), true);
+                Duration.ofSeconds(30), true, null, Secrets.NONE);
     }
 
     /** Where a compute node keeps its audit log unless told otherwise. */

@@ -1,6 +1,9 @@
 package dev.codd.planner;
 
-import dev.codd.planner.rel.ExchangeScan;
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import dev.codd.planner.rel.DockerMap;
+import dev.codd.planner.rel.StreamScan;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -34,8 +37,13 @@ final class FragmentSplitter {
         }
         if (rel instanceof Union union && union.all && union.getInputs().stream()
                 .allMatch(input -> locality(input).flatMap(Locality::node).isPresent())
-                && union.getInputs().stream().map(DuckDbSql::of).distinct().count() == 1) {
+                && union.getInputs().stream().map(DockerMaps::write).distinct().count() == 1) {
             return exchange(union.getInputs(), union.getRowType());
+        }
+        if (rel instanceof DockerMap) {
+            throw new CoddException(ErrorCode.NOT_SUPPORTED, "docker_map runs on the nodes that hold its input, so its"
+                    + " input must be a query over one table's shards (filters, projections, joins with tables"
+                    + " partitioned alike or held whole by each node), not one that combines rows of several nodes");
         }
         List<RelNode> inputs = rel.getInputs().stream().map(this::split).toList();
         RelNode copied = inputs.equals(rel.getInputs()) ? rel : rel.copy(rel.getTraitSet(), inputs);
@@ -47,11 +55,13 @@ final class FragmentSplitter {
         List<Fragment> fragments = inputs.stream()
                 .map(input -> {
                     Locality locality = locality(input).orElseThrow();
-                    return new Fragment(locality.node().orElseThrow(), DuckDbSql.of(input), locality.shards());
+                    DockerMaps.FragmentSql written = DockerMaps.write(input);
+                    return new Fragment(locality.node().orElseThrow(), written.sql(), locality.shards(),
+                            written.stages());
                 })
                 .toList();
         exchanges.add(new Exchange(name, rowType.getFieldNames(), fragments));
-        return ExchangeScan.create(inputs.get(0).getCluster(), name, rowType);
+        return StreamScan.create(inputs.get(0).getCluster(), name, rowType);
     }
 
     private Optional<Locality> locality(RelNode rel) {

@@ -1,6 +1,6 @@
 package dev.codd.planner;
 
-import dev.codd.planner.rel.ExchangeScan;
+import dev.codd.planner.rel.StreamScan;
 import dev.codd.planner.rel.NodeScan;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ record Locality(Optional<String> node, Map<String, List<String>> shards) {
         if (rel instanceof NodeScan scan) {
             return Optional.of(new Locality(Optional.of(scan.node()), Map.of(scan.tableName(), scan.cids())));
         }
-        if (rel instanceof ExchangeScan || !SubQueries.plain(rel)) {
+        if (rel instanceof StreamScan || !SubQueries.plain(rel)) {
             return Optional.empty(); // sub-queries and correlated conditions run at the requester
         }
         Optional<String> node = Optional.empty();

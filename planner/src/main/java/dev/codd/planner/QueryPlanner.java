@@ -3,7 +3,7 @@ package dev.codd.planner;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.planner.catalog.ClusterCatalog;
-import dev.codd.planner.rel.ExchangeScan;
+import dev.codd.planner.rel.StreamScan;
 import dev.codd.planner.rules.SortOffsetUnionSplitRule;
 import dev.codd.planner.rules.SumOfCountsShuttle;
 import java.util.EnumSet;
@@ -106,7 +106,7 @@ public final class QueryPlanner {
     /** Standard SQL's functions, and PostgreSQL's, whose names and meanings DuckDB mostly shares. */
     // DuckDB's operators first: the validator resolves each operator by name and takes the first match
     private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
-            SqlOperatorTables.of(DuckDbSemantics.DIVIDE), SqlStdOperatorTable.instance(),
+            SqlOperatorTables.of(DuckDbSemantics.DIVIDE, DockerMapFunction.INSTANCE), SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL));
 
     /** Plain relational clean-up: filters into joins and down to scans, AVG and friends into SUM/COUNT. */
@@ -149,6 +149,7 @@ public final class QueryPlanner {
             CoddRules.FILTER_SET_OP_TRANSPOSE,
             CoddRules.PROJECT_SET_OP_TRANSPOSE,
             CoddRules.AGGREGATE_UNION_TRANSPOSE,
+            DockerMapUnionTransposeRule.INSTANCE,
             JoinUnionCoPartitionRule.INSTANCE,
             JoinUnionBroadcastRule.LEFT_SPLIT,
             JoinUnionBroadcastRule.RIGHT_SPLIT,
@@ -172,7 +173,7 @@ public final class QueryPlanner {
     /** How many {@code ?} markers {@code sql} has; fails as planning would on a syntax error. */
     public int parameterCount(String sql) {
         try {
-            return ParameterBinder.countParameters(SqlParser.create(sql, PARSER).parseStmt());
+            return ParameterBinder.countParameters(SqlParser.create(TableArguments.parseable(sql), PARSER).parseStmt());
         } catch (SqlParseException e) {
             throw syntaxError(e);
         }
@@ -187,7 +188,7 @@ public final class QueryPlanner {
         Planner planner = Frameworks.getPlanner(config(catalog));
         RelDataType[] types;
         try {
-            SqlNode parsed = planner.parse(sql);
+            SqlNode parsed = planner.parse(TableArguments.parseable(sql));
             types = new RelDataType[ParameterBinder.countParameters(parsed)];
             if (types.length > 0 && parsed.isA(SqlKind.QUERY)) {
                 RelNode rel = planner.rel(planner.validate(DuckDbSemantics.apply(parsed))).project();
@@ -237,13 +238,13 @@ public final class QueryPlanner {
     private DistributedPlan plan(String sql, List<Object> parameters, ClusterCatalog catalog, boolean describe) {
         Planner planner = Frameworks.getPlanner(config(catalog));
         try {
-            SqlNode parsed = planner.parse(sql);
+            SqlNode parsed = planner.parse(TableArguments.parseable(sql));
             if (!parsed.isA(SqlKind.QUERY)) {
                 throw new CoddException(ErrorCode.NOT_SUPPORTED,
                         "Codd runs queries only; " + parsed.getKind() + " is not supported");
             }
             SqlNode validated = planner.validate(DuckDbSemantics.apply(ParameterBinder.bind(parsed, parameters)));
-            RelNode query = planner.rel(validated).project();
+            RelNode query = DockerMaps.resolve(planner.rel(validated).project());
             if (describe) {
                 RexNode zero = query.getCluster().getRexBuilder().makeExactLiteral(BigDecimal.ZERO);
                 query = LogicalSort.create(query, RelCollations.EMPTY, null, zero);
@@ -280,7 +281,7 @@ public final class QueryPlanner {
         RelNode merged = SubQueries.everywhere(distributed, rel -> rel.accept(new SumOfCountsShuttle()));
         FragmentSplitter splitter = new FragmentSplitter();
         RelNode root = splitter.split(merged);
-        Optional<String> rootSql = root instanceof ExchangeScan ? Optional.empty() : Optional.of(DuckDbSql.of(root));
+        Optional<String> rootSql = root instanceof StreamScan ? Optional.empty() : Optional.of(DuckDbSql.of(root));
         return new DistributedPlan(splitter.exchanges(), rootSql, logical.getRowType().getFieldNames(), scans.pruned(),
                 UserSqlFunction.calledIn(logical));
     }

@@ -248,7 +248,7 @@ class AuditTest {
     void aRefusedRequestIsRecordedByTheNode() throws Exception {
         ComputeNode node = cluster.nodes().get(1);
         byte[] ticket = WireJson.write(new FragmentTicket("q-refused", "mallory",
-                "SELECT * FROM read_csv('/etc/passwd')", Map.of(), List.of(), 0));
+                "SELECT * FROM read_csv('/etc/passwd')", Map.of(), List.of(), 0, List.of()));
         try (RootAllocator allocator = new RootAllocator();
                 FlightClient client = FlightClient.builder(allocator,
                         Location.forGrpcInsecure(node.address().host(), node.address().port())).build()) {

@@ -71,7 +71,7 @@ class FragmentRefusalTest {
     }
 
     private long run(String sql, Map<String, List<String>> shards) throws Exception {
-        return run(WireJson.write(new FragmentTicket("test", "tester", sql, shards, List.of(), 0)));
+        return run(WireJson.write(new FragmentTicket("test", "tester", sql, shards, List.of(), 0, List.of())));
     }
 
     private FlightRuntimeException refused(String sql, Map<String, List<String>> shards) {

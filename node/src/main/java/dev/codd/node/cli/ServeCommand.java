@@ -4,7 +4,11 @@ import dev.codd.node.LocalCluster;
 import dev.codd.node.compute.ComputeNode;
 import dev.codd.node.requester.Requester;
 import dev.codd.node.wire.NodeAddress;
+import dev.codd.executors.docker.DockerSettings;
+import dev.codd.executors.docker.Secrets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.apache.arrow.memory.BufferAllocator;
@@ -97,8 +101,61 @@ final class ServeCommand {
                 description = "Where the node keeps its audit log and signing key (default: DATA/.codd/audit).")
         Path audit;
 
+        @Option(names = "--docker-image", paramLabel = "IMAGE",
+                description = "An image docker_map may run here, by name or ID (repeat it; without any, the node runs no containers).")
+        List<String> dockerImages = new ArrayList<>();
+
+        @Option(names = "--docker-host", paramLabel = "URL", defaultValue = "${env:DOCKER_HOST:-unix:///var/run/docker.sock}",
+                description = "The Docker engine (default: ${DEFAULT-VALUE}).")
+        String dockerHost;
+
+        @Option(names = "--docker-memory", paramLabel = "MIB", defaultValue = "256",
+                description = "Memory per container, in MiB (default: ${DEFAULT-VALUE}).")
+        long dockerMemory;
+
+        @Option(names = "--docker-cpus", paramLabel = "N", defaultValue = "1", description = "CPUs per container (default: ${DEFAULT-VALUE}).")
+        double dockerCpus;
+
+        @Option(names = "--docker-pids", paramLabel = "N", defaultValue = "64",
+                description = "Processes per container (default: ${DEFAULT-VALUE}).")
+        long dockerPids;
+
+        @Option(names = "--docker-timeout", paramLabel = "SECONDS", defaultValue = "60",
+                description = "Wall-clock time a container may run before it is killed (default: ${DEFAULT-VALUE}).")
+        long dockerTimeout;
+
+        @Option(names = "--docker-tmpfs", paramLabel = "MIB", defaultValue = "64",
+                description = "Size of the writable /tmp of a container, in MiB (default: ${DEFAULT-VALUE}).")
+        long dockerTmpfs;
+
+        @Option(names = "--docker-network", paramLabel = "MODE", defaultValue = "none",
+                description = "Network of containers: none, or a Docker network mode such as bridge (default: ${DEFAULT-VALUE}).")
+        String dockerNetwork;
+
+        @Option(names = "--docker-max-output", paramLabel = "MIB", defaultValue = "1024",
+                description = "Most a container may write to stdout per query, in MiB (default: ${DEFAULT-VALUE}).")
+        long dockerMaxOutput;
+
+        @Option(names = "--secrets", paramLabel = "FILE", description = "A file of name=value lines: secrets containers may be given.")
+        Path secretsFile;
+
+        @Option(names = "--secret-env", paramLabel = "VAR", description = "An environment variable that is a secret of its own name (repeat it).")
+        List<String> secretVariables = new ArrayList<>();
+
         @Spec
         CommandSpec spec;
+
+        private DockerSettings docker() {
+            if (dockerImages.isEmpty()) {
+                return null;
+            }
+            try {
+                return new DockerSettings(dockerHost, dockerImages, dockerMemory << 20, dockerCpus, dockerPids,
+                        Duration.ofSeconds(dockerTimeout), dockerTmpfs << 20, dockerNetwork, dockerMaxOutput << 20);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "Invalid Docker settings: " + e.getMessage());
+            }
+        }
 
         @Override
         public void run() {
@@ -118,7 +175,8 @@ final class ServeCommand {
             ComputeNode node;
             try {
                 node = ComputeNode.start(new ComputeNode.Config(name, data, host, advertise, port, requester,
-                        Duration.ofSeconds(1), audit != null ? audit : LocalCluster.nodeAuditDirectory(data)), allocator);
+                        Duration.ofSeconds(1), audit != null ? audit : LocalCluster.nodeAuditDirectory(data), docker(),
+                        Secrets.load(secretsFile, secretVariables, System.getenv())), allocator);
             } catch (RuntimeException e) {
                 allocator.close();
                 throw e;

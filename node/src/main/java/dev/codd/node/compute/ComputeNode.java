@@ -6,6 +6,8 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.executors.Input;
+import dev.codd.executors.docker.DockerSettings;
+import dev.codd.executors.docker.Secrets;
 import dev.codd.executors.wasm.WasmFunctions;
 import dev.codd.executors.wasm.WasmModules;
 import dev.codd.node.DaemonThreads;
@@ -64,10 +66,14 @@ public final class ComputeNode implements AutoCloseable {
      * @param heartbeatInterval how often the node tells the requester it is alive, and rescans its directory
      * @param auditDirectory where the node's audit log and key are kept; null to keep none (for measuring
      *     its cost only)
+     * @param docker how the node runs containers; null when it runs none
+     * @param secrets the values a container's environment may name
      */
     public record Config(String name, Path dataDirectory, String host, String advertisedHost, int port,
-            NodeAddress requester, Duration heartbeatInterval, Path auditDirectory) {
+            NodeAddress requester, Duration heartbeatInterval, Path auditDirectory, DockerSettings docker,
+            Secrets secrets) {
         public Config {
+            requireNonNull(secrets, "secrets is null");
             requireNonNull(dataDirectory, "dataDirectory is null");
             requireNonNull(host, "host is null");
             requireNonNull(requester, "requester is null");
@@ -88,6 +94,7 @@ public final class ComputeNode implements AutoCloseable {
     private final NodeAddress address;
     private final String name;
     private final AtomicReference<NodeAudit> audit;
+    private final AtomicReference<Containers> containers;
     /** The catalog and its version, replaced together by the scanner. */
     private record Versioned(NodeCatalog catalog, long version) {}
 
@@ -97,8 +104,9 @@ public final class ComputeNode implements AutoCloseable {
 
     private ComputeNode(Config config, BufferAllocator allocator, DuckDbExecutor duckdb, DataStore store,
             ExecutorService streams, FragmentService fragments, FlightServer server, FlightClient requester,
-            AtomicReference<NodeAudit> audit) {
+            AtomicReference<NodeAudit> audit, AtomicReference<Containers> containers) {
         this.config = config;
+        this.containers = containers;
         this.fragments = fragments;
         this.audit = audit;
         this.streams = streams;
@@ -137,8 +145,9 @@ public final class ComputeNode implements AutoCloseable {
         AtomicReference<String> where = new AtomicReference<>("node " + config.name());
         WasmFunctions functions = new WasmFunctions(duckdb, new WasmModules(cid -> fetchModule(requester, cid)),
                 where::get);
+        AtomicReference<Containers> containers = new AtomicReference<>();
         FragmentService fragments = new FragmentService(sources, duckdb, functions, allocator, BATCH_ROWS, streams,
-                audit, config.auditDirectory() != null);
+                audit, config.auditDirectory() != null, containers);
         FlightServer server = Caller.recordOn(FlightServer.builder(allocator,
                         Location.forGrpcInsecure(config.host(), config.port()), fragments))
                 .build();
@@ -154,8 +163,10 @@ public final class ComputeNode implements AutoCloseable {
         }
         ComputeNode node;
         try {
-            node = new ComputeNode(config, allocator, duckdb, store, streams, fragments, server, requester, audit);
+            node = new ComputeNode(config, allocator, duckdb, store, streams, fragments, server, requester, audit,
+                    containers);
             where.set("node " + node.name);
+            containers.set(Containers.connect(node.name, config.docker(), config.secrets()));
             if (config.auditDirectory() != null) {
                 NodeKey key = NodeKey.loadOrCreate(config.auditDirectory());
                 audit.set(new NodeAudit(node.name, AuditLog.open(config.auditDirectory(), "node " + node.name,
@@ -167,6 +178,9 @@ public final class ComputeNode implements AutoCloseable {
             NodeAudit opened = audit.get();
             if (opened != null) {
                 opened.close();
+            }
+            if (containers.get() != null) {
+                containers.get().close();
             }
             server.shutdown();
             closeQuietly(requester);
@@ -301,6 +315,7 @@ public final class ComputeNode implements AutoCloseable {
         if (nodeAudit != null) {
             nodeAudit.close();
         }
+        containers.get().close();
         duckdb.close();
         allocator.close();
         LOG.info("Node {} stopped", name);

@@ -8,7 +8,10 @@ import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.DuckDbExecutor;
 import dev.codd.executors.FragmentValidator;
 import dev.codd.executors.Input;
+import dev.codd.executors.docker.DockerEngine;
+import dev.codd.executors.docker.Secrets;
 import dev.codd.executors.wasm.WasmFunctions;
+import dev.codd.planner.DockerStage;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.flight.Backpressure;
 import dev.codd.node.flight.Caller;
@@ -16,6 +19,8 @@ import dev.codd.node.wire.FragmentTicket;
 import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -49,11 +54,15 @@ public final class FragmentService extends NoOpFlightProducer {
     /** Set once the node's audit log is open; until then fragments are refused, unless the node keeps none. */
     private final AtomicReference<NodeAudit> audit;
     private final boolean auditing;
+    /** Set once the node knows its name; fragments with docker_map stages wait for it like for the audit log. */
+    private final AtomicReference<Containers> containers;
     private final AtomicInteger running = new AtomicInteger();
 
     FragmentService(ShardSources store, DuckDbExecutor duckdb, WasmFunctions functions, BufferAllocator allocator,
-            int batchRows, ExecutorService streams, AtomicReference<NodeAudit> audit, boolean auditing) {
+            int batchRows, ExecutorService streams, AtomicReference<NodeAudit> audit, boolean auditing,
+            AtomicReference<Containers> containers) {
         this.functions = functions;
+        this.containers = containers;
         this.audit = audit;
         this.auditing = auditing;
         this.store = store;
@@ -80,7 +89,7 @@ public final class FragmentService extends NoOpFlightProducer {
     public static FragmentService unaudited(ShardSources sources, DuckDbExecutor duckdb, WasmFunctions functions,
             BufferAllocator allocator, int batchRows, ExecutorService streams) {
         return new FragmentService(sources, duckdb, functions, allocator, batchRows, streams, new AtomicReference<>(),
-                false);
+                false, new AtomicReference<>(Containers.connect("requester", null, Secrets.NONE)));
     }
 
     /** How many fragments run now, from their start in DuckDB until their last row is sent or they stop. */
@@ -96,16 +105,23 @@ public final class FragmentService extends NoOpFlightProducer {
         }
         FragmentTicket fragment = null;
         List<Input> inputs;
+        List<DockerEngine.Image> images;
         try {
             fragment = WireJson.read(ticket.getBytes(), FragmentTicket.class);
             FragmentTicket read = fragment;
             inputs = read.shards().entrySet().stream()
                     .<Input>map(binding -> new Input.Sources(binding.getKey(), store.sources(binding.getKey(), binding.getValue())))
                     .toList();
-            Set<String> called = FragmentValidator.validate(duckdb, read.sql(), read.shards().keySet());
+            Set<String> names = new HashSet<>(read.shards().keySet());
+            read.docker().forEach(stage -> names.add(stage.name()));
+            Set<String> called = new HashSet<>(FragmentValidator.validate(duckdb, read.sql(), names));
+            for (DockerStage stage : read.docker()) {
+                called.addAll(FragmentValidator.validate(duckdb, stage.inputSql(), read.shards().keySet()));
+            }
             functions.register(read.functions().stream()
                     .filter(function -> called.contains(function.internalName()))
                     .toList());
+            images = read.docker().isEmpty() ? List.of() : containers().images(read.docker());
         } catch (CoddException e) {
             LOG.info("Refused a fragment of query {} from {}: {}", fragment == null ? "?" : fragment.queryId(),
                     requester.address(), e.getMessage());
@@ -115,13 +131,21 @@ public final class FragmentService extends NoOpFlightProducer {
             listener.error(WireErrors.toFlight(e));
             return;
         }
-        CompletableFuture<AuditLog.Head> recorded = audit == null ? null : audit.started(fragment, requester);
-        run(fragment, inputs, listener, audit, recorded);
+        CompletableFuture<AuditLog.Head> recorded = audit == null ? null : audit.started(fragment, requester, images);
+        run(fragment, inputs, images, listener, audit, recorded);
+    }
+
+    private Containers containers() {
+        Containers started = containers.get();
+        if (started == null) {
+            throw new CoddException(ErrorCode.NODE_UNAVAILABLE, "The node is starting");
+        }
+        return started;
     }
 
     /** Runs the fragment; its record, written before, is synced while DuckDB starts, and before the first row leaves. */
-    private void run(FragmentTicket fragment, List<Input> inputs, ServerStreamListener listener, NodeAudit audit,
-            CompletableFuture<AuditLog.Head> recorded) {
+    private void run(FragmentTicket fragment, List<Input> sources, List<DockerEngine.Image> images,
+            ServerStreamListener listener, NodeAudit audit, CompletableFuture<AuditLog.Head> recorded) {
         long start = System.nanoTime();
         running.incrementAndGet();
         long rows = 0;
@@ -133,33 +157,40 @@ public final class FragmentService extends NoOpFlightProducer {
         Backpressure backpressure = Backpressure.watch(listener, cancellation::cancel);
         int rowsPerBatch = fragment.batchRows() > 0 ? Math.min(fragment.batchRows(), FragmentTicket.MAX_BATCH_ROWS)
                 : batchRows;
-        try (ArrowQuery query = duckdb.query(fragment.sql(), inputs, allocator, rowsPerBatch, cancellation)) {
-            ArrowReader reader = query.reader();
-            VectorSchemaRoot root = reader.getVectorSchemaRoot();
-            if (audit != null) {
-                audit.awaitDisk(recorded); // unaudited, nothing leaves
-            }
-            listener.start(root);
-            while (reader.loadNextBatch()) {
-                if (!backpressure.awaitReady()) {
-                    cancellation.cancel();
-                    status = "CANCELLED";
-                    return;
+        Containers.Running stages = Containers.Running.NONE;
+        try {
+            stages = fragment.docker().isEmpty() ? stages : containers().start(fragment.docker(), images, sources,
+                    fragment.queryId(), duckdb, allocator, rowsPerBatch, cancellation);
+            try (Containers.Running started = stages;
+                    ArrowQuery query = duckdb.query(fragment.sql(), inputs(sources, started), allocator, rowsPerBatch,
+                            cancellation)) {
+                ArrowReader reader = query.reader();
+                VectorSchemaRoot root = reader.getVectorSchemaRoot();
+                if (audit != null) {
+                    audit.awaitDisk(recorded); // unaudited, nothing leaves
                 }
-                rows += root.getRowCount();
-                bytes += root.getFieldVectors().stream().mapToLong(FieldVector::getBufferSize).sum();
-                listener.putNext();
+                listener.start(root);
+                while (reader.loadNextBatch()) {
+                    if (!backpressure.awaitReady()) {
+                        cancellation.cancel();
+                        status = "CANCELLED";
+                        return;
+                    }
+                    rows += root.getRowCount();
+                    bytes += root.getFieldVectors().stream().mapToLong(FieldVector::getBufferSize).sum();
+                    listener.putNext();
+                }
+                listener.completed();
+                status = "FINISHED";
             }
-            listener.completed();
-            status = "FINISHED";
         } catch (CoddException e) {
-            error = e;
-            LOG.info("Fragment of query {} failed: {}", fragment.queryId(), e.getMessage());
-            listener.error(WireErrors.toFlight(e));
+            error = stages.failure().orElse(e);
+            LOG.info("Fragment of query {} failed: {}", fragment.queryId(), error.getMessage());
+            listener.error(WireErrors.toFlight(error));
         } catch (IOException | RuntimeException e) {
-            error = e instanceof IOException ? DuckDbErrors.translate(e)
-                    : new CoddException(ErrorCode.INTERNAL_ERROR, e.toString(), e);
-            if (e instanceof RuntimeException) {
+            error = stages.failure().orElseGet(() -> e instanceof IOException ? DuckDbErrors.translate(e)
+                    : new CoddException(ErrorCode.INTERNAL_ERROR, e.toString(), e));
+            if (e instanceof RuntimeException && stages.failure().isEmpty()) {
                 LOG.error("Fragment of query {} failed", fragment.queryId(), e);
             }
             listener.error(WireErrors.toFlight(error));
@@ -169,5 +200,12 @@ public final class FragmentService extends NoOpFlightProducer {
                 audit.ended(fragment, status, error, rows, bytes, System.nanoTime() - start);
             }
         }
+    }
+
+    /** The fragment's shards, and the output of its docker_map stages. */
+    private static List<Input> inputs(List<Input> sources, Containers.Running stages) {
+        List<Input> all = new ArrayList<>(sources);
+        all.addAll(stages.outputs());
+        return all;
     }
 }

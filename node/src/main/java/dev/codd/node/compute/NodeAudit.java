@@ -6,7 +6,11 @@ import dev.codd.node.audit.NodeKey;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.FragmentTicket;
 import dev.codd.node.wire.SignedHead;
+import dev.codd.common.ContainerCall;
+import dev.codd.executors.docker.DockerEngine;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,7 +35,7 @@ final class NodeAudit implements AutoCloseable {
     }
 
     /** The fragment about to run, written before it does; {@link #awaitDisk} waits until it is synced. */
-    CompletableFuture<AuditLog.Head> started(FragmentTicket ticket, Caller requester) {
+    CompletableFuture<AuditLog.Head> started(FragmentTicket ticket, Caller requester, List<DockerEngine.Image> images) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("query", ticket.queryId());
         data.put("user", ticket.user());
@@ -42,6 +46,20 @@ final class NodeAudit implements AutoCloseable {
             Map<String, String> modules = new LinkedHashMap<>();
             ticket.functions().forEach(function -> modules.put(function.name(), function.cid()));
             data.put("functions", modules);
+        }
+        if (!ticket.docker().isEmpty()) { // the containers it runs: image by name and ID, and what they are given
+            List<Map<String, Object>> containers = new ArrayList<>();
+            for (int i = 0; i < ticket.docker().size(); i++) {
+                ContainerCall call = ticket.docker().get(i).call();
+                Map<String, Object> container = new LinkedHashMap<>();
+                container.put("image", images.get(i).reference());
+                container.put("imageId", images.get(i).id());
+                container.put("command", call.command());
+                container.put("env", call.env()); // values are literals or secret:NAME, never a secret's value
+                container.put("input", ticket.docker().get(i).inputSql());
+                containers.add(container);
+            }
+            data.put("docker", containers);
         }
         return log.appendUrgently("fragment.started", data);
     }

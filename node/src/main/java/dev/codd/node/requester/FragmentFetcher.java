@@ -130,7 +130,7 @@ final class FragmentFetcher implements Runnable {
         startNanos = System.nanoTime();
         try {
             FragmentTicket ticket = new FragmentTicket(queryId, user, fragment.sql(), fragment.shards(), functions,
-                    batchRows);
+                    batchRows, fragment.docker());
             stream = client.getStream(new Ticket(WireJson.write(ticket)));
             if (cancelled) {
                 return;

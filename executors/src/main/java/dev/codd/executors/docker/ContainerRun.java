@@ -1,0 +1,171 @@
+package dev.codd.executors.docker;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A started container: its stdin and stdout, how it ended, and its removal when closed. */
+public final class ContainerRun implements AutoCloseable {
+    private final DockerEngine engine;
+    private final String id;
+    private final DockerEngine.Image image;
+    private final AttachedStreams streams;
+    private final InputStream stdout;
+    private volatile String killedBecause;
+    private ScheduledFuture<?> deadline;
+    private boolean closed;
+
+    ContainerRun(DockerEngine engine, String id, DockerEngine.Image image, AttachedStreams streams) {
+        this.engine = engine;
+        this.id = id;
+        this.image = image;
+        this.streams = streams;
+        this.stdout = new Limited(streams.stdout(), engine.settings().maxOutputBytes());
+    }
+
+    void killAfter(Duration timeout, ScheduledExecutorService deadlines) {
+        deadline = deadlines.schedule(() -> kill("it ran longer than the node's time limit of " + timeout.toSeconds()
+                + " s"), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public DockerEngine.Image image() {
+        return image;
+    }
+
+    /** The container's stdin; closing it ends the container's input. */
+    public OutputStream stdin() {
+        return streams.stdin();
+    }
+
+    /** The container's stdout, at most the node's output limit. */
+    public InputStream stdout() {
+        return stdout;
+    }
+
+    /** Stops the container now; {@code reason} is what its failure will say. */
+    public void kill(String reason) {
+        if (killedBecause == null) {
+            killedBecause = reason;
+        }
+        engine.kill(id);
+    }
+
+    /**
+     * Waits for the container to end, once its stdout has been read to the end, and fails if it
+     * did not end well: killed, or a non-zero exit code (with the end of its stderr).
+     */
+    public void awaitSuccess() {
+        InspectContainerResponse.ContainerState state;
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        do {
+            state = engine.client().inspectContainerCmd(id).exec().getState();
+            if (Boolean.TRUE.equals(state.getRunning())) {
+                sleep();
+            }
+        } while (Boolean.TRUE.equals(state.getRunning()) && System.nanoTime() < waitUntil);
+        if (killedBecause != null) {
+            throw failure("was stopped: " + killedBecause);
+        }
+        if (Boolean.TRUE.equals(state.getRunning())) {
+            kill("it kept running after closing its stdout");
+            throw failure("kept running after closing its stdout");
+        }
+        if (Boolean.TRUE.equals(state.getOOMKilled())) {
+            throw failure("was stopped: it used more than the node's memory limit of "
+                    + (engine.settings().memoryBytes() >> 20) + " MiB");
+        }
+        Long exitCode = state.getExitCodeLong();
+        if (exitCode != null && exitCode != 0) {
+            throw failure("exited with code " + exitCode);
+        }
+    }
+
+    /** The container's failure, with the last lines of its stderr. */
+    public CoddException failure(String what) {
+        String tail = lastLines(streams.stderrTail(), 5);
+        return new CoddException(ErrorCode.FUNCTION_FAILED, "Container " + image.reference() + " on node "
+                + engine.node() + " " + what + (tail.isEmpty() ? "" : "; its stderr ends: " + tail));
+    }
+
+    /** Why the container was killed, if it was. */
+    public String killedBecause() {
+        return killedBecause;
+    }
+
+    private static String lastLines(String text, int count) {
+        List<String> lines = Arrays.stream(text.strip().split("\n")).map(String::strip)
+                .filter(line -> !line.isEmpty()).toList();
+        return String.join(" | ", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills the container if it still runs, and removes it. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        try {
+            streams.close();
+        } catch (IOException ignored) {
+            // the connection goes with the container
+        }
+        engine.kill(id);
+        engine.remove(id);
+    }
+
+    /** Stdout, killing the container once it has written more than the limit. */
+    private final class Limited extends FilterInputStream {
+        private final long limit;
+        private long read;
+
+        Limited(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                read += n;
+                if (read > limit) {
+                    kill("it wrote more than the node's output limit of " + limit + " bytes");
+                    throw failure("was stopped: it wrote more than the node's output limit of " + limit + " bytes");
+                }
+            }
+            return n;
+        }
+    }
+}

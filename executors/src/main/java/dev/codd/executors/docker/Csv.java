@@ -1,0 +1,78 @@
+package dev.codd.executors.docker;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Comma-separated values as RFC 4180 writes them: a field with a comma, quote or line break is
+ * quoted, a quote in it doubled. An empty unquoted field is NULL; {@code ""} is the empty string.
+ */
+final class Csv {
+    private Csv() {}
+
+    /** A field as written: NULL as nothing, anything that needs it quoted. */
+    static String field(String value) {
+        if (value == null) {
+            return "";
+        }
+        boolean quote = value.isEmpty() || value.indexOf(',') >= 0 || value.indexOf('"') >= 0
+                || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;
+        return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+    }
+
+    /**
+     * The next record's fields, null at the end of the input; {@code onLine} runs for each line
+     * read, a quoted line break included.
+     */
+    static List<String> readRecord(Reader in, Runnable onLine) throws IOException {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        boolean inQuotes = false;
+        int c = in.read();
+        if (c < 0) {
+            return null;
+        }
+        while (true) {
+            if (inQuotes) {
+                if (c < 0) {
+                    throw new IllegalArgumentException("a quoted field is not closed");
+                }
+                if (c == '"') {
+                    int next = in.read();
+                    if (next == '"') {
+                        field.append('"');
+                    } else {
+                        inQuotes = false;
+                        c = next;
+                        continue;
+                    }
+                } else {
+                    if (c == '\n') {
+                        onLine.run();
+                    }
+                    field.append((char) c);
+                }
+            } else if (c == ',' || c == '\n' || c < 0) {
+                fields.add(quoted || field.length() > 0 ? field.toString() : null);
+                field.setLength(0);
+                quoted = false;
+                if (c != ',') {
+                    onLine.run();
+                    return fields;
+                }
+            } else if (c == '"' && field.length() == 0 && !quoted) {
+                quoted = true;
+                inQuotes = true;
+            } else if (c != '\r') {
+                if (quoted) {
+                    throw new IllegalArgumentException("text after a closing quote");
+                }
+                field.append((char) c);
+            }
+            c = in.read();
+        }
+    }
+}

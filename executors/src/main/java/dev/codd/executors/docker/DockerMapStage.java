@@ -1,0 +1,177 @@
+package dev.codd.executors.docker;
+
+import dev.codd.common.CoddException;
+import dev.codd.common.ContainerCall;
+import dev.codd.executors.ArrowQuery;
+import dev.codd.executors.DuckDbErrors;
+import dev.codd.executors.Input;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.io.OutputStreamWriter;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * One docker_map on one node: the rows of an input query stream into a container's stdin (on a
+ * thread of their own) while its stdout is read as the rows of a table DuckDB reads. The first
+ * failure of any part is kept, to be the query's error.
+ */
+public final class DockerMapStage implements AutoCloseable {
+    private final ContainerRun run;
+    private final ContainerCall call;
+    private final ArrowQuery input;
+    private final AtomicReference<CoddException> failure = new AtomicReference<>();
+    private final Thread feeder;
+
+    private DockerMapStage(ContainerRun run, ContainerCall call, ArrowQuery input) {
+        this.run = run;
+        this.call = call;
+        this.input = input;
+        this.feeder = new Thread(this::feed, "codd-docker-input-" + run.id().substring(0, 12));
+        feeder.setDaemon(true);
+    }
+
+    /**
+     * The input query's SQL for the container's format: every column as text for CSV, each row as a
+     * JSON object for JSONL (DuckDB writes both), the rows as they are for Arrow.
+     */
+    public static String inputSql(String sql, ContainerCall.Format format) {
+        return switch (format) {
+            case CSV -> "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM (" + sql + ") AS docker_input";
+            case JSONL -> "SELECT CAST(to_json(docker_input) AS VARCHAR) FROM (" + sql + ") AS docker_input";
+            case ARROW -> sql;
+        };
+    }
+
+    /**
+     * Starts a container of {@code image} for {@code call} and feeds it {@code input} (the rows of
+     * {@link #inputSql}), which the stage then owns.
+     */
+    public static DockerMapStage start(DockerEngine engine, DockerEngine.Image image, ContainerCall call,
+            Map<String, String> env, ArrowQuery input, String purpose) {
+        ContainerRun run;
+        try {
+            run = engine.start(image, call.command(), env, purpose);
+        } catch (RuntimeException e) {
+            input.close();
+            throw e;
+        }
+        DockerMapStage stage = new DockerMapStage(run, call, input);
+        stage.feeder.start();
+        return stage;
+    }
+
+    /** The container's output as the table {@code name}, read in batches of at most {@code batchRows} rows. */
+    public Input.Arrow output(String name, BufferAllocator allocator, int batchRows) {
+        return new Input.Arrow(name, new ContainerOutput(run, call, allocator, batchRows, this::failed));
+    }
+
+    /** The image that ran, by the name it was asked for and its ID. */
+    public DockerEngine.Image image() {
+        return run.image();
+    }
+
+    /** What went wrong first, if anything did: a failed input query, a failed container, output off the schema. */
+    public Optional<CoddException> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** Stops the container, for a query that is cancelled. */
+    public void stop() {
+        run.kill("the query was cancelled");
+    }
+
+    private void failed(CoddException e) {
+        failure.compareAndSet(null, e);
+    }
+
+    private void feed() {
+        try (input; OutputStream stdin = new BufferedOutputStream(run.stdin(), 1 << 16)) {
+            ArrowReader reader = input.reader();
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            if (call.format() == ContainerCall.Format.ARROW) {
+                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(stdin));
+                writer.start();
+                while (next(reader)) {
+                    writer.writeBatch();
+                }
+                writer.end();
+            } else {
+                Writer text = new OutputStreamWriter(stdin, StandardCharsets.UTF_8);
+                if (call.format() == ContainerCall.Format.CSV) {
+                    List<String> names = root.getSchema().getFields().stream().map(Field::getName).map(Csv::field).toList();
+                    text.write(String.join(",", names) + "\n");
+                }
+                while (next(reader)) {
+                    writeText(root, text);
+                }
+                text.flush();
+            }
+        } catch (IOException e) {
+            // the container closed its stdin before reading all of it: how it ends tells whether that was wrong
+        } catch (InputFailed e) {
+            failed(e.failure);
+            run.kill("its input failed");
+        }
+    }
+
+    private boolean next(ArrowReader reader) throws InputFailed {
+        try {
+            return reader.loadNextBatch();
+        } catch (IOException | RuntimeException e) {
+            throw new InputFailed(e instanceof CoddException codd ? codd : DuckDbErrors.translate(e));
+        }
+    }
+
+    private void writeText(VectorSchemaRoot root, Writer text) throws IOException {
+        List<VarCharVector> columns = root.getFieldVectors().stream().map(VarCharVector.class::cast).toList();
+        StringBuilder line = new StringBuilder();
+        for (int row = 0; row < root.getRowCount(); row++) {
+            line.setLength(0);
+            for (int column = 0; column < columns.size(); column++) {
+                VarCharVector vector = columns.get(column);
+                String value = vector.isNull(row) ? null : new String(vector.get(row), StandardCharsets.UTF_8);
+                if (call.format() == ContainerCall.Format.CSV) {
+                    line.append(column == 0 ? "" : ",").append(Csv.field(value));
+                } else {
+                    line.append(value);
+                }
+            }
+            text.write(line.append('\n').toString());
+        }
+    }
+
+    /** The input query failed: the stage fails with its error. */
+    private static final class InputFailed extends Exception {
+        private final CoddException failure;
+
+        InputFailed(CoddException failure) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    /** Stops and removes the container, and waits for the input to stop. */
+    @Override
+    public void close() {
+        run.close();
+        try {
+            feeder.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

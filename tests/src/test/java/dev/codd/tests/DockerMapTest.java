@@ -1,0 +1,297 @@
+package dev.codd.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import dev.codd.executors.docker.DockerSettings;
+import dev.codd.executors.docker.Secrets;
+import dev.codd.node.LocalCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * docker_map against a real Docker engine: a sharded table on three nodes passes through busybox
+ * containers on the nodes, and the answers equal the same transform written in SQL over DuckDB
+ * alone. The containers are locked down, misbehaving ones fail only their query, and each is gone
+ * afterwards.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DockerMapTest {
+    private static final String SECRET = "s3cr3t-t0ken-value-42";
+    private static final String PAYMENTS = "SELECT range AS id,"
+            + " ['north', 'south', 'east', 'west'][(range % 4 + 1)::INTEGER] AS region,"
+            + " ((range % 1000) * 1.5)::DOUBLE AS amount,"
+            + " ['plain', 'with, comma', 'with \"quote\"', '', NULL][(range % 5 + 1)::INTEGER] AS note";
+
+    private DockerClient docker;
+    private LocalCluster cluster;
+    private Connection codd;
+    private Connection duckdb;
+    private Path root;
+
+    @BeforeAll
+    void start(@TempDir Path root) throws Exception {
+        this.root = root;
+        docker = TestImages.engineWithImages();
+        duckdb = DriverManager.getConnection("jdbc:duckdb:");
+        List<Path> nodes = new ArrayList<>();
+        try (Statement statement = duckdb.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                Path table = Files.createDirectories(root.resolve("node" + (i + 1)).resolve("payments"));
+                statement.execute("COPY (" + PAYMENTS + " FROM range(" + i * 2_000 + ", " + (i + 1) * 2_000 + ")) TO '"
+                        + table.resolve("part.parquet") + "'");
+                nodes.add(table.getParent());
+            }
+            statement.execute("CREATE VIEW payments AS SELECT * FROM '" + root + "/node*/payments/*.parquet'");
+        }
+        Path secrets = Files.writeString(root.resolve("secrets"), "# test secrets\napi-token=" + SECRET + "\n");
+        DockerSettings settings = DockerSettings.defaults(List.of(TestImages.BUSYBOX))
+                .withHost(TestImages.host())
+                .withTimeout(Duration.ofSeconds(4))
+                .withMaxOutputBytes(1 << 20);
+        cluster = LocalCluster.withDocker(nodes, settings, Secrets.load(secrets, List.of(), Map.of()));
+        codd = DriverManager.getConnection(cluster.jdbcUrl());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        codd.close();
+        cluster.close();
+        duckdb.close();
+    }
+
+    /** Whatever a test did, no container of the cluster's is left, and the nodes still answer. */
+    @AfterEach
+    void nothingLeftBehind() throws Exception {
+        // a node whose fragment is cancelled (another node's failed first) removes its container as it stops
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!containersOfCluster().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), containersOfCluster(), "containers left behind");
+        assertEquals(List.of(List.of(6000L)), rows(codd, "SELECT count(*) FROM payments"));
+    }
+
+    private List<Container> containersOfCluster() {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of("dev.codd.node")).exec();
+    }
+
+    private static String dockerMap(String command, String input, String schema, String rest) {
+        return "TABLE(docker_map(image => '" + TestImages.BUSYBOX + "', command => ARRAY['sh', '-c', '"
+                + command.replace("'", "''") + "'], input => TABLE(" + input + "), output_schema => '" + schema + "'"
+                + rest + "))";
+    }
+
+    @Test
+    void csvRowsPassThroughContainersOnEveryNodeAndMergeLikeSql() throws Exception {
+        String map = dockerMap("awk -F, 'NR == 1 { print \"region,doubled,id\"; next }"
+                        + " { print $1 \",\" $2 * 2 \",\" $3 }'",
+                "SELECT region, amount, id FROM payments WHERE amount > 300", "region VARCHAR, doubled DOUBLE, id BIGINT", "");
+        String sql = "SELECT region, count(*) AS n, sum(doubled) AS total, sum(id) AS ids FROM " + map
+                + " GROUP BY region ORDER BY region";
+        assertEquals(rows(duckdb, "SELECT region, count(*), sum(amount * 2), sum(id) FROM payments WHERE amount > 300"
+                + " GROUP BY region ORDER BY region"), rows(codd, sql));
+        String plan = rows(codd, "EXPLAIN " + sql).toString();
+        for (String node : List.of("node1", "node2", "node3")) {
+            assertTrue(plan.contains(node), "a container runs on " + node + ": " + plan);
+        }
+    }
+
+    @Test
+    void csvQuotingAndNullsSurviveTheRoundTrip() throws Exception {
+        String map = dockerMap("cat", "SELECT id, note FROM payments", "id BIGINT, note VARCHAR", "");
+        assertEquals(rows(duckdb, "SELECT note, count(*), sum(id) FROM payments GROUP BY note ORDER BY note"),
+                rows(codd, "SELECT note, count(*), sum(id) FROM " + map + " GROUP BY note ORDER BY note"));
+    }
+
+    @Test
+    void jsonLinesInJsonLinesOut() throws Exception {
+        String map = dockerMap("sed -e 's/\"region\"/\"area\"/'", "SELECT id, region FROM payments WHERE id % 7 = 0",
+                "id BIGINT, area VARCHAR", ", format => 'jsonl'");
+        assertEquals(rows(duckdb, "SELECT region, count(*), sum(id) FROM payments WHERE id % 7 = 0 GROUP BY region"
+                + " ORDER BY region"), rows(codd, "SELECT area, count(*), sum(id) FROM " + map + " GROUP BY area ORDER BY area"));
+    }
+
+    @Test
+    void arrowStreamsPassThroughAsTheyAre() throws Exception {
+        String map = dockerMap("cat", "SELECT id, region, amount FROM payments", "id BIGINT, region VARCHAR, amount DOUBLE",
+                ", format => 'arrow'");
+        assertEquals(rows(duckdb, "SELECT count(*), sum(id), sum(amount), count(DISTINCT region) FROM payments"),
+                rows(codd, "SELECT count(*), sum(id), sum(amount), count(DISTINCT region) FROM " + map));
+    }
+
+    @Test
+    void secretsReachTheContainerAndNothingElse() throws Exception {
+        String map = dockerMap("read header; printf \"digest\\n\"; printf %s \"$TOKEN\" | sha256sum | cut -c1-64",
+                "SELECT id FROM payments WHERE id = 1", "digest VARCHAR", ", env => MAP['TOKEN', 'secret:api-token']");
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(SECRET.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(List.of(expected)), rows(codd, "SELECT * FROM " + map));
+        for (String table : List.of("sys.queries", "sys.audit", "sys.node_audit")) {
+            assertFalse(rows(codd, "SELECT * FROM " + table).toString().contains(SECRET), table);
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(file -> !file.endsWith("secrets")).toList()) {
+                assertFalse(Files.readString(file, StandardCharsets.ISO_8859_1).contains(SECRET), file.toString());
+            }
+        }
+        SQLException missing = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap("cat",
+                "SELECT id FROM payments WHERE id = 1", "id BIGINT", ", env => MAP['TOKEN', 'secret:nope']")));
+        assertTrue(missing.getMessage().contains("has no secret named 'nope'"), missing.getMessage());
+        assertEquals("22023", missing.getSQLState());
+    }
+
+    @Test
+    void containersAreLockedDown() throws Exception {
+        String probe = "read header; echo check,value;"
+                + " echo uid,$(id -u);"
+                + " echo caps,$(grep CapEff /proc/self/status | tr -d \"\\t\" | cut -d: -f2);"
+                + " echo nonewprivs,$(grep NoNewPrivs /proc/self/status | tr -d \"\\t\" | cut -d: -f2);"
+                + " touch /written 2>/dev/null && echo root,writable || echo root,read-only;"
+                + " touch /tmp/written && echo tmp,writable || echo tmp,read-only;"
+                + " echo networks,$(ls /sys/class/net | tr \"\\n\" \" \");"
+                + " test -e /var/run/docker.sock && echo socket,present || echo socket,absent;"
+                + " echo pids,$(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max);"
+                + " sleep 1";
+        String sql = "SELECT * FROM " + dockerMap(probe, "SELECT id FROM payments WHERE id = 1",
+                "check VARCHAR, value VARCHAR", "");
+        CompletableFuture<List<List<Object>>> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return rows(codd, sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        InspectContainerResponse container = null;
+        for (int i = 0; i < 100 && container == null; i++) {
+            List<Container> found = containersOfCluster();
+            if (found.isEmpty()) {
+                Thread.sleep(20);
+            } else {
+                container = docker.inspectContainerCmd(found.get(0).getId()).exec();
+            }
+        }
+        assertTrue(container != null, "the container was never seen running");
+        HostConfig host = container.getHostConfig();
+        assertEquals("none", host.getNetworkMode());
+        assertTrue(host.getReadonlyRootfs());
+        assertEquals(List.of(Capability.ALL), List.of(host.getCapDrop()));
+        assertEquals(List.of("no-new-privileges"), host.getSecurityOpts());
+        assertEquals("65534:65534", container.getConfig().getUser());
+        assertEquals(256L << 20, host.getMemory());
+        assertEquals(1_000_000_000L, host.getNanoCPUs());
+        assertEquals(64L, host.getPidsLimit());
+        assertTrue(host.getTmpFs().get("/tmp").contains("size=" + (64L << 20)), host.getTmpFs().toString());
+        assertTrue(host.getBinds() == null || host.getBinds().length == 0, "nothing of the node is mounted");
+        assertEquals(List.of(List.of("uid", "65534"), List.of("caps", "0000000000000000"), List.of("nonewprivs", "1"),
+                List.of("root", "read-only"), List.of("tmp", "writable"), List.of("networks", "lo"),
+                List.of("socket", "absent"), List.of("pids", "64")), running.get());
+    }
+
+    @Test
+    void aFailingContainerFailsItsQueryWithTheEndOfItsStderr() {
+        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+                "cat > /dev/null; echo starting >&2; echo the model file is missing >&2; exit 3",
+                "SELECT id FROM payments", "id BIGINT", "")));
+        assertEquals("38000", failed.getSQLState());
+        assertTrue(failed.getMessage().contains("exited with code 3"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("the model file is missing"), failed.getMessage());
+    }
+
+    @Test
+    void outputOffTheSchemaIsRefusedNamingLineAndColumn() {
+        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+                "cat > /dev/null; echo label,score; echo good,1.5; echo bad,high", "SELECT id FROM payments",
+                "label VARCHAR, score DOUBLE", "")));
+        assertEquals("38000", failed.getSQLState());
+        assertTrue(failed.getMessage().contains("does not match output_schema at line 3: column score: 'high' is not a DOUBLE"),
+                failed.getMessage());
+        SQLException header = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+                "cat > /dev/null; echo name,score; echo a,1", "SELECT id FROM payments", "label VARCHAR, score DOUBLE", "")));
+        assertTrue(header.getMessage().contains("the CSV header is 'name,score'"), header.getMessage());
+    }
+
+    @Test
+    void aContainerThatNeverEndsIsKilledAtTheTimeLimit() {
+        long start = System.nanoTime();
+        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+                "sleep 1000", "SELECT id FROM payments", "id BIGINT", "")));
+        assertTrue(failed.getMessage().contains("ran longer than the node's time limit of 4 s"), failed.getMessage());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos());
+    }
+
+    @Test
+    void aContainerThatFloodsStdoutIsStoppedAtTheOutputLimit() {
+        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT count(*) FROM " + dockerMap(
+                "echo line; yes", "SELECT id FROM payments", "line VARCHAR", "")));
+        assertTrue(failed.getMessage().contains("wrote more than the node's output limit of 1048576 bytes"),
+                failed.getMessage());
+    }
+
+    @Test
+    void aContainerHasNoNetwork() {
+        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+                "nc -w 2 1.1.1.1 80 < /dev/null", "SELECT id FROM payments WHERE id = 1", "page VARCHAR", "")));
+        assertTrue(failed.getMessage().contains("exited with code 1"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("Network is unreachable"), failed.getMessage());
+    }
+
+    @Test
+    void imagesOffTheNodesListAreRefused() {
+        docker.tagImageCmd(TestImages.BUSYBOX, "codd-test/unlisted", "1").exec();
+        SQLException refused = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM TABLE(docker_map("
+                + "image => 'codd-test/unlisted:1', command => ARRAY['cat'], input => TABLE(SELECT id FROM payments),"
+                + " output_schema => 'id BIGINT'))"));
+        assertEquals("42501", refused.getSQLState());
+        assertTrue(refused.getMessage().contains("does not run image 'codd-test/unlisted:1': it accepts "
+                + TestImages.BUSYBOX), refused.getMessage());
+        SQLException unknown = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM TABLE(docker_map("
+                + "image => 'no-such/image:9', command => ARRAY['cat'], input => TABLE(SELECT id FROM payments),"
+                + " output_schema => 'id BIGINT'))"));
+        assertTrue(unknown.getMessage().contains("Image 'no-such/image:9' is not on node"), unknown.getMessage());
+    }
+
+    private static List<List<Object>> rows(Connection connection, String sql) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    Object value = result.getObject(i);
+                    row.add(value instanceof Number number && !(value instanceof Double || value instanceof Float)
+                            ? number.longValue() : value);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}
