@@ -3,12 +3,14 @@ package dev.codd.planner;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.planner.rel.DockerMap;
+import dev.codd.planner.rel.NodeScan;
 import dev.codd.planner.rel.StreamScan;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.type.RelDataType;
@@ -24,6 +26,12 @@ import org.apache.calcite.rel.type.RelDataType;
 final class FragmentSplitter {
     private final Map<RelNode, Optional<Locality>> localities = new IdentityHashMap<>();
     private final List<Exchange> exchanges = new ArrayList<>();
+    /** The nodes that run containers: a subtree with a docker_map runs on one of them. */
+    private final Set<String> containerNodes;
+
+    FragmentSplitter(Set<String> containerNodes) {
+        this.containerNodes = containerNodes;
+    }
 
     List<Exchange> exchanges() {
         return exchanges;
@@ -53,6 +61,7 @@ final class FragmentSplitter {
     private RelNode exchange(List<RelNode> inputs, RelDataType rowType) {
         String name = "exchange_" + exchanges.size();
         List<Fragment> fragments = inputs.stream()
+                .map(this::onContainerNode)
                 .map(input -> {
                     Locality locality = locality(input).orElseThrow();
                     DockerMaps.FragmentSql written = DockerMaps.write(input);
@@ -62,6 +71,31 @@ final class FragmentSplitter {
                 .toList();
         exchanges.add(new Exchange(name, rowType.getFieldNames(), fragments));
         return StreamScan.create(inputs.get(0).getCluster(), name, rowType);
+    }
+
+    /**
+     * {@code input} as it runs: where it is, or, when it holds a docker_map and its node runs no
+     * containers, on a node that does and holds replicas of all it reads.
+     */
+    private RelNode onContainerNode(RelNode input) {
+        String node = locality(input).flatMap(Locality::node).orElseThrow();
+        if (!DockerMaps.contains(input) || containerNodes.contains(node)) {
+            return input;
+        }
+        List<NodeScan> scans = NodeScans.in(input);
+        Optional<String> replica = containerNodes.stream().sorted()
+                .filter(candidate -> scans.stream().allMatch(scan -> scan.clusterTable().shards().stream()
+                        .filter(shard -> scan.cids().contains(shard.cid()))
+                        .allMatch(shard -> shard.nodes().contains(candidate))))
+                .findFirst();
+        if (replica.isEmpty()) {
+            throw new CoddException(ErrorCode.NOT_SUPPORTED, "docker_map runs where its input is, and node " + node
+                    + " holds input shards but runs no containers" + (containerNodes.isEmpty()
+                            ? "; no node of the cluster does (a node runs them when started with --docker-image)"
+                            : "; the nodes that do (" + String.join(", ", containerNodes.stream().sorted().toList())
+                                    + ") hold no replica of them"));
+        }
+        return NodeScans.onNode(input, replica.get());
     }
 
     private Optional<Locality> locality(RelNode rel) {

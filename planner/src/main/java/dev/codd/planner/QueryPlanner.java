@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.avatica.util.Casing;
@@ -249,7 +250,7 @@ public final class QueryPlanner {
                 RexNode zero = query.getCluster().getRexBuilder().makeExactLiteral(BigDecimal.ZERO);
                 query = LogicalSort.create(query, RelCollations.EMPTY, null, zero);
             }
-            return distribute(query);
+            return distribute(query, catalog.containerNodes());
         } catch (SqlParseException e) {
             throw syntaxError(e);
         } catch (ValidationException e) {
@@ -264,7 +265,7 @@ public final class QueryPlanner {
         }
     }
 
-    private static DistributedPlan distribute(RelNode logical) {
+    private static DistributedPlan distribute(RelNode logical, Set<String> containerNodes) {
         RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(logical.getCluster(), null);
         RelNode optimized = SubQueries.everywhere(logical,
                 rel -> run(JOIN_ORDER, run(LOGICAL, rel.accept(new FilterSplitter()))));
@@ -279,7 +280,7 @@ public final class QueryPlanner {
             distributed = distributeScans(inner, scans);
         }
         RelNode merged = SubQueries.everywhere(distributed, rel -> rel.accept(new SumOfCountsShuttle()));
-        FragmentSplitter splitter = new FragmentSplitter();
+        FragmentSplitter splitter = new FragmentSplitter(containerNodes);
         RelNode root = splitter.split(merged);
         Optional<String> rootSql = root instanceof StreamScan ? Optional.empty() : Optional.of(DuckDbSql.of(root));
         return new DistributedPlan(splitter.exchanges(), rootSql, logical.getRowType().getFieldNames(), scans.pruned(),

@@ -11,12 +11,17 @@ import dev.codd.common.ErrorCode;
 import dev.codd.planner.catalog.ClusterCatalog;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** How docker_map is planned: a container per node over that node's rows, work above it pushed after it. */
 class DockerMapPlanTest {
     private final QueryPlanner planner = new QueryPlanner();
-    private final ClusterCatalog tpch = TpchCatalogs.threeNodes();
+    private final ClusterCatalog tpch = withContainerNodes(TpchCatalogs.threeNodes(), Set.of("n1", "n2", "n3"));
+
+    private static ClusterCatalog withContainerNodes(ClusterCatalog catalog, Set<String> nodes) {
+        return new ClusterCatalog(catalog.tables(), catalog.system(), catalog.functions(), nodes);
+    }
 
     private static String dockerMap(String input, String rest) {
         return "TABLE(docker_map(image => 'scorer:1', command => ARRAY['score', '--fast'], input => " + input
@@ -53,6 +58,23 @@ class DockerMapPlanTest {
             assertEquals(ContainerCall.Format.ARROW, stage.call().format());
             assertTrue(stage.inputSql().contains("FROM \"orders\""), stage.inputSql());
         }
+    }
+
+    @Test
+    void onlyNodesThatRunContainersGetDockerWork() {
+        // nation lies whole on every node: its container runs on the one node that runs containers
+        ClusterCatalog oneNode = withContainerNodes(TpchCatalogs.threeNodes(), Set.of("n3"));
+        DistributedPlan plan = planner.plan("SELECT * FROM " + dockerMap("TABLE nation", ""), oneNode);
+        assertEquals(List.of("n3"), plan.fragments().stream().map(Fragment::node).toList());
+        // orders has a shard on n1 only
+        CoddException refused = assertThrows(CoddException.class,
+                () -> planner.plan("SELECT * FROM " + dockerMap("TABLE orders", ""), oneNode));
+        assertEquals(ErrorCode.NOT_SUPPORTED, refused.errorCode());
+        assertTrue(refused.getMessage().contains("node n1 holds input shards but runs no containers; the nodes that do"
+                + " (n3) hold no replica of them"), refused.getMessage());
+        CoddException none = assertThrows(CoddException.class,
+                () -> planner.plan("SELECT * FROM " + dockerMap("TABLE orders", ""), TpchCatalogs.threeNodes()));
+        assertTrue(none.getMessage().contains("no node of the cluster does"), none.getMessage());
     }
 
     @Test

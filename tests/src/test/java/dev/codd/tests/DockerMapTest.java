@@ -278,6 +278,27 @@ class DockerMapTest {
         assertTrue(unknown.getMessage().contains("Image 'no-such/image:9' is not on node"), unknown.getMessage());
     }
 
+    @Test
+    void aNodeWithoutAnEngineAdvertisesItAndGetsNoDockerWork(@TempDir Path other) throws Exception {
+        assertEquals(List.of(List.of(true), List.of(true), List.of(true)),
+                rows(codd, "SELECT containers FROM sys.nodes ORDER BY name"));
+        Path data = Files.createDirectories(other.resolve("node").resolve("payments"));
+        try (Statement statement = duckdb.createStatement()) {
+            statement.execute("COPY (" + PAYMENTS + " FROM range(10)) TO '" + data.resolve("part.parquet") + "'");
+        }
+        DockerSettings noEngine = DockerSettings.defaults(List.of(TestImages.BUSYBOX))
+                .withHost("unix://" + other.resolve("no-docker.sock"));
+        try (LocalCluster lonely = LocalCluster.withDocker(List.of(data.getParent()), noEngine, Secrets.NONE);
+                Connection connection = DriverManager.getConnection(lonely.jdbcUrl())) {
+            assertEquals(List.of(List.of(false)), rows(connection, "SELECT containers FROM sys.nodes"));
+            SQLException refused = assertThrows(SQLException.class, () -> rows(connection, "SELECT * FROM "
+                    + dockerMap("cat", "SELECT id FROM payments", "id BIGINT", "")));
+            assertEquals("0A000", refused.getSQLState());
+            assertTrue(refused.getMessage().contains("node node1 holds input shards but runs no containers; no node of"
+                    + " the cluster does"), refused.getMessage());
+        }
+    }
+
     private static List<List<Object>> rows(Connection connection, String sql) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
         try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {

@@ -265,7 +265,8 @@ public final class ComputeNode implements AutoCloseable {
             boolean sendCatalog = acknowledgedVersion != current.version();
             NodeAudit nodeAudit = audit.get();
             Heartbeat beat = new Heartbeat(name, address, current.version(), sendCatalog ? current.catalog() : null,
-                    nodeAudit == null ? null : nodeAudit.signedHead(), fragments.running());
+                    nodeAudit == null ? null : nodeAudit.signedHead(), fragments.running(),
+                    containers.get().available());
             Iterator<Result> results = requester.doAction(new Action(ClusterActions.HEARTBEAT, WireJson.write(beat)),
                     CallOptions.timeout(10, TimeUnit.SECONDS));
             HeartbeatReply reply = WireJson.read(results.next().getBody(), HeartbeatReply.class);

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -42,10 +43,10 @@ public final class NodeRegistry {
 
     /** A node as the requester sees it. */
     public record NodeState(String name, NodeAddress address, Instant lastSeen, boolean up, long catalogVersion,
-            NodeCatalog catalog, boolean audited, int runningFragments) {
+            NodeCatalog catalog, boolean audited, int runningFragments, boolean containers) {
         /** The same node, down since it was last seen. */
         NodeState down() {
-            return new NodeState(name, address, lastSeen, false, catalogVersion, catalog, audited, 0);
+            return new NodeState(name, address, lastSeen, false, catalogVersion, catalog, audited, 0, containers);
         }
     }
 
@@ -98,8 +99,11 @@ public final class NodeRegistry {
             audit.nodeHead(beat.auditHead());
         }
         NodeCatalog held = nodeCatalog == null ? NodeCatalog.EMPTY : nodeCatalog;
+        if (known != null && known.containers() != beat.containers()) {
+            catalog = null;
+        }
         nodes.put(beat.node(), new NodeState(beat.node(), beat.address(), now, true, version, held,
-                beat.auditHead() != null, beat.runningFragments()));
+                beat.auditHead() != null, beat.runningFragments(), beat.containers()));
         return new HeartbeatReply(version);
     }
 
@@ -223,7 +227,9 @@ public final class NodeRegistry {
         }
         Map<String, Boolean> auditing = new TreeMap<>();
         nodes.values().stream().filter(NodeState::audited).forEach(node -> auditing.put(node.name(), node.up()));
-        return new ClusterCatalog(tables, SystemTables.catalog(audit.keeping(), auditing));
+        Set<String> containerNodes = nodes.values().stream().filter(node -> node.up() && node.containers())
+                .map(NodeState::name).collect(Collectors.toSet());
+        return new ClusterCatalog(tables, SystemTables.catalog(audit.keeping(), auditing), Map.of(), containerNodes);
     }
 
     private static TableProblem unreadable(String table, List<String> reasons) {

@@ -9,9 +9,10 @@ import static java.util.Objects.requireNonNull;
  *     null otherwise
  * @param auditHead the last record of the node's audit log, signed; null for a node that keeps none
  * @param runningFragments how many fragments the node runs now
+ * @param containers whether the node runs containers (docker_map): it has a Docker engine and images to run
  */
 public record Heartbeat(String node, NodeAddress address, long catalogVersion, NodeCatalog catalog,
-        SignedHead auditHead, int runningFragments) {
+        SignedHead auditHead, int runningFragments, boolean containers) {
     public Heartbeat {
         requireNonNull(node, "node is null");
         requireNonNull(address, "address is null");

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -17,17 +18,19 @@ import java.util.stream.Collectors;
  * @param tables the users' tables, by name
  * @param system the tables of schema {@code sys} (the audit logs), by their name there
  * @param functions the functions users registered, by name
+ * @param containerNodes the nodes that run containers (docker_map)
  */
 public record ClusterCatalog(Map<String, ClusterTable> tables, Map<String, ClusterTable> system,
-        Map<String, UserFunction> functions) {
+        Map<String, UserFunction> functions, Set<String> containerNodes) {
     public ClusterCatalog {
         tables = byName(tables);
         system = byName(system);
         functions = byName(functions);
+        containerNodes = Set.copyOf(containerNodes);
     }
 
     public ClusterCatalog(Map<String, ClusterTable> tables, Map<String, ClusterTable> system) {
-        this(tables, system, Map.of());
+        this(tables, system, Map.of(), Set.of());
     }
 
     public ClusterCatalog(Map<String, ClusterTable> tables) {
@@ -37,7 +40,7 @@ public record ClusterCatalog(Map<String, ClusterTable> tables, Map<String, Clust
     /** The same tables, with these functions. */
     public ClusterCatalog withFunctions(Collection<UserFunction> functions) {
         return new ClusterCatalog(tables, system,
-                functions.stream().collect(Collectors.toMap(UserFunction::name, function -> function)));
+                functions.stream().collect(Collectors.toMap(UserFunction::name, function -> function)), containerNodes);
     }
 
     private static <T> Map<String, T> byName(Map<String, T> named) {
