@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -29,13 +30,14 @@ public final class LocalCluster implements AutoCloseable {
     private final Requester requester;
     private final List<ComputeNode> nodes = new ArrayList<>();
 
-    /** @param requesterState where the requester keeps its audit log and users' functions */
+    /** @param requesterState where the requester keeps its audit log, users' functions and jobs */
     private LocalCluster(List<Path> dataDirectories, Path requesterState, Duration heartbeat, Duration downAfter,
             Duration nodeTimeout, boolean audit, DockerSettings docker, Secrets secrets) {
         allocator = new RootAllocator();
         try {
             requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout,
-                    audit ? requesterState.resolve("requester-audit") : null, requesterState.resolve("requester-functions")),
+                    audit ? requesterState.resolve("requester-audit") : null, requesterState.resolve("requester-functions"),
+                    requesterState.resolve("requester-jobs")),
                     allocator);
         } catch (RuntimeException e) {
             allocator.close();
@@ -45,7 +47,8 @@ public final class LocalCluster implements AutoCloseable {
             for (int i = 0; i < dataDirectories.size(); i++) {
                 Path data = dataDirectories.get(i);
                 nodes.add(ComputeNode.start(new ComputeNode.Config("node" + (i + 1), data, HOST, null, 0,
-                        requester.address(), heartbeat, audit ? nodeAuditDirectory(data) : null, docker, secrets),
+                        requester.address(), heartbeat, audit ? nodeAuditDirectory(data) : null, docker, secrets,
+                        Map.of("node", "node" + (i + 1))),
                         allocator));
             }
             awaitNodes(registry -> registry.nodes().stream().filter(n -> n.up() && n.catalogVersion() >= 0).count()

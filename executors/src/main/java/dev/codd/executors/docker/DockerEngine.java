@@ -3,6 +3,12 @@ package dev.codd.executors.docker;
 import static java.util.Objects.requireNonNull;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.DockerException;
@@ -17,6 +23,8 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A node's Docker engine, reached through docker-java: checks images against the node's list,
@@ -122,39 +131,13 @@ public final class DockerEngine implements AutoCloseable {
      * limit, and removed when the returned run closes.
      */
     public ContainerRun start(Image image, List<String> command, Map<String, String> env, String purpose) {
-        HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(settings.network())
-                .withReadonlyRootfs(true)
-                .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + settings.tmpfsBytes()))
-                .withCapDrop(Capability.ALL)
-                .withSecurityOpts(List.of("no-new-privileges"))
-                .withMemory(settings.memoryBytes())
-                .withMemorySwap(settings.memoryBytes())
-                .withNanoCPUs((long) (settings.cpus() * 1_000_000_000L))
-                .withPidsLimit(settings.pids())
-                .withAutoRemove(false);
-        CreateContainerCmd create = client.createContainerCmd(image.id())
-                .withUser("65534:65534")
-                .withNetworkDisabled("none".equals(settings.network()))
-                .withEnv(env.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue()).toList())
+        CreateContainerCmd create = create(image, command, env, purpose, lockedDown())
                 .withStdinOpen(true)
                 .withStdInOnce(true)
                 .withAttachStdin(true)
                 .withAttachStdout(true)
-                .withAttachStderr(true)
-                .withTty(false)
-                .withLabels(Map.of(NODE_LABEL, node, "dev.codd.purpose", purpose))
-                .withHostConfig(host);
-        if (!command.isEmpty()) {
-            create.withCmd(command);
-        }
-        String id;
-        try {
-            id = create.exec().getId();
-        } catch (DockerException e) {
-            throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not create a container of "
-                    + image.reference() + " on node " + node + ": " + firstLine(e));
-        }
+                .withAttachStderr(true);
+        String id = created(create, image);
         ContainerRun run = null;
         try {
             run = new ContainerRun(this, id, image, AttachedStreams.attach(settings.host(), id));
@@ -169,6 +152,104 @@ public final class DockerEngine implements AutoCloseable {
             }
             throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not start a container of "
                     + image.reference() + " on node " + node + ": " + firstLine(e));
+        }
+    }
+
+    /** Every container's host settings: no network unless allowed, nothing writable but a small /tmp, no privileges, limits. */
+    private HostConfig lockedDown() {
+        return HostConfig.newHostConfig()
+                .withNetworkMode(settings.network())
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + settings.tmpfsBytes()))
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withMemory(settings.memoryBytes())
+                .withMemorySwap(settings.memoryBytes())
+                .withNanoCPUs((long) (settings.cpus() * 1_000_000_000L))
+                .withPidsLimit(settings.pids())
+                .withAutoRemove(false);
+    }
+
+    private CreateContainerCmd create(Image image, List<String> command, Map<String, String> env, String purpose,
+            HostConfig host) {
+        CreateContainerCmd create = client.createContainerCmd(image.id())
+                .withUser("65534:65534")
+                .withNetworkDisabled("none".equals(settings.network()))
+                .withEnv(env.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue()).toList())
+                .withTty(false)
+                .withLabels(Map.of(NODE_LABEL, node, "dev.codd.purpose", purpose))
+                .withHostConfig(host);
+        if (!command.isEmpty()) {
+            create.withCmd(command);
+        }
+        return create;
+    }
+
+    /** The ID of the container {@code create} makes. */
+    private String created(CreateContainerCmd create, Image image) {
+        try {
+            return create.exec().getId();
+        } catch (DockerException e) {
+            throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not create a container of "
+                    + image.reference() + " on node " + node + ": " + firstLine(e));
+        }
+    }
+
+    /**
+     * Runs a job's container to its end: {@code inputs} (host file to path in the container) mounted
+     * read-only, {@code outputs} writable at /outputs, killed at the node's time limit, removed after.
+     */
+    public JobResult runJob(Image image, List<String> command, Map<String, String> env, Map<Path, String> inputs,
+            Path outputs, String purpose) {
+        List<Bind> binds = new ArrayList<>();
+        inputs.forEach((file, path) -> binds.add(new Bind(file.toString(), new Volume(path), AccessMode.ro)));
+        binds.add(new Bind(outputs.toString(), new Volume("/outputs"), AccessMode.rw));
+        String id = created(create(image, command, env, purpose, lockedDown().withBinds(binds)), image);
+        try {
+            client.startContainerCmd(id).exec();
+            String killed = null;
+            try {
+                client.waitContainerCmd(id).start().awaitStatusCode(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (DockerClientException timedOut) {
+                kill(id);
+                killed = "it ran longer than the node's time limit of " + settings.timeout().toSeconds() + " s";
+            }
+            var state = client.inspectContainerCmd(id).exec().getState();
+            if (killed == null && Boolean.TRUE.equals(state.getOOMKilled())) {
+                killed = "it used more than the node's memory limit of " + (settings.memoryBytes() >> 20) + " MiB";
+            }
+            Long exitCode = state.getExitCodeLong();
+            return new JobResult(exitCode == null ? -1 : exitCode, killed, logs(id));
+        } catch (DockerException e) {
+            throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not run a container of "
+                    + image.reference() + " on node " + node + ": " + firstLine(e));
+        } finally {
+            remove(id);
+        }
+    }
+
+    /** How a job's container ended: its exit code, why it was killed if it was, the end of its output. */
+    public record JobResult(long exitCode, String killedBecause, String logs) {}
+
+    /** The last 200 lines the container wrote, stdout and stderr as they came. */
+    private String logs(String id) {
+        StringBuilder text = new StringBuilder();
+        try {
+            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(200)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            synchronized (text) {
+                                text.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                            }
+                        }
+                    })
+                    .awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (text) {
+            return text.toString();
         }
     }
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Codd: SQL over data that stays on the machines that hold it.",
         mixinStandardHelpOptions = true,
         versionProvider = CoddCommand.VersionProvider.class,
-        subcommands = {ServeCommand.class, DemoCommand.class, SqlCommand.class, AuditCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, SqlCommand.class, AuditCommand.class, JobCommand.class,
             CommandLine.HelpCommand.class})
 public final class CoddCommand {
     public static void main(String[] args) {
@@ -18,7 +18,7 @@ public final class CoddCommand {
     }
 
     /** Runs the command line and returns the exit code: 0 done, 1 failed, 2 bad usage. */
-    static int run(String... args) {
+    public static int run(String... args) {
         CommandLine commandLine = new CommandLine(new CoddCommand());
         // a message, not a stack trace: what failed and why is what a user can act on
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {

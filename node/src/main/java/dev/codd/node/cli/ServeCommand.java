@@ -8,7 +8,9 @@ import dev.codd.executors.docker.DockerSettings;
 import dev.codd.executors.docker.Secrets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.apache.arrow.memory.BufferAllocator;
@@ -47,6 +49,10 @@ final class ServeCommand {
                         + "${DEFAULT-VALUE}).")
         Path functions;
 
+        @Option(names = "--jobs", paramLabel = "DIR", defaultValue = "${sys:user.home}/.codd/requester/jobs",
+                description = "Where the requester keeps jobs and their history (default: ${DEFAULT-VALUE}).")
+        Path jobs;
+
         @Spec
         CommandSpec spec;
 
@@ -61,7 +67,7 @@ final class ServeCommand {
             Requester requester;
             try {
                 requester = Requester.start(new Requester.Config(host, port,
-                        Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30), audit, functions), allocator);
+                        Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30), audit, functions, jobs), allocator);
             } catch (RuntimeException e) {
                 allocator.close();
                 throw e;
@@ -139,6 +145,10 @@ final class ServeCommand {
         @Option(names = "--secrets", paramLabel = "FILE", description = "A file of name=value lines: secrets containers may be given.")
         Path secretsFile;
 
+        @Option(names = "--label", paramLabel = "KEY=VALUE",
+                description = "Something true of the node, for choosing nodes for jobs (repeat it), e.g. region=eu.")
+        Map<String, String> labels = new LinkedHashMap<>();
+
         @Option(names = "--secret-env", paramLabel = "VAR", description = "An environment variable that is a secret of its own name (repeat it).")
         List<String> secretVariables = new ArrayList<>();
 
@@ -176,7 +186,7 @@ final class ServeCommand {
             try {
                 node = ComputeNode.start(new ComputeNode.Config(name, data, host, advertise, port, requester,
                         Duration.ofSeconds(1), audit != null ? audit : LocalCluster.nodeAuditDirectory(data), docker(),
-                        Secrets.load(secretsFile, secretVariables, System.getenv())), allocator);
+                        Secrets.load(secretsFile, secretVariables, System.getenv()), labels), allocator);
             } catch (RuntimeException e) {
                 allocator.close();
                 throw e;

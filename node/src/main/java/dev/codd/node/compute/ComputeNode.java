@@ -68,11 +68,13 @@ public final class ComputeNode implements AutoCloseable {
      *     its cost only)
      * @param docker how the node runs containers; null when it runs none
      * @param secrets the values a container's environment may name
+     * @param labels what the operator says of the node ({@code region=eu}); jobs choose nodes by them
      */
     public record Config(String name, Path dataDirectory, String host, String advertisedHost, int port,
             NodeAddress requester, Duration heartbeatInterval, Path auditDirectory, DockerSettings docker,
-            Secrets secrets) {
+            Secrets secrets, Map<String, String> labels) {
         public Config {
+            labels = Map.copyOf(labels);
             requireNonNull(secrets, "secrets is null");
             requireNonNull(dataDirectory, "dataDirectory is null");
             requireNonNull(host, "host is null");
@@ -147,7 +149,7 @@ public final class ComputeNode implements AutoCloseable {
                 where::get);
         AtomicReference<Containers> containers = new AtomicReference<>();
         FragmentService fragments = new FragmentService(sources, duckdb, functions, allocator, BATCH_ROWS, streams,
-                audit, config.auditDirectory() != null, containers);
+                audit, config.auditDirectory() != null, containers, new JobRunner(store, containers, audit));
         FlightServer server = Caller.recordOn(FlightServer.builder(allocator,
                         Location.forGrpcInsecure(config.host(), config.port()), fragments))
                 .build();
@@ -266,7 +268,7 @@ public final class ComputeNode implements AutoCloseable {
             NodeAudit nodeAudit = audit.get();
             Heartbeat beat = new Heartbeat(name, address, current.version(), sendCatalog ? current.catalog() : null,
                     nodeAudit == null ? null : nodeAudit.signedHead(), fragments.running(),
-                    containers.get().available());
+                    containers.get().available(), config.labels());
             Iterator<Result> results = requester.doAction(new Action(ClusterActions.HEARTBEAT, WireJson.write(beat)),
                     CallOptions.timeout(10, TimeUnit.SECONDS));
             HeartbeatReply reply = WireJson.read(results.next().getBody(), HeartbeatReply.class);

@@ -45,14 +45,23 @@ final class Containers implements AutoCloseable {
         return engine.isPresent();
     }
 
+    String node() {
+        return node;
+    }
+
+    Secrets secrets() {
+        return secrets;
+    }
+
+    /** The engine; fails saying why there is none. */
+    DockerEngine engine() {
+        return engine.orElseThrow(() -> new CoddException(ErrorCode.NOT_SUPPORTED,
+                "Node " + node + " runs no containers: " + unavailable));
+    }
+
     /** The images the stages ask for, each accepted by the node; fails naming the first the node will not run. */
     List<DockerEngine.Image> images(List<DockerStage> stages) {
-        if (stages.isEmpty()) {
-            return List.of();
-        }
-        DockerEngine docker = engine.orElseThrow(() -> new CoddException(ErrorCode.NOT_SUPPORTED,
-                "Node " + node + " cannot run docker_map: " + unavailable));
-        return stages.stream().map(stage -> docker.image(stage.call().image())).toList();
+        return stages.stream().map(stage -> engine().image(stage.call().image())).toList();
     }
 
     /**
@@ -68,7 +77,7 @@ final class Containers implements AutoCloseable {
                 Map<String, String> env = secrets.resolve(stage.call().env(), node);
                 ArrowQuery input = duckdb.query(DockerMapStage.inputSql(stage.inputSql(), stage.call().format()),
                         sources, allocator, batchRows, cancellation);
-                DockerMapStage started = DockerMapStage.start(engine.orElseThrow(), images.get(i), stage.call(), env,
+                DockerMapStage started = DockerMapStage.start(engine(), images.get(i), stage.call(), env,
                         input, "docker_map " + queryId);
                 running.stages().add(started);
                 cancellation.onCancel(started::stop);

@@ -15,7 +15,10 @@ import dev.codd.planner.DockerStage;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.flight.Backpressure;
 import dev.codd.node.flight.Caller;
+import dev.codd.node.wire.ClusterActions;
 import dev.codd.node.wire.FragmentTicket;
+import dev.codd.node.wire.JobOutputRequest;
+import dev.codd.node.wire.JobTask;
 import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import java.io.IOException;
@@ -27,7 +30,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -39,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A compute node's Flight service: DoGet takes a {@link FragmentTicket}, binds its table names to
  * the node's own shards, checks the SQL, records it in the node's audit log, runs it in DuckDB and
- * streams the result as it is computed, no faster than the requester reads it.
+ * streams the result as it is computed, no faster than the requester reads it. Its actions run
+ * jobs' containers ({@link JobRunner}).
  */
 public final class FragmentService extends NoOpFlightProducer {
     private static final Logger LOG = LoggerFactory.getLogger(FragmentService.class);
@@ -56,11 +62,13 @@ public final class FragmentService extends NoOpFlightProducer {
     private final boolean auditing;
     /** Set once the node knows its name; fragments with docker_map stages wait for it like for the audit log. */
     private final AtomicReference<Containers> containers;
+    private final JobRunner jobs;
     private final AtomicInteger running = new AtomicInteger();
 
     FragmentService(ShardSources store, DuckDbExecutor duckdb, WasmFunctions functions, BufferAllocator allocator,
             int batchRows, ExecutorService streams, AtomicReference<NodeAudit> audit, boolean auditing,
-            AtomicReference<Containers> containers) {
+            AtomicReference<Containers> containers, JobRunner jobs) {
+        this.jobs = jobs;
         this.functions = functions;
         this.containers = containers;
         this.audit = audit;
@@ -89,7 +97,38 @@ public final class FragmentService extends NoOpFlightProducer {
     public static FragmentService unaudited(ShardSources sources, DuckDbExecutor duckdb, WasmFunctions functions,
             BufferAllocator allocator, int batchRows, ExecutorService streams) {
         return new FragmentService(sources, duckdb, functions, allocator, batchRows, streams, new AtomicReference<>(),
-                false, new AtomicReference<>(Containers.connect("requester", null, Secrets.NONE)));
+                false, new AtomicReference<>(Containers.connect("requester", null, Secrets.NONE)), null);
+    }
+
+    /**
+     * The node's job actions: run a job's container (on a thread of its own, as it takes as long as
+     * the container does), and send one of its output files.
+     */
+    @Override
+    public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+        Caller requester = Caller.current();
+        if (jobs == null) { // the requester's own tables are served without jobs
+            super.doAction(context, action, listener);
+            return;
+        }
+        switch (action.getType()) {
+            case ClusterActions.JOB_RUN -> streams.execute(() -> answer(listener, () -> {
+                JobTask task = WireJson.read(action.getBody(), JobTask.class);
+                listener.onNext(new Result(WireJson.write(jobs.run(task, requester))));
+            }));
+            case ClusterActions.JOB_OUTPUT -> streams.execute(() -> answer(listener, () -> jobs.output(
+                    WireJson.read(action.getBody(), JobOutputRequest.class), piece -> listener.onNext(new Result(piece)))));
+            default -> super.doAction(context, action, listener);
+        }
+    }
+
+    private static void answer(StreamListener<Result> listener, Runnable work) {
+        try {
+            work.run();
+            listener.onCompleted();
+        } catch (CoddException e) {
+            listener.onError(WireErrors.toFlight(e));
+        }
     }
 
     /** How many fragments run now, from their start in DuckDB until their last row is sent or they stop. */

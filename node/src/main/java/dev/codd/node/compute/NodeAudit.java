@@ -5,10 +5,15 @@ import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.FragmentTicket;
+import dev.codd.node.wire.JobExecution;
+import dev.codd.node.wire.JobTask;
 import dev.codd.node.wire.SignedHead;
 import dev.codd.common.ContainerCall;
 import dev.codd.executors.docker.DockerEngine;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +84,45 @@ final class NodeAudit implements AutoCloseable {
         data.put("bytes", bytes);
         data.put("ms", nanos / 1_000_000);
         log.append("fragment.ended", data);
+    }
+
+    /** A job's container about to run: who asked, the image by name and ID, the command, the files it reads. */
+    void jobStarted(JobTask task, Caller requester, DockerEngine.Image image, Collection<Path> inputs) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("job", task.jobId());
+        data.put("user", task.user());
+        data.put("requester", requester.address());
+        data.put("image", image.reference());
+        data.put("imageId", image.id());
+        data.put("command", task.spec().command());
+        data.put("env", task.spec().env()); // literals or secret:NAME, never a secret's value
+        data.put("table", task.spec().table());
+        data.put("shards", task.cids());
+        data.put("inputs", inputs.size());
+        log.append("job.started", data);
+    }
+
+    /** How a job's container ended, and the CIDs of what it left in /outputs. */
+    void jobEnded(JobTask task, JobExecution execution) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("job", task.jobId());
+        data.put("state", execution.state());
+        data.put("exitCode", execution.exitCode());
+        data.put("error", execution.error());
+        data.put("outputs", execution.outputs().stream().map(output -> output.path() + " " + output.cid()).toList());
+        data.put("ms", Duration.between(execution.started(), execution.ended()).toMillis());
+        log.append("job.ended", data);
+    }
+
+    /** A job the node would not run. */
+    void jobRefused(JobTask task, Caller requester, CoddException why) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("job", task.jobId());
+        data.put("user", task.user());
+        data.put("requester", requester.address());
+        data.put("image", task.spec().image());
+        data.put("error", why.errorCode().sqlState() + ": " + why.getMessage());
+        log.append("job.refused", data);
     }
 
     /** A request the node would not run; {@code ticket} is null when it could not even be read. */

@@ -43,10 +43,10 @@ public final class NodeRegistry {
 
     /** A node as the requester sees it. */
     public record NodeState(String name, NodeAddress address, Instant lastSeen, boolean up, long catalogVersion,
-            NodeCatalog catalog, boolean audited, int runningFragments, boolean containers) {
+            NodeCatalog catalog, boolean audited, int runningFragments, boolean containers, Map<String, String> labels) {
         /** The same node, down since it was last seen. */
         NodeState down() {
-            return new NodeState(name, address, lastSeen, false, catalogVersion, catalog, audited, 0, containers);
+            return new NodeState(name, address, lastSeen, false, catalogVersion, catalog, audited, 0, containers, labels);
         }
     }
 
@@ -103,7 +103,7 @@ public final class NodeRegistry {
             catalog = null;
         }
         nodes.put(beat.node(), new NodeState(beat.node(), beat.address(), now, true, version, held,
-                beat.auditHead() != null, beat.runningFragments(), beat.containers()));
+                beat.auditHead() != null, beat.runningFragments(), beat.containers(), beat.labels()));
         return new HeartbeatReply(version);
     }
 

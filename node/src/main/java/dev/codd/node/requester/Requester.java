@@ -12,11 +12,13 @@ import dev.codd.node.Version;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.flight.FlightServers;
+import dev.codd.node.wire.Job;
 import dev.codd.node.wire.NodeAddress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -45,9 +47,10 @@ public final class Requester implements AutoCloseable {
      * @param nodeTimeout how long a node may take to start a fragment
      * @param auditDirectory where the audit log is kept; null to keep none (for measuring its cost only)
      * @param functionDirectory where users' functions and their modules are kept; null to keep them in memory
+     * @param jobDirectory where jobs and their history are kept; null to keep them in memory
      */
     public record Config(String host, int port, Duration downAfter, Duration nodeTimeout, Path auditDirectory,
-            Path functionDirectory) {
+            Path functionDirectory, Path jobDirectory) {
         public Config {
             requireNonNull(host, "host is null");
             requireNonNull(downAfter, "downAfter is null");
@@ -62,6 +65,7 @@ public final class Requester implements AutoCloseable {
     private final DuckDbExecutor rootDuckDb;
     private final ExecutorService fetchers;
     private final ExecutorService streams;
+    private final ExecutorService jobRunners;
     private final ScheduledExecutorService timers;
     private final RequesterService service;
     private final FlightServer server;
@@ -70,7 +74,8 @@ public final class Requester implements AutoCloseable {
     private final SystemTableServer systemTables;
 
     private Requester(Config config, BufferAllocator parent) {
-        FunctionCatalog functions = FunctionCatalog.open(config.functionDirectory()); // first: it may fail
+        FunctionCatalog functions = FunctionCatalog.open(config.functionDirectory()); // first: they may fail
+        List<Job> keptJobs = Jobs.load(config.jobDirectory());
         allocator = parent.newChildAllocator("requester", 0, Long.MAX_VALUE);
         timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("codd-requester-timer"));
         fetchers = Executors.newCachedThreadPool(DaemonThreads.named("codd-fetch"));
@@ -82,13 +87,15 @@ public final class Requester implements AutoCloseable {
         RequesterAudit audit = new RequesterAudit(auditLog);
         RequesterService[] serviceRef = new RequesterService[1];
         registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);
+        jobRunners = Executors.newCachedThreadPool(DaemonThreads.named("codd-job"));
+        Jobs jobs = new Jobs(config.jobDirectory(), keptJobs, registry, clients, audit, jobRunners);
         WasmModules modules = new WasmModules(functions::module);
-        systemTables = new SystemTableServer(auditLog, new SystemTables(registry, log, functions), modules, allocator,
-                BATCH_ROWS, streams);
+        systemTables = new SystemTableServer(auditLog, new SystemTables(registry, log, functions, jobs), modules,
+                allocator, BATCH_ROWS, streams);
         QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, streams, timers,
                 log, audit, systemTables.address(), config.nodeTimeout(), BATCH_ROWS, functions,
                 new WasmFunctions(rootDuckDb, modules, () -> "the requester"));
-        service = new RequesterService(services, timers, Version.current());
+        service = new RequesterService(services, timers, Version.current(), jobs);
         serviceRef[0] = service;
         server = Caller.recordOn(FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),
                 service)).build();
@@ -140,6 +147,9 @@ public final class Requester implements AutoCloseable {
         timers.shutdownNow();
         fetchers.shutdownNow();
         streams.shutdownNow();
+        if (jobRunners != null) {
+            jobRunners.shutdownNow();
+        }
         clients.close();
         rootDuckDb.close();
         if (systemTables != null) {

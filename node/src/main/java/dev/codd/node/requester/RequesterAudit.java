@@ -5,6 +5,8 @@ import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.audit.SignedHeads;
 import dev.codd.node.flight.Caller;
+import dev.codd.node.wire.Job;
+import dev.codd.node.wire.JobExecution;
 import dev.codd.node.wire.NodeAddress;
 import dev.codd.node.wire.SignedHead;
 import dev.codd.planner.DistributedPlan;
@@ -106,6 +108,31 @@ final class RequesterAudit {
                 .toList());
         data.put("ms", record.elapsed().toMillis());
         append("query.ended", data);
+    }
+
+    /** A job accepted: who, which image and command, over what, on which nodes (secrets by name only). */
+    void jobSubmitted(Job job) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("job", job.id());
+        data.put("user", job.user());
+        data.put("image", job.spec().image());
+        data.put("command", job.spec().command());
+        data.put("env", job.spec().env());
+        data.put("table", job.spec().table());
+        data.put("labels", job.spec().nodeLabels());
+        data.put("nodes", job.nodes());
+        append("job.submitted", data);
+    }
+
+    /** A job ended: its state, and each node's outputs by CID. */
+    void jobEnded(Job job) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("job", job.id());
+        data.put("state", job.state());
+        data.put("executions", job.executions().stream().map(execution -> Map.of("node", execution.node(),
+                "state", execution.state(), "imageId", String.valueOf(execution.imageId()),
+                "outputs", execution.outputs().stream().map(JobExecution.JobOutput::cid).toList())).toList());
+        append("job.ended", data);
     }
 
     void nodeUp(String node, NodeAddress address) {

@@ -9,6 +9,9 @@ import dev.codd.executors.ArrowQuery;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.ClusterActions;
 import dev.codd.node.wire.Heartbeat;
+import dev.codd.node.wire.Job;
+import dev.codd.node.wire.JobOutputRequest;
+import dev.codd.node.wire.JobSubmission;
 import dev.codd.node.wire.WireErrors;
 import dev.codd.node.wire.WireJson;
 import dev.codd.planner.DistributedPlan;
@@ -81,6 +84,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
     }
 
     private final QueryPlanner planner = new QueryPlanner();
+    private final Jobs jobs;
     private final QueryServices services;
     private final TableSchemas tableSchemas;
     private final ScheduledExecutorService timers;
@@ -92,7 +96,8 @@ final class RequesterService extends NoOpFlightSqlProducer {
     private final Map<String, PreparedQuery> prepared = new ConcurrentHashMap<>();
     private final PlanCache plans = new PlanCache();
 
-    RequesterService(QueryServices services, ScheduledExecutorService timers, String version) {
+    RequesterService(QueryServices services, ScheduledExecutorService timers, String version, Jobs jobs) {
+        this.jobs = jobs;
         this.services = services;
         this.timers = timers;
         this.tableSchemas = new TableSchemas(services.rootDuckDb(), services.allocator());
@@ -543,7 +548,29 @@ final class RequesterService extends NoOpFlightSqlProducer {
                 services.registry().leave(new String(action.getBody(), StandardCharsets.UTF_8));
                 listener.onCompleted();
             }
+            case ClusterActions.JOB_SUBMIT -> answer(listener, () -> {
+                JobSubmission submission = WireJson.read(action.getBody(), JobSubmission.class);
+                listener.onNext(new Result(WireJson.write(jobs.submit(submission.user(), submission.spec()))));
+            });
+            case ClusterActions.JOB_LIST -> answer(listener, () -> {
+                String id = new String(action.getBody(), StandardCharsets.UTF_8).strip();
+                List<Job> listed = id.isEmpty() ? jobs.list() : List.of(jobs.get(id).orElseThrow(
+                        () -> new CoddException(ErrorCode.INVALID_ARGUMENT, "No job " + id)));
+                listed.forEach(job -> listener.onNext(new Result(WireJson.write(job))));
+            });
+            case ClusterActions.JOB_OUTPUT -> answer(listener, () -> jobs.output(
+                    WireJson.read(action.getBody(), JobOutputRequest.class), piece -> listener.onNext(new Result(piece))));
             default -> super.doAction(context, action, listener);
+        }
+    }
+
+    /** Runs {@code work}, which sends results, and ends the action: completed, or with its error. */
+    private static void answer(StreamListener<Result> listener, Runnable work) {
+        try {
+            work.run();
+            listener.onCompleted();
+        } catch (CoddException e) {
+            listener.onError(WireErrors.toFlight(e));
         }
     }
 

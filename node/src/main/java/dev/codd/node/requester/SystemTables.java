@@ -2,6 +2,8 @@ package dev.codd.node.requester;
 
 import dev.codd.executors.Input;
 import dev.codd.node.audit.AuditTables;
+import dev.codd.node.wire.Job;
+import dev.codd.node.wire.JobExecution;
 import dev.codd.node.wire.ShardInfo;
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -46,7 +49,14 @@ final class SystemTables {
         FUNCTIONS("functions", List.of(new Column("name", "VARCHAR"), new Column("signature", "VARCHAR"),
                 new Column("language", "VARCHAR"), new Column("module_cid", "VARCHAR"), new Column("export", "VARCHAR"),
                 new Column("timeout_ms", "BIGINT"), new Column("memory_pages", "INTEGER"), new Column("wasi", "BOOLEAN"),
-                new Column("owner", "VARCHAR"), new Column("created", "TIMESTAMP")));
+                new Column("owner", "VARCHAR"), new Column("created", "TIMESTAMP"))),
+        JOBS("jobs", List.of(new Column("job_id", "VARCHAR"), new Column("state", "VARCHAR"),
+                new Column("user_name", "VARCHAR"), new Column("image", "VARCHAR"), new Column("command", "VARCHAR"),
+                new Column("table_name", "VARCHAR"), new Column("labels", "VARCHAR"), new Column("nodes", "VARCHAR"),
+                new Column("created", "TIMESTAMP"), new Column("ended", "TIMESTAMP"), new Column("error", "VARCHAR"))),
+        JOB_OUTPUTS("job_outputs", List.of(new Column("job_id", "VARCHAR"), new Column("node", "VARCHAR"),
+                new Column("path", "VARCHAR"), new Column("cid", "VARCHAR"), new Column("bytes", "BIGINT"),
+                new Column("image_id", "VARCHAR")));
 
         final String name;
         final List<Column> columns;
@@ -70,8 +80,10 @@ final class SystemTables {
     private final NodeRegistry registry;
     private final QueryLog queries;
     private final FunctionCatalog functions;
+    private final Jobs jobs;
 
-    SystemTables(NodeRegistry registry, QueryLog queries, FunctionCatalog functions) {
+    SystemTables(NodeRegistry registry, QueryLog queries, FunctionCatalog functions, Jobs jobs) {
+        this.jobs = jobs;
         this.registry = registry;
         this.queries = queries;
         this.functions = functions;
@@ -107,6 +119,8 @@ final class SystemTables {
             case SHARDS -> shards();
             case QUERIES -> queries();
             case FUNCTIONS -> functions();
+            case JOBS -> jobs();
+            case JOB_OUTPUTS -> jobOutputs();
         };
     }
 
@@ -165,6 +179,33 @@ final class SystemTables {
             rows.add(Arrays.asList(function.name(), function.signature(stored.parameterNames()), "WASM", function.cid(), function.export(),
                     function.limits().timeoutMillis(), function.limits().memoryPages(), function.limits().wasi(),
                     stored.owner(), utc(Instant.parse(stored.created()))));
+        }
+        return rows;
+    }
+
+    private List<List<Object>> jobs() {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Job job : jobs.list()) {
+            boolean ended = job.state().equals("COMPLETED") || job.state().equals("FAILED");
+            Job.Event last = job.history().get(job.history().size() - 1);
+            rows.add(Arrays.asList(job.id(), job.state(), job.user(), job.spec().image(),
+                    String.join(" ", job.spec().command()), job.spec().table(),
+                    job.spec().nodeLabels().isEmpty() ? null : new TreeMap<>(job.spec().nodeLabels()).toString(),
+                    String.join(",", job.nodes()), utc(job.created()), ended ? utc(last.time()) : null,
+                    ended ? last.detail() : null));
+        }
+        return rows;
+    }
+
+    private List<List<Object>> jobOutputs() {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Job job : jobs.list()) {
+            for (JobExecution execution : job.executions()) {
+                for (JobExecution.JobOutput output : execution.outputs()) {
+                    rows.add(Arrays.asList(job.id(), execution.node(), output.path(), output.cid(), output.bytes(),
+                            execution.imageId()));
+                }
+            }
         }
         return rows;
     }

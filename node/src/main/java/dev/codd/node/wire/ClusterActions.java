@@ -1,6 +1,6 @@
 package dev.codd.node.wire;
 
-/** Flight action types compute nodes send to the requester. */
+/** Flight action types of the cluster: between nodes and the requester, and from the job CLI to the requester. */
 public final class ClusterActions {
     /** Body: a {@link Heartbeat}; result: a {@link HeartbeatReply}. */
     public static final String HEARTBEAT = "codd.heartbeat";
@@ -8,6 +8,15 @@ public final class ClusterActions {
     public static final String LEAVE = "codd.leave";
     /** Body: the CID of a WASM module, UTF-8; result: the module's bytes. */
     public static final String MODULE = "codd.module";
+
+    /** To a node: body a {@link JobTask}; result: a {@link JobExecution} once the container has ended. */
+    public static final String JOB_RUN = "codd.job.run";
+    /** To the requester, which asks the node named: body a {@link JobOutputRequest}; results: the file's bytes, in pieces. */
+    public static final String JOB_OUTPUT = "codd.job.output";
+    /** To the requester: body a {@link JobSubmission}; result: the {@link Job}, queued. */
+    public static final String JOB_SUBMIT = "codd.job.submit";
+    /** To the requester: body a job ID, or empty for all; results: each {@link Job}, oldest first. */
+    public static final String JOB_LIST = "codd.job.list";
 
     private ClusterActions() {}
 }

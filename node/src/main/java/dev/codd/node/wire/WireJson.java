@@ -2,6 +2,8 @@ package dev.codd.node.wire;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import java.io.IOException;
@@ -9,6 +11,8 @@ import java.io.IOException;
 /** The JSON encoding of wire records. */
 public final class WireJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private WireJson() {}
