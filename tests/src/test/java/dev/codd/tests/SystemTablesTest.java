@@ -124,7 +124,7 @@ class SystemTablesTest {
             }
         }
         assertEquals(List.of("name VARCHAR", "address VARCHAR", "state VARCHAR", "last_seen TIMESTAMP", "shards BIGINT",
-                "row_count BIGINT", "running_fragments INTEGER", "audited BOOLEAN", "containers BOOLEAN"), columns);
+                "row_count BIGINT", "running_fragments INTEGER", "audited BOOLEAN", "containers BOOLEAN", "labels VARCHAR"), columns);
         try (ResultSet result = metadata.getTables(null, null, "%", new String[] {"TABLE"})) {
             assertTrue(result.next());
             assertEquals("main.readings", result.getString("TABLE_SCHEM") + "." + result.getString("TABLE_NAME"));

@@ -35,7 +35,7 @@ final class SystemTables {
         NODES("nodes", List.of(new Column("name", "VARCHAR"), new Column("address", "VARCHAR"),
                 new Column("state", "VARCHAR"), new Column("last_seen", "TIMESTAMP"), new Column("shards", "BIGINT"),
                 new Column("row_count", "BIGINT"), new Column("running_fragments", "INTEGER"),
-                new Column("audited", "BOOLEAN"), new Column("containers", "BOOLEAN"))),
+                new Column("audited", "BOOLEAN"), new Column("containers", "BOOLEAN"), new Column("labels", "VARCHAR"))),
         TABLES("tables", List.of(new Column("name", "VARCHAR"), new Column("column_count", "INTEGER"),
                 new Column("shards", "BIGINT"), new Column("row_count", "BIGINT"), new Column("nodes", "VARCHAR"),
                 new Column("partitioned_by", "VARCHAR"), new Column("problem", "VARCHAR"))),
@@ -130,7 +130,8 @@ final class SystemTables {
             var shards = node.catalog().shards();
             rows.add(Arrays.asList(node.name(), node.address().toString(), node.up() ? "up" : "down",
                     utc(node.lastSeen()), shards.size(), shards.stream().mapToLong(ShardInfo::rows).sum(),
-                    node.runningFragments(), node.audited(), node.containers()));
+                    node.runningFragments(), node.audited(), node.containers(),
+                    node.labels().isEmpty() ? null : new TreeMap<>(node.labels()).toString()));
         }
         return rows;
     }
