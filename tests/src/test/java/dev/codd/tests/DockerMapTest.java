@@ -122,6 +122,11 @@ class DockerMapTest {
         for (String node : List.of("node1", "node2", "node3")) {
             assertTrue(plan.contains(node), "a container runs on " + node + ": " + plan);
         }
+        // each node's audit record names the image by its ID
+        String imageId = docker.inspectImageCmd(TestImages.BUSYBOX).exec().getId();
+        assertEquals(List.of(List.of("node1"), List.of("node2"), List.of("node3")), rows(codd, "SELECT DISTINCT node"
+                + " FROM sys.node_audit WHERE type = 'fragment.started' AND data LIKE '%\"imageId\":\"" + imageId
+                + "\"%' ORDER BY node"));
     }
 
     @Test

@@ -116,7 +116,7 @@ class SystemTablesTest {
                 tables.add(result.getString("TABLE_SCHEM") + "." + result.getString("TABLE_NAME"));
             }
         }
-        assertEquals(List.of("sys.audit", "sys.functions", "sys.node_audit", "sys.nodes", "sys.queries", "sys.shards", "sys.tables"), tables);
+        assertEquals(List.of("sys.audit", "sys.functions", "sys.job_outputs", "sys.jobs", "sys.node_audit", "sys.nodes", "sys.queries", "sys.shards", "sys.tables"), tables);
         List<String> columns = new ArrayList<>();
         try (ResultSet result = metadata.getColumns(null, "sys", "nodes", "%")) {
             while (result.next()) {
