@@ -34,8 +34,6 @@ final class DockerMapFunction extends SqlFunction implements SqlTableFunction {
     static final int COMMAND = 1;
     static final int INPUT = 2;
     static final int OUTPUT_SCHEMA = 3;
-    static final int FORMAT = 4;
-    static final int ENV = 5;
 
     private DockerMapFunction() {
         super("DOCKER_MAP", SqlKind.OTHER_FUNCTION, ReturnTypes.CURSOR, null, new Operands(),

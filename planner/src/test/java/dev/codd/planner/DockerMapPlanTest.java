@@ -78,6 +78,15 @@ class DockerMapPlanTest {
     }
 
     @Test
+    void callsThatDifferOnlyInTheirEnvironmentStayTwoCalls() {
+        DistributedPlan plan = planner.plan("SELECT * FROM " + dockerMap("TABLE nation", ", env => MAP['MODE', 'a']")
+                + " UNION ALL SELECT * FROM " + dockerMap("TABLE nation", ", env => MAP['MODE', 'b']"), tpch);
+        assertEquals(Set.of(Map.of("MODE", "a"), Map.of("MODE", "b")), plan.fragments().stream()
+                .flatMap(fragment -> fragment.docker().stream()).map(stage -> stage.call().env())
+                .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
     void describingTheResultRunsNoContainer() {
         DistributedPlan plan = planner.describe("SELECT * FROM " + dockerMap("TABLE orders", ""), tpch);
         assertEquals(List.of(), plan.fragments());

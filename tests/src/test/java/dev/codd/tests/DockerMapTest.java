@@ -167,6 +167,12 @@ class DockerMapTest {
                 assertFalse(Files.readString(file, StandardCharsets.ISO_8859_1).contains(SECRET), file.toString());
             }
         }
+        // what the container says on stderr reaches error messages with the secret hidden
+        SQLException told = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+                "echo \"token is $TOKEN\" >&2; exit 1", "SELECT id FROM payments WHERE id = 1", "id BIGINT",
+                ", env => MAP['TOKEN', 'secret:api-token']")));
+        assertTrue(told.getMessage().contains("token is [secret:api-token]"), told.getMessage());
+        assertFalse(told.getMessage().contains(SECRET), told.getMessage());
         SQLException missing = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap("cat",
                 "SELECT id FROM payments WHERE id = 1", "id BIGINT", ", env => MAP['TOKEN', 'secret:nope']")));
         assertTrue(missing.getMessage().contains("has no secret named 'nope'"), missing.getMessage());
@@ -228,6 +234,14 @@ class DockerMapTest {
         assertEquals("38000", failed.getSQLState());
         assertTrue(failed.getMessage().contains("exited with code 3"), failed.getMessage());
         assertTrue(failed.getMessage().contains("the model file is missing"), failed.getMessage());
+    }
+
+    @Test
+    void anInputThatFailsMidwayFailsTheQueryInsteadOfReturningPartOfIt() {
+        // the cast fails on the first row whose note is not a number, after rows have gone to the container
+        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT count(*) FROM " + dockerMap(
+                "cat", "SELECT CASE WHEN id < 1500 THEN '1' ELSE note END::INTEGER AS n FROM payments", "n INTEGER", "")));
+        assertTrue(failed.getMessage().contains("Could not convert string"), failed.getMessage());
     }
 
     @Test

@@ -33,6 +33,8 @@ final class ContainerOutput extends ArrowReader {
     private final ContainerCall call;
     private final int batchRows;
     private final Consumer<CoddException> failures;
+    /** Checks, once the output has ended, that the whole input went in. */
+    private final Runnable inputEnded;
     private final BufferedReader text;
     private ArrowStreamReader arrow;
     private long line;
@@ -40,8 +42,9 @@ final class ContainerOutput extends ArrowReader {
     private boolean ended;
 
     ContainerOutput(ContainerRun run, ContainerCall call, BufferAllocator allocator, int batchRows,
-            Consumer<CoddException> failures) {
+            Consumer<CoddException> failures, Runnable inputEnded) {
         super(allocator);
+        this.inputEnded = inputEnded;
         this.run = run;
         this.call = call;
         this.batchRows = batchRows;
@@ -67,6 +70,7 @@ final class ContainerOutput extends ArrowReader {
             if (rows == 0) {
                 ended = true;
                 run.awaitSuccess();
+                inputEnded.run();
                 return false;
             }
             return true;
@@ -141,7 +145,7 @@ final class ContainerOutput extends ArrowReader {
     private List<String> jsonRecord() throws IOException {
         String row;
         do {
-            row = text.readLine();
+            row = boundedLine();
             if (row == null) {
                 return null;
             }
@@ -162,6 +166,23 @@ final class ContainerOutput extends ArrowReader {
             values.add(value == null || value.isNull() ? null : value.isValueNode() ? value.asText() : value.toString());
         }
         return values;
+    }
+
+    /** The next line, at most {@link Csv#MAX_RECORD_CHARS} long; null at the end. */
+    private String boundedLine() throws IOException {
+        StringBuilder row = new StringBuilder();
+        int c = text.read();
+        if (c < 0) {
+            return null;
+        }
+        while (c >= 0 && c != '\n') {
+            if (row.length() == Csv.MAX_RECORD_CHARS) {
+                throw new IllegalArgumentException("a line longer than " + (Csv.MAX_RECORD_CHARS >> 20) + " MiB");
+            }
+            row.append((char) c);
+            c = text.read();
+        }
+        return row.toString();
     }
 
     private int readArrow(VectorSchemaRoot root) throws IOException {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /** A started container: its stdin and stdout, how it ended, and its removal when closed. */
 public final class ContainerRun implements AutoCloseable {
@@ -20,12 +21,16 @@ public final class ContainerRun implements AutoCloseable {
     private final String id;
     private final DockerEngine.Image image;
     private final AttachedStreams streams;
+    /** Hides the container's secrets in its stderr, which goes into error messages. */
+    private final UnaryOperator<String> redact;
     private final InputStream stdout;
     private volatile String killedBecause;
     private ScheduledFuture<?> deadline;
     private boolean closed;
 
-    ContainerRun(DockerEngine engine, String id, DockerEngine.Image image, AttachedStreams streams) {
+    ContainerRun(DockerEngine engine, String id, DockerEngine.Image image, AttachedStreams streams,
+            UnaryOperator<String> redact) {
+        this.redact = redact;
         this.engine = engine;
         this.id = id;
         this.image = image;
@@ -96,14 +101,9 @@ public final class ContainerRun implements AutoCloseable {
 
     /** The container's failure, with the last lines of its stderr. */
     public CoddException failure(String what) {
-        String tail = lastLines(streams.stderrTail(), 5);
+        String tail = lastLines(redact.apply(streams.stderrTail()), 5);
         return new CoddException(ErrorCode.FUNCTION_FAILED, "Container " + image.reference() + " on node "
                 + engine.node() + " " + what + (tail.isEmpty() ? "" : "; its stderr ends: " + tail));
-    }
-
-    /** Why the container was killed, if it was. */
-    public String killedBecause() {
-        return killedBecause;
     }
 
     private static String lastLines(String text, int count) {

@@ -10,6 +10,9 @@ import java.util.List;
  * quoted, a quote in it doubled. An empty unquoted field is NULL; {@code ""} is the empty string.
  */
 final class Csv {
+    /** The longest record read: a container that never ends a line must not exhaust the node's memory. */
+    static final int MAX_RECORD_CHARS = 16 << 20;
+
     private Csv() {}
 
     /** A field as written: NULL as nothing, anything that needs it quoted. */
@@ -35,7 +38,11 @@ final class Csv {
         if (c < 0) {
             return null;
         }
+        int read = 0;
         while (true) {
+            if (++read > MAX_RECORD_CHARS) {
+                throw new IllegalArgumentException("a record longer than " + (MAX_RECORD_CHARS >> 20) + " MiB");
+            }
             if (inQuotes) {
                 if (c < 0) {
                     throw new IllegalArgumentException("a quoted field is not closed");

@@ -11,7 +11,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectImageResponse;
-import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
@@ -33,12 +33,16 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's Docker engine, reached through docker-java: checks images against the node's list,
  * and starts containers locked down as the node's {@link DockerSettings} say.
  */
 public final class DockerEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DockerEngine.class);
     /** The label every container of a node carries, with the node's name, so that leftovers can be found. */
     static final String NODE_LABEL = "dev.codd.node";
 
@@ -68,8 +72,7 @@ public final class DockerEngine implements AutoCloseable {
                 .build();
         DockerClient client = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofSeconds(60))
+                .connectionTimeout(Duration.ofSeconds(5)) // no response timeout: waiting for a job's end takes its time
                 .build());
         try {
             client.pingCmd().exec();
@@ -98,6 +101,8 @@ public final class DockerEngine implements AutoCloseable {
         } catch (NotFoundException e) {
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Image '" + reference + "' is not on node " + node
                     + " (no registry is asked: the node's operator loads the images it runs)");
+        } catch (RuntimeException e) { // docker-java reports a lost engine as a plain RuntimeException
+            throw unreachable(e);
         }
         // the name asked for must be on the list, or the image's ID or one of its digests
         List<String> names = new ArrayList<>(List.of(withTag(reference), image.getId()));
@@ -128,9 +133,10 @@ public final class DockerEngine implements AutoCloseable {
     /**
      * Creates and starts a locked-down container of {@code image} running {@code command} (the
      * image's own when empty), attached to its stdin and stdout. It is killed at the node's time
-     * limit, and removed when the returned run closes.
+     * limit, and removed when the returned run closes; {@code redact} hides secrets in what it says.
      */
-    public ContainerRun start(Image image, List<String> command, Map<String, String> env, String purpose) {
+    public ContainerRun start(Image image, List<String> command, Map<String, String> env, UnaryOperator<String> redact,
+            String purpose) {
         CreateContainerCmd create = create(image, command, env, purpose, lockedDown())
                 .withStdinOpen(true)
                 .withStdInOnce(true)
@@ -140,7 +146,7 @@ public final class DockerEngine implements AutoCloseable {
         String id = created(create, image);
         ContainerRun run = null;
         try {
-            run = new ContainerRun(this, id, image, AttachedStreams.attach(settings.host(), id));
+            run = new ContainerRun(this, id, image, AttachedStreams.attach(settings.host(), id), redact);
             client.startContainerCmd(id).exec();
             run.killAfter(settings.timeout(), deadlines);
             return run;
@@ -189,7 +195,7 @@ public final class DockerEngine implements AutoCloseable {
     private String created(CreateContainerCmd create, Image image) {
         try {
             return create.exec().getId();
-        } catch (DockerException e) {
+        } catch (RuntimeException e) {
             throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not create a container of "
                     + image.reference() + " on node " + node + ": " + firstLine(e));
         }
@@ -208,11 +214,13 @@ public final class DockerEngine implements AutoCloseable {
         try {
             client.startContainerCmd(id).exec();
             String killed = null;
-            try {
-                client.waitContainerCmd(id).start().awaitStatusCode(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            try (WaitContainerResultCallback wait = client.waitContainerCmd(id).start()) {
+                wait.awaitStatusCode(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (DockerClientException timedOut) {
                 kill(id);
                 killed = "it ran longer than the node's time limit of " + settings.timeout().toSeconds() + " s";
+            } catch (IOException closing) {
+                // the wait is over either way
             }
             var state = client.inspectContainerCmd(id).exec().getState();
             if (killed == null && Boolean.TRUE.equals(state.getOOMKilled())) {
@@ -220,7 +228,7 @@ public final class DockerEngine implements AutoCloseable {
             }
             Long exitCode = state.getExitCodeLong();
             return new JobResult(exitCode == null ? -1 : exitCode, killed, logs(id));
-        } catch (DockerException e) {
+        } catch (RuntimeException e) {
             throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not run a container of "
                     + image.reference() + " on node " + node + ": " + firstLine(e));
         } finally {
@@ -269,12 +277,20 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
+    /** Removes a container, killed or not; a failure is logged, never thrown over the error being reported. */
     void remove(String id) {
         try {
             client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException ignored) {
             // gone already
+        } catch (RuntimeException e) {
+            LOG.warn("Node {} could not remove container {}: {}", node, id, firstLine(e));
         }
+    }
+
+    private CoddException unreachable(RuntimeException e) {
+        return new CoddException(ErrorCode.NODE_UNAVAILABLE, "Node " + node + " cannot reach its Docker engine at "
+                + settings.host() + ": " + firstLine(e));
     }
 
     private void removeLeftovers() {

@@ -2,7 +2,9 @@ package dev.codd.executors.docker;
 
 import dev.codd.common.CoddException;
 import dev.codd.common.ContainerCall;
+import dev.codd.common.ErrorCode;
 import dev.codd.executors.ArrowQuery;
+import dev.codd.executors.Cancellation;
 import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.Input;
 import java.io.BufferedOutputStream;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -33,10 +36,13 @@ public final class DockerMapStage implements AutoCloseable {
     private final ContainerRun run;
     private final ContainerCall call;
     private final ArrowQuery input;
+    /** Stops the input query: the fragment may end before it has read the whole output (a LIMIT). */
+    private final Cancellation inputCancellation;
     private final AtomicReference<CoddException> failure = new AtomicReference<>();
     private final Thread feeder;
 
-    private DockerMapStage(ContainerRun run, ContainerCall call, ArrowQuery input) {
+    private DockerMapStage(ContainerRun run, ContainerCall call, ArrowQuery input, Cancellation inputCancellation) {
+        this.inputCancellation = inputCancellation;
         this.run = run;
         this.call = call;
         this.input = input;
@@ -58,25 +64,39 @@ public final class DockerMapStage implements AutoCloseable {
 
     /**
      * Starts a container of {@code image} for {@code call} and feeds it {@code input} (the rows of
-     * {@link #inputSql}), which the stage then owns.
+     * {@link #inputSql}, started with {@code inputCancellation}), which the stage then owns.
      */
     public static DockerMapStage start(DockerEngine engine, DockerEngine.Image image, ContainerCall call,
-            Map<String, String> env, ArrowQuery input, String purpose) {
+            Map<String, String> env, UnaryOperator<String> redact, ArrowQuery input, Cancellation inputCancellation,
+            String purpose) {
         ContainerRun run;
         try {
-            run = engine.start(image, call.command(), env, purpose);
+            run = engine.start(image, call.command(), env, redact, purpose);
         } catch (RuntimeException e) {
             input.close();
             throw e;
         }
-        DockerMapStage stage = new DockerMapStage(run, call, input);
+        DockerMapStage stage = new DockerMapStage(run, call, input, inputCancellation);
         stage.feeder.start();
         return stage;
     }
 
     /** The container's output as the table {@code name}, read in batches of at most {@code batchRows} rows. */
     public Input.Arrow output(String name, BufferAllocator allocator, int batchRows) {
-        return new Input.Arrow(name, new ContainerOutput(run, call, allocator, batchRows, this::failed));
+        return new Input.Arrow(name, new ContainerOutput(run, call, allocator, batchRows, this::failed, this::inputEnded));
+    }
+
+    /** At the end of the output: the whole input went in, or the stage fails with why it did not. */
+    private void inputEnded() {
+        try {
+            feeder.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoddException(ErrorCode.QUERY_CANCELLED, "Interrupted while the container's input ended");
+        }
+        failure().ifPresent(failed -> {
+            throw failed;
+        });
     }
 
     /** The image that ran, by the name it was asked for and its ID. */
@@ -98,37 +118,63 @@ public final class DockerMapStage implements AutoCloseable {
         failure.compareAndSet(null, e);
     }
 
+    /**
+     * Streams the input into the container's stdin and ends it there. A failure is recorded and the
+     * container killed before stdin closes: a container that saw its input end cleanly could
+     * exit 0 over part of the rows.
+     */
     private void feed() {
-        try (input; OutputStream stdin = new BufferedOutputStream(run.stdin(), 1 << 16)) {
-            ArrowReader reader = input.reader();
-            VectorSchemaRoot root = reader.getVectorSchemaRoot();
-            if (call.format() == ContainerCall.Format.ARROW) {
-                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(stdin));
-                writer.start();
-                while (next(reader)) {
-                    writer.writeBatch();
-                }
-                writer.end();
-            } else {
-                Writer text = new OutputStreamWriter(stdin, StandardCharsets.UTF_8);
-                if (call.format() == ContainerCall.Format.CSV) {
-                    List<String> names = root.getSchema().getFields().stream().map(Field::getName).map(Csv::field).toList();
-                    text.write(String.join(",", names) + "\n");
-                }
-                while (next(reader)) {
-                    writeText(root, text);
-                }
-                text.flush();
-            }
+        OutputStream stdin = new BufferedOutputStream(run.stdin(), 1 << 16);
+        try (input) {
+            write(stdin);
+            stdin.close();
         } catch (IOException e) {
             // the container closed its stdin before reading all of it: how it ends tells whether that was wrong
         } catch (InputFailed e) {
-            failed(e.failure);
-            run.kill("its input failed");
+            stopFeeding(e.failure, "its input failed");
+        } catch (RuntimeException | Error e) {
+            stopFeeding(new CoddException(ErrorCode.INTERNAL_ERROR, "Feeding the container failed: " + e, e),
+                    "feeding it failed");
         }
     }
 
-    private boolean next(ArrowReader reader) throws InputFailed {
+    private void stopFeeding(CoddException failure, String why) {
+        failed(failure);
+        run.kill(why);
+    }
+
+    private void write(OutputStream stdin) throws IOException, InputFailed {
+        ArrowReader reader = input.reader();
+        VectorSchemaRoot root = schemaOf(reader);
+        if (call.format() == ContainerCall.Format.ARROW) {
+            ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(stdin));
+            writer.start();
+            while (next(reader)) {
+                writer.writeBatch();
+            }
+            writer.end();
+        } else {
+            Writer text = new OutputStreamWriter(stdin, StandardCharsets.UTF_8);
+            if (call.format() == ContainerCall.Format.CSV) {
+                List<String> names = root.getSchema().getFields().stream().map(Field::getName).map(Csv::field).toList();
+                text.write(String.join(",", names) + "\n");
+            }
+            while (next(reader)) {
+                writeText(root, text);
+            }
+            text.flush();
+        }
+    }
+
+    private static VectorSchemaRoot schemaOf(ArrowReader reader) throws InputFailed {
+        try {
+            return reader.getVectorSchemaRoot();
+        } catch (IOException | RuntimeException e) {
+            throw new InputFailed(DuckDbErrors.translate(e));
+        }
+    }
+
+    private static boolean next(ArrowReader reader) throws InputFailed {
         try {
             return reader.loadNextBatch();
         } catch (IOException | RuntimeException e) {
@@ -164,9 +210,10 @@ public final class DockerMapStage implements AutoCloseable {
         }
     }
 
-    /** Stops and removes the container, and waits for the input to stop. */
+    /** Stops the input query, stops and removes the container, and waits for the input to stop. */
     @Override
     public void close() {
+        inputCancellation.cancel();
         run.close();
         try {
             feeder.join(TimeUnit.SECONDS.toMillis(30));

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A node's secrets, by name: read from a file of {@code name=value} lines and from environment
@@ -79,6 +80,25 @@ public final class Secrets {
             }
         });
         return resolved;
+    }
+
+    /**
+     * Hides the values of the secrets {@code env} names wherever they appear in a text: what a
+     * container writes to stderr ends up in error messages, logs and the audit log.
+     */
+    public UnaryOperator<String> redactor(Map<String, String> env) {
+        Map<String, String> hidden = new LinkedHashMap<>();
+        env.values().stream().filter(value -> value.startsWith(ContainerCall.SECRET))
+                .map(value -> value.substring(ContainerCall.SECRET.length()))
+                .filter(name -> values.containsKey(name) && !values.get(name).isEmpty())
+                .forEach(name -> hidden.put(values.get(name), "[secret:" + name + "]"));
+        return text -> {
+            String redacted = text;
+            for (Map.Entry<String, String> secret : hidden.entrySet()) {
+                redacted = redacted == null ? null : redacted.replace(secret.getKey(), secret.getValue());
+            }
+            return redacted;
+        };
     }
 
     /** The names only: a secret's value is never printed. */

@@ -1,8 +1,5 @@
 package dev.codd.node.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.codd.common.Cid;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
@@ -21,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,10 +45,6 @@ import picocli.CommandLine.Parameters;
         subcommands = {JobCommand.Run.class, JobCommand.ListJobs.class, JobCommand.Describe.class, JobCommand.Logs.class,
             JobCommand.Get.class})
 final class JobCommand {
-    private static final ObjectMapper PRETTY = new ObjectMapper().registerModule(new JavaTimeModule())
-            .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
     /** The requester to talk to. */
     static final class Requester {
         @Option(names = "--requester", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7600",
@@ -171,7 +165,7 @@ final class JobCommand {
 
         @Override
         public Integer call() throws IOException {
-            System.out.println(PRETTY.writeValueAsString(requester.job(id)));
+            System.out.println(new String(WireJson.writePretty(requester.job(id)), StandardCharsets.UTF_8));
             return 0;
         }
     }
@@ -211,15 +205,18 @@ final class JobCommand {
         public Integer call() throws IOException {
             Job job = requester.job(id);
             int wrong = 0;
+            Path root = directory.toAbsolutePath().normalize();
             for (JobExecution execution : job.executions()) {
-                Path nodeDirectory = directory.resolve(execution.node()).normalize();
+                Path nodeDirectory = root.resolve(execution.node()).normalize();
                 for (JobExecution.JobOutput output : execution.outputs()) {
                     Path file = nodeDirectory.resolve(output.path()).normalize();
-                    if (!file.startsWith(nodeDirectory)) {
-                        throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Output path " + output.path() + " leaves " + nodeDirectory);
+                    if (!nodeDirectory.startsWith(root) || nodeDirectory.equals(root) || !file.startsWith(nodeDirectory)) {
+                        throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Output " + execution.node() + "/"
+                                + output.path() + " would land outside " + root);
                     }
                     Files.createDirectories(file.getParent());
-                    try (OutputStream out = Files.newOutputStream(file)) {
+                    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+                    try (OutputStream out = Files.newOutputStream(partial)) {
                         requester.stream(ClusterActions.JOB_OUTPUT, WireJson.write(new JobOutputRequest(job.id(),
                                 execution.node(), output.path())), piece -> {
                                     try {
@@ -229,11 +226,16 @@ final class JobCommand {
                                     }
                                 });
                     }
-                    String cid = Cid.of(file);
-                    boolean same = cid.equals(output.cid());
-                    wrong += same ? 0 : 1;
-                    System.out.println(execution.node() + "/" + output.path() + "  " + cid + "  " + Files.size(file)
-                            + (same ? "" : "  CID DIFFERS: the job recorded " + output.cid()));
+                    String cid = Cid.of(partial);
+                    if (cid.equals(output.cid())) { // only a file whose bytes are the job's takes the output's name
+                        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+                        System.out.println(execution.node() + "/" + output.path() + "  " + cid + "  " + Files.size(file));
+                    } else {
+                        Files.delete(partial);
+                        wrong++;
+                        System.out.println(execution.node() + "/" + output.path() + "  CID DIFFERS: got " + cid
+                                + ", the job recorded " + output.cid() + "; not kept");
+                    }
                 }
             }
             return wrong == 0 ? 0 : 1;

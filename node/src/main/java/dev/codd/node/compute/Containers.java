@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.BufferAllocator;
 
 /** A node's containers: whether it can run them, which images it accepts, and the docker_map stages of a fragment. */
@@ -39,6 +40,15 @@ final class Containers implements AutoCloseable {
         }
         DockerEngine.Connection connection = DockerEngine.connect(settings, node);
         return new Containers(node, connection.engine(), connection.reason(), secrets);
+    }
+
+    /** The node's containers once the node has started (it knows its name then). */
+    static Containers started(AtomicReference<Containers> reference) {
+        Containers started = reference.get();
+        if (started == null) {
+            throw new CoddException(ErrorCode.NODE_UNAVAILABLE, "The node is starting");
+        }
+        return started;
     }
 
     boolean available() {
@@ -75,10 +85,12 @@ final class Containers implements AutoCloseable {
             for (int i = 0; i < stages.size(); i++) {
                 DockerStage stage = stages.get(i);
                 Map<String, String> env = secrets.resolve(stage.call().env(), node);
+                Cancellation inputCancellation = new Cancellation();
+                cancellation.onCancel(inputCancellation::cancel);
                 ArrowQuery input = duckdb.query(DockerMapStage.inputSql(stage.inputSql(), stage.call().format()),
-                        sources, allocator, batchRows, cancellation);
+                        sources, allocator, batchRows, inputCancellation);
                 DockerMapStage started = DockerMapStage.start(engine(), images.get(i), stage.call(), env,
-                        input, "docker_map " + queryId);
+                        secrets.redactor(stage.call().env()), input, inputCancellation, "docker_map " + queryId);
                 running.stages().add(started);
                 cancellation.onCancel(started::stop);
                 running.outputs().add(started.output(stage.name(), allocator, batchRows));
@@ -100,9 +112,24 @@ final class Containers implements AutoCloseable {
             return stages.stream().flatMap(stage -> stage.failure().stream()).findFirst();
         }
 
+        /** Closes every stage, whatever one of them throws: each holds a container. */
         @Override
         public void close() {
-            stages.forEach(DockerMapStage::close);
+            RuntimeException failed = null;
+            for (DockerMapStage stage : stages) {
+                try {
+                    stage.close();
+                } catch (RuntimeException e) {
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
         }
     }
 

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -112,22 +113,13 @@ public final class FragmentService extends NoOpFlightProducer {
             return;
         }
         switch (action.getType()) {
-            case ClusterActions.JOB_RUN -> streams.execute(() -> answer(listener, () -> {
+            case ClusterActions.JOB_RUN -> streams.execute(() -> WireErrors.answer(listener, () -> {
                 JobTask task = WireJson.read(action.getBody(), JobTask.class);
                 listener.onNext(new Result(WireJson.write(jobs.run(task, requester))));
             }));
-            case ClusterActions.JOB_OUTPUT -> streams.execute(() -> answer(listener, () -> jobs.output(
+            case ClusterActions.JOB_OUTPUT -> streams.execute(() -> WireErrors.answer(listener, () -> jobs.output(
                     WireJson.read(action.getBody(), JobOutputRequest.class), piece -> listener.onNext(new Result(piece)))));
             default -> super.doAction(context, action, listener);
-        }
-    }
-
-    private static void answer(StreamListener<Result> listener, Runnable work) {
-        try {
-            work.run();
-            listener.onCompleted();
-        } catch (CoddException e) {
-            listener.onError(WireErrors.toFlight(e));
         }
     }
 
@@ -160,7 +152,7 @@ public final class FragmentService extends NoOpFlightProducer {
             functions.register(read.functions().stream()
                     .filter(function -> called.contains(function.internalName()))
                     .toList());
-            images = read.docker().isEmpty() ? List.of() : containers().images(read.docker());
+            images = read.docker().isEmpty() ? List.of() : Containers.started(containers).images(read.docker());
         } catch (CoddException e) {
             LOG.info("Refused a fragment of query {} from {}: {}", fragment == null ? "?" : fragment.queryId(),
                     requester.address(), e.getMessage());
@@ -172,14 +164,6 @@ public final class FragmentService extends NoOpFlightProducer {
         }
         CompletableFuture<AuditLog.Head> recorded = audit == null ? null : audit.started(fragment, requester, images);
         run(fragment, inputs, images, listener, audit, recorded);
-    }
-
-    private Containers containers() {
-        Containers started = containers.get();
-        if (started == null) {
-            throw new CoddException(ErrorCode.NODE_UNAVAILABLE, "The node is starting");
-        }
-        return started;
     }
 
     /** Runs the fragment; its record, written before, is synced while DuckDB starts, and before the first row leaves. */
@@ -198,7 +182,7 @@ public final class FragmentService extends NoOpFlightProducer {
                 : batchRows;
         Containers.Running stages = Containers.Running.NONE;
         try {
-            stages = fragment.docker().isEmpty() ? stages : containers().start(fragment.docker(), images, sources,
+            stages = fragment.docker().isEmpty() ? stages : Containers.started(containers).start(fragment.docker(), images, sources,
                     fragment.queryId(), duckdb, allocator, rowsPerBatch, cancellation);
             try (Containers.Running started = stages;
                     ArrowQuery query = duckdb.query(fragment.sql(), inputs(sources, started), allocator, rowsPerBatch,
@@ -218,6 +202,10 @@ public final class FragmentService extends NoOpFlightProducer {
                     rows += root.getRowCount();
                     bytes += root.getFieldVectors().stream().mapToLong(FieldVector::getBufferSize).sum();
                     listener.putNext();
+                }
+                Optional<CoddException> stageFailed = stages.failure();
+                if (stageFailed.isPresent()) { // the output ended, but not because the container was done
+                    throw stageFailed.get();
                 }
                 listener.completed();
                 status = "FINISHED";

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -51,7 +52,7 @@ final class JobRunner {
     /** Runs the task's container to its end; a refusal (no engine, image not listed, shard unknown) is thrown. */
     JobExecution run(JobTask task, Caller requester) {
         Instant started = Instant.now();
-        Containers running = containers();
+        Containers running = Containers.started(containers);
         String node = running.node();
         DockerEngine.Image image;
         Map<Path, String> inputs;
@@ -77,12 +78,13 @@ final class JobRunner {
         try {
             DockerEngine.JobResult result = running.engine().runJob(image, task.spec().command(), env, inputs, outputs,
                     "job " + task.jobId());
+            UnaryOperator<String> redact = running.secrets().redactor(task.spec().env());
             boolean completed = result.exitCode() == 0 && result.killedBecause() == null;
             String error = completed ? null : "Container " + image.reference() + " on node " + node
                     + (result.killedBecause() != null ? " was stopped: " + result.killedBecause()
                             : " exited with code " + result.exitCode());
             execution = new JobExecution(node, completed ? "COMPLETED" : "FAILED", image.id(), result.exitCode(), error,
-                    result.logs(), outputs(outputs), started, Instant.now());
+                    redact.apply(result.logs()), outputs(outputs), started, Instant.now());
         } catch (CoddException e) {
             execution = new JobExecution(node, "FAILED", image.id(), null, e.getMessage(), "", List.of(), started,
                     Instant.now());
@@ -110,14 +112,19 @@ final class JobRunner {
         return inputs;
     }
 
-    /** A new, empty directory the container (user 65534) may write. */
+    /**
+     * A new, empty directory the container (user 65534) may write; the job's directory around it is
+     * the node's alone, so no other user of the machine reaches into it.
+     */
     private Path outputDirectory(String jobId, String node) {
         Path directory = jobDirectory(jobId);
         try {
-            if (Files.exists(directory)) {
+            if (Files.exists(directory.getParent())) {
                 throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Job " + jobId + " has run on node " + node + " before");
             }
-            Files.createDirectories(directory);
+            Files.createDirectories(directory.getParent());
+            Files.setPosixFilePermissions(directory.getParent(), PosixFilePermissions.fromString("rwx------"));
+            Files.createDirectory(directory);
             Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
             return directory;
         } catch (IOException e) {
@@ -173,14 +180,6 @@ final class JobRunner {
 
     private CoddException notAnOutput(JobOutputRequest request) {
         return new CoddException(ErrorCode.INVALID_ARGUMENT, "Job " + request.jobId() + " has no output "
-                + request.path() + " on node " + containers().node());
-    }
-
-    private Containers containers() {
-        Containers started = containers.get();
-        if (started == null) {
-            throw new CoddException(ErrorCode.NODE_UNAVAILABLE, "The node is starting");
-        }
-        return started;
+                + request.path() + " on node " + Containers.started(containers).node());
     }
 }

@@ -1,9 +1,5 @@
 package dev.codd.node.requester;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.node.wire.ClusterActions;
@@ -47,10 +43,6 @@ import org.apache.arrow.flight.Result;
  * history (in {@code jobs.json}, rewritten whole on each change), and relays outputs.
  */
 final class Jobs {
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
     private final Path file;
     private final NodeRegistry registry;
     private final NodeClients clients;
@@ -83,14 +75,17 @@ final class Jobs {
             return List.of();
         }
         try {
-            return JSON.readValue(file.toFile(), new TypeReference<List<Job>>() { });
-        } catch (IOException e) {
+            return WireJson.readList(Files.readAllBytes(file), Job.class);
+        } catch (IOException | CoddException e) {
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Cannot read the jobs in " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** Chooses the job's nodes, records it, and starts it on each; fails at once when no node can run it. */
-    Job submit(String user, JobSpec spec) {
+    Job submit(String user, JobSpec asked) {
+        JobSpec spec = asked.table() == null ? asked : new JobSpec(asked.image(), asked.command(), asked.env(),
+                registry.catalog().table(asked.table()).map(ClusterTable::name).orElseThrow(() -> new CoddException(
+                        ErrorCode.TABLE_NOT_FOUND, "Table '" + asked.table() + "' not found")), asked.nodeLabels());
         Map<String, List<String>> tasks = place(spec);
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
@@ -227,7 +222,7 @@ final class Jobs {
         try {
             Files.createDirectories(file.getParent());
             Path written = file.resolveSibling("jobs.json.tmp");
-            JSON.writeValue(written.toFile(), List.copyOf(jobs.values()));
+            Files.write(written, WireJson.writePretty(List.copyOf(jobs.values())));
             Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new CoddException(ErrorCode.INTERNAL_ERROR, "Cannot write the jobs to " + file + ": " + e, e);

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,8 @@ public final class NodeRegistry {
         }
     }
 
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
     private final Duration downAfter;
     private final Consumer<String> onNodeDown;
     private final RequesterAudit audit;
@@ -63,6 +66,10 @@ public final class NodeRegistry {
     }
 
     public synchronized HeartbeatReply heartbeat(Heartbeat beat, Instant now) {
+        if (!NODE_NAME.matcher(beat.node()).matches()) { // it names directories (job outputs) and goes into logs
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "The node name '" + beat.node() + "' is not allowed:"
+                    + " use letters, digits, '.', '_', ':' and '-', starting with a letter or digit");
+        }
         if (beat.node().equalsIgnoreCase(AuditTables.REQUESTER)) {
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "The node name " + beat.node()
                     + " is the requester's own; give the node another --name");

@@ -548,29 +548,19 @@ final class RequesterService extends NoOpFlightSqlProducer {
                 services.registry().leave(new String(action.getBody(), StandardCharsets.UTF_8));
                 listener.onCompleted();
             }
-            case ClusterActions.JOB_SUBMIT -> answer(listener, () -> {
+            case ClusterActions.JOB_SUBMIT -> WireErrors.answer(listener, () -> {
                 JobSubmission submission = WireJson.read(action.getBody(), JobSubmission.class);
                 listener.onNext(new Result(WireJson.write(jobs.submit(submission.user(), submission.spec()))));
             });
-            case ClusterActions.JOB_LIST -> answer(listener, () -> {
+            case ClusterActions.JOB_LIST -> WireErrors.answer(listener, () -> {
                 String id = new String(action.getBody(), StandardCharsets.UTF_8).strip();
                 List<Job> listed = id.isEmpty() ? jobs.list() : List.of(jobs.get(id).orElseThrow(
                         () -> new CoddException(ErrorCode.INVALID_ARGUMENT, "No job " + id)));
                 listed.forEach(job -> listener.onNext(new Result(WireJson.write(job))));
             });
-            case ClusterActions.JOB_OUTPUT -> answer(listener, () -> jobs.output(
+            case ClusterActions.JOB_OUTPUT -> WireErrors.answer(listener, () -> jobs.output(
                     WireJson.read(action.getBody(), JobOutputRequest.class), piece -> listener.onNext(new Result(piece))));
             default -> super.doAction(context, action, listener);
-        }
-    }
-
-    /** Runs {@code work}, which sends results, and ends the action: completed, or with its error. */
-    private static void answer(StreamListener<Result> listener, Runnable work) {
-        try {
-            work.run();
-            listener.onCompleted();
-        } catch (CoddException e) {
-            listener.onError(WireErrors.toFlight(e));
         }
     }
 

@@ -4,7 +4,9 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.ErrorFlightMetadata;
+import org.apache.arrow.flight.FlightProducer;
 import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.FlightStatusCode;
 
 /**
@@ -51,6 +53,21 @@ public final class WireErrors {
             description = e.status().code().name();
         }
         return new CoddException(code, prefix + description, e);
+    }
+
+    /**
+     * Runs an action's {@code work}, which sends its results, and ends the action: completed, or
+     * failed with Codd's error (any other exception is an internal one, never left unanswered).
+     */
+    public static void answer(FlightProducer.StreamListener<Result> listener, Runnable work) {
+        try {
+            work.run();
+            listener.onCompleted();
+        } catch (CoddException e) {
+            listener.onError(toFlight(e));
+        } catch (RuntimeException e) {
+            listener.onError(toFlight(new CoddException(ErrorCode.INTERNAL_ERROR, e.toString(), e)));
+        }
     }
 
     private static FlightStatusCode statusOf(ErrorCode code) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import java.io.IOException;
+import java.util.List;
 
 /** The JSON encoding of wire records. */
 public final class WireJson {
@@ -22,6 +23,25 @@ public final class WireJson {
             return MAPPER.writeValueAsBytes(message);
         } catch (IOException e) {
             throw new CoddException(ErrorCode.INTERNAL_ERROR, "Cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** The message as indented JSON, for people to read (and for files they may open). */
+    public static byte[] writePretty(Object message) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(message);
+        } catch (IOException e) {
+            throw new CoddException(ErrorCode.INTERNAL_ERROR, "Cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Reads a JSON array of messages. */
+    public static <T> List<T> readList(byte[] bytes, Class<T> type) {
+        try {
+            return MAPPER.readValue(bytes, MAPPER.getTypeFactory().constructCollectionType(List.class, type));
+        } catch (IOException | RuntimeException e) {
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Malformed list of " + type.getSimpleName() + ": "
+                    + e.getMessage(), e);
         }
     }
 

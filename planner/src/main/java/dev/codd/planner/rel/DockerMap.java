@@ -41,7 +41,8 @@ public final class DockerMap extends SingleRel {
 
     @Override
     public RelWriter explainTerms(RelWriter pw) {
+        // everything that tells two calls apart: Calcite takes subtrees with equal terms for one
         return super.explainTerms(pw).item("image", call.image()).item("command", call.command())
-                .item("format", call.format());
+                .item("format", call.format()).item("output", call.output()).item("env", call.env());
     }
 }
