@@ -1,5 +1,6 @@
 package dev.codd.tests;
 
+import static dev.codd.tests.QueryAssertions.numbers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -96,7 +97,7 @@ class DockerMapTest {
             Thread.sleep(50);
         }
         assertEquals(List.of(), containersOfCluster(), "containers left behind");
-        assertEquals(List.of(List.of(6000L)), rows(codd, "SELECT count(*) FROM payments"));
+        assertEquals(List.of(List.of(6000L)), numbers(codd, "SELECT count(*) FROM payments"));
     }
 
     private List<Container> containersOfCluster() {
@@ -116,15 +117,15 @@ class DockerMapTest {
                 "SELECT region, amount, id FROM payments WHERE amount > 300", "region VARCHAR, doubled DOUBLE, id BIGINT", "");
         String sql = "SELECT region, count(*) AS n, sum(doubled) AS total, sum(id) AS ids FROM " + map
                 + " GROUP BY region ORDER BY region";
-        assertEquals(rows(duckdb, "SELECT region, count(*), sum(amount * 2), sum(id) FROM payments WHERE amount > 300"
-                + " GROUP BY region ORDER BY region"), rows(codd, sql));
-        String plan = rows(codd, "EXPLAIN " + sql).toString();
+        assertEquals(numbers(duckdb, "SELECT region, count(*), sum(amount * 2), sum(id) FROM payments WHERE amount > 300"
+                + " GROUP BY region ORDER BY region"), numbers(codd, sql));
+        String plan = numbers(codd, "EXPLAIN " + sql).toString();
         for (String node : List.of("node1", "node2", "node3")) {
             assertTrue(plan.contains(node), "a container runs on " + node + ": " + plan);
         }
         // each node's audit record names the image by its ID
         String imageId = docker.inspectImageCmd(TestImages.BUSYBOX).exec().getId();
-        assertEquals(List.of(List.of("node1"), List.of("node2"), List.of("node3")), rows(codd, "SELECT DISTINCT node"
+        assertEquals(List.of(List.of("node1"), List.of("node2"), List.of("node3")), numbers(codd, "SELECT DISTINCT node"
                 + " FROM sys.node_audit WHERE type = 'fragment.started' AND data LIKE '%\"imageId\":\"" + imageId
                 + "\"%' ORDER BY node"));
     }
@@ -132,24 +133,24 @@ class DockerMapTest {
     @Test
     void csvQuotingAndNullsSurviveTheRoundTrip() throws Exception {
         String map = dockerMap("cat", "SELECT id, note FROM payments", "id BIGINT, note VARCHAR", "");
-        assertEquals(rows(duckdb, "SELECT note, count(*), sum(id) FROM payments GROUP BY note ORDER BY note"),
-                rows(codd, "SELECT note, count(*), sum(id) FROM " + map + " GROUP BY note ORDER BY note"));
+        assertEquals(numbers(duckdb, "SELECT note, count(*), sum(id) FROM payments GROUP BY note ORDER BY note"),
+                numbers(codd, "SELECT note, count(*), sum(id) FROM " + map + " GROUP BY note ORDER BY note"));
     }
 
     @Test
     void jsonLinesInJsonLinesOut() throws Exception {
         String map = dockerMap("sed -e 's/\"region\"/\"area\"/'", "SELECT id, region FROM payments WHERE id % 7 = 0",
                 "id BIGINT, area VARCHAR", ", format => 'jsonl'");
-        assertEquals(rows(duckdb, "SELECT region, count(*), sum(id) FROM payments WHERE id % 7 = 0 GROUP BY region"
-                + " ORDER BY region"), rows(codd, "SELECT area, count(*), sum(id) FROM " + map + " GROUP BY area ORDER BY area"));
+        assertEquals(numbers(duckdb, "SELECT region, count(*), sum(id) FROM payments WHERE id % 7 = 0 GROUP BY region"
+                + " ORDER BY region"), numbers(codd, "SELECT area, count(*), sum(id) FROM " + map + " GROUP BY area ORDER BY area"));
     }
 
     @Test
     void arrowStreamsPassThroughAsTheyAre() throws Exception {
         String map = dockerMap("cat", "SELECT id, region, amount FROM payments", "id BIGINT, region VARCHAR, amount DOUBLE",
                 ", format => 'arrow'");
-        assertEquals(rows(duckdb, "SELECT count(*), sum(id), sum(amount), count(DISTINCT region) FROM payments"),
-                rows(codd, "SELECT count(*), sum(id), sum(amount), count(DISTINCT region) FROM " + map));
+        assertEquals(numbers(duckdb, "SELECT count(*), sum(id), sum(amount), count(DISTINCT region) FROM payments"),
+                numbers(codd, "SELECT count(*), sum(id), sum(amount), count(DISTINCT region) FROM " + map));
     }
 
     @Test
@@ -158,9 +159,9 @@ class DockerMapTest {
                 "SELECT id FROM payments WHERE id = 1", "digest VARCHAR", ", env => MAP['TOKEN', 'secret:api-token']");
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(SECRET.getBytes(StandardCharsets.UTF_8)));
-        assertEquals(List.of(List.of(expected)), rows(codd, "SELECT * FROM " + map));
+        assertEquals(List.of(List.of(expected)), numbers(codd, "SELECT * FROM " + map));
         for (String table : List.of("sys.queries", "sys.audit", "sys.node_audit")) {
-            assertFalse(rows(codd, "SELECT * FROM " + table).toString().contains(SECRET), table);
+            assertFalse(numbers(codd, "SELECT * FROM " + table).toString().contains(SECRET), table);
         }
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(Files::isRegularFile).filter(file -> !file.endsWith("secrets")).toList()) {
@@ -168,12 +169,12 @@ class DockerMapTest {
             }
         }
         // what the container says on stderr reaches error messages with the secret hidden
-        SQLException told = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+        SQLException told = assertThrows(SQLException.class, () -> numbers(codd, "SELECT * FROM " + dockerMap(
                 "echo \"token is $TOKEN\" >&2; exit 1", "SELECT id FROM payments WHERE id = 1", "id BIGINT",
                 ", env => MAP['TOKEN', 'secret:api-token']")));
         assertTrue(told.getMessage().contains("token is [secret:api-token]"), told.getMessage());
         assertFalse(told.getMessage().contains(SECRET), told.getMessage());
-        SQLException missing = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap("cat",
+        SQLException missing = assertThrows(SQLException.class, () -> numbers(codd, "SELECT * FROM " + dockerMap("cat",
                 "SELECT id FROM payments WHERE id = 1", "id BIGINT", ", env => MAP['TOKEN', 'secret:nope']")));
         assertTrue(missing.getMessage().contains("has no secret named 'nope'"), missing.getMessage());
         assertEquals("22023", missing.getSQLState());
@@ -195,7 +196,7 @@ class DockerMapTest {
                 "check VARCHAR, value VARCHAR", "");
         CompletableFuture<List<List<Object>>> running = CompletableFuture.supplyAsync(() -> {
             try {
-                return rows(codd, sql);
+                return numbers(codd, sql);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
@@ -228,7 +229,7 @@ class DockerMapTest {
 
     @Test
     void aFailingContainerFailsItsQueryWithTheEndOfItsStderr() {
-        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+        SQLException failed = assertThrows(SQLException.class, () -> numbers(codd, "SELECT * FROM " + dockerMap(
                 "cat > /dev/null; echo starting >&2; echo the model file is missing >&2; exit 3",
                 "SELECT id FROM payments", "id BIGINT", "")));
         assertEquals("38000", failed.getSQLState());
@@ -239,20 +240,20 @@ class DockerMapTest {
     @Test
     void anInputThatFailsMidwayFailsTheQueryInsteadOfReturningPartOfIt() {
         // the cast fails on the first row whose note is not a number, after rows have gone to the container
-        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT count(*) FROM " + dockerMap(
+        SQLException failed = assertThrows(SQLException.class, () -> numbers(codd, "SELECT count(*) FROM " + dockerMap(
                 "cat", "SELECT CASE WHEN id < 1500 THEN '1' ELSE note END::INTEGER AS n FROM payments", "n INTEGER", "")));
         assertTrue(failed.getMessage().contains("Could not convert string"), failed.getMessage());
     }
 
     @Test
     void outputOffTheSchemaIsRefusedNamingLineAndColumn() {
-        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+        SQLException failed = assertThrows(SQLException.class, () -> numbers(codd, "SELECT * FROM " + dockerMap(
                 "cat > /dev/null; echo label,score; echo good,1.5; echo bad,high", "SELECT id FROM payments",
                 "label VARCHAR, score DOUBLE", "")));
         assertEquals("38000", failed.getSQLState());
         assertTrue(failed.getMessage().contains("does not match output_schema at line 3: column score: 'high' is not a DOUBLE"),
                 failed.getMessage());
-        SQLException header = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+        SQLException header = assertThrows(SQLException.class, () -> numbers(codd, "SELECT * FROM " + dockerMap(
                 "cat > /dev/null; echo name,score; echo a,1", "SELECT id FROM payments", "label VARCHAR, score DOUBLE", "")));
         assertTrue(header.getMessage().contains("the CSV header is 'name,score'"), header.getMessage());
     }
@@ -260,7 +261,7 @@ class DockerMapTest {
     @Test
     void aContainerThatNeverEndsIsKilledAtTheTimeLimit() {
         long start = System.nanoTime();
-        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+        SQLException failed = assertThrows(SQLException.class, () -> numbers(codd, "SELECT * FROM " + dockerMap(
                 "sleep 1000", "SELECT id FROM payments", "id BIGINT", "")));
         assertTrue(failed.getMessage().contains("ran longer than the node's time limit of 4 s"), failed.getMessage());
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos());
@@ -268,7 +269,7 @@ class DockerMapTest {
 
     @Test
     void aContainerThatFloodsStdoutIsStoppedAtTheOutputLimit() {
-        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT count(*) FROM " + dockerMap(
+        SQLException failed = assertThrows(SQLException.class, () -> numbers(codd, "SELECT count(*) FROM " + dockerMap(
                 "echo line; yes", "SELECT id FROM payments", "line VARCHAR", "")));
         assertTrue(failed.getMessage().contains("wrote more than the node's output limit of 1048576 bytes"),
                 failed.getMessage());
@@ -276,7 +277,7 @@ class DockerMapTest {
 
     @Test
     void aContainerHasNoNetwork() {
-        SQLException failed = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM " + dockerMap(
+        SQLException failed = assertThrows(SQLException.class, () -> numbers(codd, "SELECT * FROM " + dockerMap(
                 "nc -w 2 1.1.1.1 80 < /dev/null", "SELECT id FROM payments WHERE id = 1", "page VARCHAR", "")));
         assertTrue(failed.getMessage().contains("exited with code 1"), failed.getMessage());
         assertTrue(failed.getMessage().contains("Network is unreachable"), failed.getMessage());
@@ -285,13 +286,13 @@ class DockerMapTest {
     @Test
     void imagesOffTheNodesListAreRefused() {
         docker.tagImageCmd(TestImages.BUSYBOX, "codd-test/unlisted", "1").exec();
-        SQLException refused = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM TABLE(docker_map("
+        SQLException refused = assertThrows(SQLException.class, () -> numbers(codd, "SELECT * FROM TABLE(docker_map("
                 + "image => 'codd-test/unlisted:1', command => ARRAY['cat'], input => TABLE(SELECT id FROM payments),"
                 + " output_schema => 'id BIGINT'))"));
         assertEquals("42501", refused.getSQLState());
         assertTrue(refused.getMessage().contains("does not run image 'codd-test/unlisted:1': it accepts "
                 + TestImages.BUSYBOX), refused.getMessage());
-        SQLException unknown = assertThrows(SQLException.class, () -> rows(codd, "SELECT * FROM TABLE(docker_map("
+        SQLException unknown = assertThrows(SQLException.class, () -> numbers(codd, "SELECT * FROM TABLE(docker_map("
                 + "image => 'no-such/image:9', command => ARRAY['cat'], input => TABLE(SELECT id FROM payments),"
                 + " output_schema => 'id BIGINT'))"));
         assertTrue(unknown.getMessage().contains("Image 'no-such/image:9' is not on node"), unknown.getMessage());
@@ -300,7 +301,7 @@ class DockerMapTest {
     @Test
     void aNodeWithoutAnEngineAdvertisesItAndGetsNoDockerWork(@TempDir Path other) throws Exception {
         assertEquals(List.of(List.of(true), List.of(true), List.of(true)),
-                rows(codd, "SELECT containers FROM sys.nodes ORDER BY name"));
+                numbers(codd, "SELECT containers FROM sys.nodes ORDER BY name"));
         Path data = Files.createDirectories(other.resolve("node").resolve("payments"));
         try (Statement statement = duckdb.createStatement()) {
             statement.execute("COPY (" + PAYMENTS + " FROM range(10)) TO '" + data.resolve("part.parquet") + "'");
@@ -309,29 +310,12 @@ class DockerMapTest {
                 .withHost("unix://" + other.resolve("no-docker.sock"));
         try (LocalCluster lonely = LocalCluster.withDocker(List.of(data.getParent()), noEngine, Secrets.NONE);
                 Connection connection = DriverManager.getConnection(lonely.jdbcUrl())) {
-            assertEquals(List.of(List.of(false)), rows(connection, "SELECT containers FROM sys.nodes"));
-            SQLException refused = assertThrows(SQLException.class, () -> rows(connection, "SELECT * FROM "
+            assertEquals(List.of(List.of(false)), numbers(connection, "SELECT containers FROM sys.nodes"));
+            SQLException refused = assertThrows(SQLException.class, () -> numbers(connection, "SELECT * FROM "
                     + dockerMap("cat", "SELECT id FROM payments", "id BIGINT", "")));
             assertEquals("0A000", refused.getSQLState());
             assertTrue(refused.getMessage().contains("node node1 holds input shards but runs no containers; no node of"
                     + " the cluster does"), refused.getMessage());
         }
-    }
-
-    private static List<List<Object>> rows(Connection connection, String sql) throws SQLException {
-        List<List<Object>> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    Object value = result.getObject(i);
-                    row.add(value instanceof Number number && !(value instanceof Double || value instanceof Float)
-                            ? number.longValue() : value);
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
     }
 }

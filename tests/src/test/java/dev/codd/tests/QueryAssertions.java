@@ -55,6 +55,24 @@ public final class QueryAssertions {
     }
 
     /** All rows of a query, each value normalized so that Codd's and DuckDB's drivers compare. */
+    /** The rows of {@code sql}, each integer as a long (whatever its width), other values as JDBC gives them. */
+    public static List<List<Object>> numbers(Connection connection, String sql) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    Object value = result.getObject(i);
+                    row.add(value instanceof Number number && !(value instanceof Double || value instanceof Float)
+                            ? number.longValue() : value);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     public static List<List<Object>> rows(Connection connection, String sql) throws SQLException {
         return rows(connection, sql, new ArrayList<>());
     }

@@ -1,5 +1,6 @@
 package dev.codd.tests;
 
+import static dev.codd.tests.QueryAssertions.numbers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -93,29 +94,12 @@ class WasmFunctionsTest {
         execute("CREATE OR REPLACE FUNCTION " + signature + " LANGUAGE WASM FROM '" + module(module) + "' " + rest);
     }
 
-    private static List<List<Object>> rows(Connection connection, String sql) throws SQLException {
-        List<List<Object>> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    Object value = result.getObject(i);
-                    row.add(value instanceof Number number && !(value instanceof Double || value instanceof Float)
-                            ? number.longValue() : value);
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
-    }
-
     private void assertSameAsDuckDb(String withFunction, String inSql) throws SQLException {
-        assertEquals(rows(duckdb, inSql), rows(codd, withFunction), withFunction);
+        assertEquals(numbers(duckdb, inSql), numbers(codd, withFunction), withFunction);
     }
 
     private SQLException failure(String sql) {
-        return assertThrows(SQLException.class, () -> rows(codd, sql), sql);
+        return assertThrows(SQLException.class, () -> numbers(codd, sql), sql);
     }
 
     @Test
@@ -142,7 +126,7 @@ class WasmFunctionsTest {
                 "SELECT count(*), sum(coalesce(maybe, -1)), min(coalesce(maybe, -1)) FROM payments");
         assertSameAsDuckDb("SELECT or_minus_one(NULL), or_minus_one(5)", "SELECT -1, 5");
         assertEquals(List.of(List.of("or_minus_one(x BIGINT) RETURNS BIGINT CALLED ON NULL INPUT")),
-                rows(codd, "SELECT signature FROM sys.functions WHERE name = 'or_minus_one'"));
+                numbers(codd, "SELECT signature FROM sys.functions WHERE name = 'or_minus_one'"));
     }
 
     @Test
@@ -163,7 +147,7 @@ class WasmFunctionsTest {
         QueryRecord query = lastQuery("avg(risk(amount))");
         long rowsFromNodes = query.traffic().stream().mapToLong(QueryRecord.NodeTraffic::rows).sum();
         assertTrue(rowsFromNodes <= 3 * 4, "at most one partial aggregate per region and node, not " + rowsFromNodes);
-        List<List<Object>> plan = rows(codd, "EXPLAIN SELECT region, avg(risk(amount)) FROM payments GROUP BY region");
+        List<List<Object>> plan = numbers(codd, "EXPLAIN SELECT region, avg(risk(amount)) FROM payments GROUP BY region");
         String nodeSql = plan.stream().filter(step -> !"requester".equals(step.get(1))).map(step -> (String) step.get(3))
                 .findFirst().orElseThrow();
         assertTrue(nodeSql.toLowerCase(java.util.Locale.ROOT).contains("codd_wasm_") && nodeSql.contains("GROUP BY"),
@@ -231,7 +215,7 @@ class WasmFunctionsTest {
         assertTrue(bombed.getMessage().contains("WASM function bomb failed on node node")
                 && bombed.getMessage().contains("memory_pages = 16"), bombed.getMessage());
 
-        assertEquals(List.of(List.of(90_000L)), rows(codd, "SELECT count(*) FROM payments"));
+        assertEquals(List.of(List.of(90_000L)), numbers(codd, "SELECT count(*) FROM payments"));
         assertTrue(cluster.nodes().stream().allMatch(node -> node.runningFragments() == 0));
     }
 
@@ -248,13 +232,13 @@ class WasmFunctionsTest {
         assertTrue(noWasi.getMessage().contains("wasi_snapshot_preview1.clock_time_get, which needs WITH (wasi = true)"),
                 noWasi.getMessage());
         create("after_epoch(x BIGINT) RETURNS BIGINT", "clock", "WITH (wasi = true)");
-        assertEquals(List.of(List.of(true)), rows(codd, "SELECT min(after_epoch(id)) > 1600000000000000000 FROM payments"));
+        assertEquals(List.of(List.of(true)), numbers(codd, "SELECT min(after_epoch(id)) > 1600000000000000000 FROM payments"));
     }
 
     @Test
     void functionsAreListedAndDropped() throws Exception {
         create("vowels(note VARCHAR) RETURNS INTEGER", "strings", "WITH (timeout_ms = 500, memory_pages = 32)");
-        List<List<Object>> listed = rows(codd, "SELECT signature, language, module_cid LIKE 'bafkrei%', export,"
+        List<List<Object>> listed = numbers(codd, "SELECT signature, language, module_cid LIKE 'bafkrei%', export,"
                 + " timeout_ms, memory_pages, wasi, owner FROM sys.functions WHERE name = 'vowels'");
         assertEquals(List.of(List.of("vowels(note VARCHAR) RETURNS INTEGER", "WASM", true, "vowels", 500L, 32L, false,
                 "ada")), listed);
@@ -268,7 +252,7 @@ class WasmFunctionsTest {
         try (Statement statement = codd.createStatement()) {
             assertEquals(0, statement.executeUpdate("DROP FUNCTION vowels"));
         }
-        assertEquals(List.of(), rows(codd, "SELECT name FROM sys.functions WHERE name = 'vowels'"));
+        assertEquals(List.of(), numbers(codd, "SELECT name FROM sys.functions WHERE name = 'vowels'"));
         SQLException gone = failure("SELECT vowels(note) FROM payments");
         assertEquals("42883", gone.getSQLState());
         try (PreparedStatement statement = codd.prepareStatement("DROP FUNCTION IF EXISTS vowels")) {
