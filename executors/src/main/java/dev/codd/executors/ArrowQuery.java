@@ -1,6 +1,5 @@
 package dev.codd.executors;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -8,18 +7,19 @@ import java.util.List;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBResultSet;
 
 /** A running DuckDB query whose result is read as Arrow batches; a {@link Cancellation} stops it. */
 public final class ArrowQuery implements AutoCloseable {
-    private final Connection connection;
+    private final DuckDBConnection connection;
     private final Statement statement;
     private final List<ArrowArrayStream> inputStreams;
     private DuckDBResultSet resultSet;
     private ArrowReader reader;
     private boolean closed;
 
-    ArrowQuery(Connection connection, Statement statement, List<ArrowArrayStream> inputStreams) {
+    ArrowQuery(DuckDBConnection connection, Statement statement, List<ArrowArrayStream> inputStreams) {
         this.connection = connection;
         this.statement = statement;
         this.inputStreams = List.copyOf(inputStreams);
@@ -39,15 +39,13 @@ public final class ArrowQuery implements AutoCloseable {
         return reader;
     }
 
-    /** Interrupts DuckDB's work on this query; the reader then fails. Safe from any thread, also after close. */
+    /**
+     * Interrupts DuckDB's work on this query, also while its result streams; the reader then fails.
+     * Safe from any thread, also after close (both hold this object's lock).
+     */
     synchronized void cancel() {
-        if (closed) {
-            return;
-        }
-        try {
-            statement.cancel();
-        } catch (SQLException ignored) {
-            // the query has ended or is ending: nothing left to interrupt
+        if (!closed) {
+            DuckDbInterrupt.interrupt(connection, statement);
         }
     }
 

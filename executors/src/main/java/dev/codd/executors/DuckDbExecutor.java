@@ -118,6 +118,9 @@ public final class DuckDbExecutor implements AutoCloseable {
                 throw notSql;
             }
             SQLException failed = (SQLException) e;
+            if (cancellation.cancelled()) { // interrupted on purpose: running it again to learn why would undo that
+                throw new CoddException(ErrorCode.QUERY_CANCELLED, "The query was cancelled", failed);
+            }
             boolean rerunnable = inputs.stream().allMatch(input -> input instanceof Input.Sources);
             throw DuckDbErrors.lostReason(failed) && rerunnable ? diagnose(sql, inputs, failed) : DuckDbErrors.translate(failed);
         }

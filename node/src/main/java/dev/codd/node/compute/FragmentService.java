@@ -223,6 +223,9 @@ public final class FragmentService extends NoOpFlightProducer {
             listener.error(WireErrors.toFlight(error));
         } finally {
             running.decrementAndGet();
+            if (cancellation.cancelled() && !status.equals("FINISHED")) {
+                status = "CANCELLED"; // the requester went away: what failed was the interrupted query
+            }
             if (audit != null) {
                 audit.ended(fragment, status, error, rows, bytes, System.nanoTime() - start);
             }
