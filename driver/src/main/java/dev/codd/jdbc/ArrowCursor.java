@@ -52,6 +52,8 @@ final class ArrowCursor extends AbstractCursor {
     private final CoddMeta meta;
     private final Deque<FlightEndpoint> endpoints;
     private final long deadlineNanos;
+    /** The query's progress line, erased when the first rows come; null without one. */
+    private final ProgressLine progress;
     /** {@code Statement.setMaxRows}: rows past it are not read, and their stream is cancelled; 0 for all. */
     private final long maxRows;
     private long rowsRead;
@@ -64,6 +66,7 @@ final class ArrowCursor extends AbstractCursor {
         this.meta = meta;
         this.endpoints = new ArrayDeque<>(started.info().getEndpoints());
         this.deadlineNanos = started.deadlineNanos();
+        this.progress = started.progress();
         this.maxRows = maxRows;
     }
 
@@ -83,7 +86,9 @@ final class ArrowCursor extends AbstractCursor {
                 return true;
             }
             try {
-                if (stream != null && stream.next()) {
+                boolean more = stream != null && stream.next();
+                CoddMeta.stop(progress); // rows, or the end, have come
+                if (more) {
                     root = stream.getRoot();
                     row = -1;
                     continue;
@@ -95,6 +100,7 @@ final class ArrowCursor extends AbstractCursor {
                 }
                 stream = meta.stream(endpoints.removeFirst().getTicket(), deadlineNanos);
             } catch (FlightRuntimeException e) {
+                CoddMeta.stop(progress);
                 closeStream();
                 endpoints.clear();
                 throw new CoddErrors.Carrier(meta.error(e));
@@ -112,6 +118,7 @@ final class ArrowCursor extends AbstractCursor {
 
     @Override
     public void close() {
+        CoddMeta.stop(progress);
         endpoints.clear();
         closeStream();
     }

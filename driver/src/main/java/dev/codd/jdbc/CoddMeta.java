@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +28,8 @@ import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.Ticket;
@@ -56,11 +62,13 @@ final class CoddMeta extends MetaImpl {
     private static final String QUERY_TIMEOUT_HEADER = "codd-query-timeout-ms";
     /** {@code Statement.setFetchSize}: how many rows the requester and the nodes put in one batch. */
     private static final String FETCH_SIZE_HEADER = "codd-fetch-size";
+    private static final String QUERY_ID_HEADER = "codd-query-id";
     private static final java.util.Set<Integer> NUMERIC_TYPES = java.util.Set.of(java.sql.Types.TINYINT,
             java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT, java.sql.Types.REAL,
             java.sql.Types.DOUBLE, java.sql.Types.DECIMAL);
 
     private BufferAllocator allocator;
+    private FlightClient flight;
     private FlightSqlClient client;
     private CoddUrl url;
     private String serverVersion = "unknown";
@@ -75,9 +83,10 @@ final class CoddMeta extends MetaImpl {
     void connect(CoddUrl url) throws SQLException {
         this.url = url;
         allocator = new RootAllocator();
-        client = new FlightSqlClient(FlightClient.builder(allocator, Location.forGrpcInsecure(url.host(), url.port()))
+        flight = FlightClient.builder(allocator, Location.forGrpcInsecure(url.host(), url.port()))
                 .intercept(new ClientHeaders(url))
-                .build());
+                .build();
+        client = new FlightSqlClient(flight);
         CallOption timeout = CallOptions.timeout(url.connectTimeoutSeconds(), TimeUnit.SECONDS);
         try {
             FlightInfo info = client.getSqlInfo(new FlightSql.SqlInfo[] {FlightSql.SqlInfo.FLIGHT_SQL_SERVER_VERSION},
@@ -102,6 +111,20 @@ final class CoddMeta extends MetaImpl {
         }
     }
 
+    /** How far a running query has come, as the requester says ({@code codd.query.progress}); empty once it ended. */
+    Optional<String> progress(String queryId) {
+        try {
+            Iterator<Result> results = flight.doAction(new Action("codd.query.progress",
+                    queryId.getBytes(StandardCharsets.UTF_8)), CallOptions.timeout(2, TimeUnit.SECONDS));
+            Optional<String> progress = results.hasNext()
+                    ? Optional.of(new String(results.next().getBody(), StandardCharsets.UTF_8)) : Optional.empty();
+            results.forEachRemaining(ignored -> { });
+            return progress;
+        } catch (FlightRuntimeException e) {
+            return Optional.empty(); // progress is a courtesy; the query's own stream reports failures
+        }
+    }
+
     /** The requester's version, as it said when the connection opened. */
     String serverVersion() {
         return serverVersion;
@@ -112,8 +135,11 @@ final class CoddMeta extends MetaImpl {
         return client.getStream(ticket, until(deadlineNanos));
     }
 
-    /** A started query: where its result streams from, and by when it must be read (0: no limit). */
-    record Started(FlightInfo info, long deadlineNanos) {}
+    /**
+     * A started query: where its result streams from, by when it must be read (0: no limit), and
+     * its progress line until the first rows come (null without one).
+     */
+    record Started(FlightInfo info, long deadlineNanos, ProgressLine progress) {}
 
     /**
      * The statement's query timeout as a deadline from now; 0 when it has none. The requester
@@ -145,8 +171,11 @@ final class CoddMeta extends MetaImpl {
             CallOptions.timeout(left + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS)};
     }
 
-    /** The options of the call that starts a statement's query: its deadline, and its fetch size if set. */
-    private CallOption[] options(StatementHandle handle, long deadlineNanos) {
+    /**
+     * The options of the call that starts a statement's query: its deadline, its fetch size if set,
+     * and the ID the client chose for it (null for none).
+     */
+    private CallOption[] options(StatementHandle handle, long deadlineNanos, String queryId) {
         AvaticaStatement statement = connection.statementMap.get(handle.id);
         int fetchSize = 0;
         try {
@@ -155,14 +184,25 @@ final class CoddMeta extends MetaImpl {
             // a closed statement runs nothing
         }
         CallOption[] options = until(deadlineNanos);
-        if (fetchSize <= 0) {
+        CallHeaders headers = new FlightCallHeaders();
+        if (fetchSize > 0) {
+            headers.insert(FETCH_SIZE_HEADER, Integer.toString(fetchSize));
+        }
+        if (queryId != null) {
+            headers.insert(QUERY_ID_HEADER, queryId);
+        }
+        if (headers.keys().isEmpty()) {
             return options;
         }
-        CallHeaders headers = new FlightCallHeaders();
-        headers.insert(FETCH_SIZE_HEADER, Integer.toString(fetchSize));
-        CallOption[] withFetchSize = java.util.Arrays.copyOf(options, options.length + 1);
-        withFetchSize[options.length] = new HeaderCallOption(headers);
-        return withFetchSize;
+        CallOption[] withHeaders = java.util.Arrays.copyOf(options, options.length + 1);
+        withHeaders[options.length] = new HeaderCallOption(headers);
+        return withHeaders;
+    }
+
+    static void stop(ProgressLine progress) {
+        if (progress != null) {
+            progress.stop();
+        }
     }
 
     SQLException error(FlightRuntimeException e) {
@@ -185,9 +225,21 @@ final class CoddMeta extends MetaImpl {
     public ExecuteResult prepareAndExecute(StatementHandle handle, String sql, long maxRowCount,
             int maxRowsInFirstFrame, PrepareCallback callback) {
         long deadline = deadlineNanos(handle);
-        FlightInfo info = start(handle, () -> client.execute(sql, options(handle, deadline)));
+        String queryId = UUID.randomUUID().toString();
+        ProgressLine progress = url.progress() ? ProgressLine.start(this, queryId, System.err) : null;
+        FlightInfo info;
+        try {
+            info = start(handle, () -> client.execute(sql, options(handle, deadline, queryId)));
+        } catch (RuntimeException e) {
+            stop(progress);
+            throw e;
+        }
         boolean rows = returnsRows(info);
-        Signature signature = signature(sql, info.getSchema(), List.of(), rows ? new Started(info, deadline) : null);
+        if (!rows) {
+            stop(progress);
+        }
+        Signature signature = signature(sql, info.getSchema(), List.of(),
+                rows ? new Started(info, deadline, progress) : null);
         try {
             synchronized (callback.getMonitor()) {
                 callback.clear();
@@ -241,11 +293,11 @@ final class CoddMeta extends MetaImpl {
         long deadline = deadlineNanos(handle);
         FlightInfo info;
         if (parameterValues.isEmpty()) {
-            info = start(handle, () -> statement.execute(options(handle, deadline)));
+            info = start(handle, () -> statement.execute(options(handle, deadline, null)));
         } else {
             try (VectorSchemaRoot parameters = Parameters.toArrow(parameterValues, allocator)) {
                 statement.setParameters(parameters);
-                info = start(handle, () -> statement.execute(options(handle, deadline)));
+                info = start(handle, () -> statement.execute(options(handle, deadline, null)));
                 statement.clearParameters();
             } catch (SQLException e) {
                 throw new CoddErrors.Carrier(e);
@@ -256,7 +308,7 @@ final class CoddMeta extends MetaImpl {
         }
         String sql = handle.signature == null ? "" : handle.signature.sql;
         List<AvaticaParameter> parameters = handle.signature == null ? List.of() : handle.signature.parameters;
-        Signature signature = signature(sql, info.getSchema(), parameters, new Started(info, deadline));
+        Signature signature = signature(sql, info.getSchema(), parameters, new Started(info, deadline, null));
         return new ExecuteResult(List.of(MetaResultSet.create(handle.connectionId, handle.id, false, signature, null)));
     }
 

@@ -22,13 +22,15 @@ import java.util.TreeSet;
  * @param user who connects, as the requester records it; null when not given
  * @param applicationName what connects (a tool, a job), as the requester records it; null when not given
  * @param lease the connection's hold on the embedded cluster of a {@code jdbc:codd:local:} URL; null for others
+ * @param progress whether a query slow to send its first rows shows a progress line on stderr
  */
 record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, String applicationName,
-        EmbeddedCodd.Lease lease) {
+        EmbeddedCodd.Lease lease, boolean progress) {
     static final String PREFIX = "jdbc:codd:";
     private static final String NETWORK = PREFIX + "//";
     private static final String LOCAL = PREFIX + "local:";
-    private static final Set<String> KNOWN = new TreeSet<>(Set.of("user", "password", "connectTimeout", "applicationName"));
+    private static final Set<String> KNOWN = new TreeSet<>(Set.of("user", "password", "connectTimeout", "applicationName",
+            "progress"));
     static final String USAGE = "expected jdbc:codd://host:port[?property=value&...] or jdbc:codd:local:DIR";
 
     static boolean accepts(String url) {
@@ -71,6 +73,10 @@ record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, St
         if (timeout < 1) {
             throw CoddErrors.badUrl("connectTimeout must be at least 1 second");
         }
+        String progress = properties.getProperty("progress", "false");
+        if (!progress.equals("true") && !progress.equals("false")) {
+            throw CoddErrors.badUrl("progress must be true or false, not '" + progress + "'");
+        }
         // the embedded cluster starts last, once nothing else in the URL can fail
         EmbeddedCodd.Lease lease = local ? embedded(url, rest) : null;
         String address = lease != null ? lease.requester() : rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest;
@@ -88,7 +94,7 @@ record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, St
             throw CoddErrors.badUrl("Port " + port + " in Codd URL '" + url + "' is out of range");
         }
         return new CoddUrl(address.substring(0, colon), port, timeout, properties.getProperty("user"),
-                properties.getProperty("applicationName"), lease);
+                properties.getProperty("applicationName"), lease, progress.equals("true"));
     }
 
     /** Starts (or joins) the embedded cluster over {@code directory}. */

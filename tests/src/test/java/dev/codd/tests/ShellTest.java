@@ -8,6 +8,9 @@ import dev.codd.node.LocalCluster;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +37,10 @@ class ShellTest {
     void start(@TempDir Path root) throws Exception {
         this.root = root;
         List<Path> nodes = ExtraTables.writeCities(root);
+        Path numbers = Files.createDirectories(nodes.get(0).resolve("numbers"));
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            statement.execute("COPY (SELECT range AS id FROM range(3000)) TO '" + numbers.resolve("part.parquet") + "'");
+        }
         cluster = LocalCluster.start(nodes);
     }
 
@@ -54,6 +61,17 @@ class ShellTest {
             assertEquals(0, shell.waitFor(LIMIT), shell.output());
             assertTrue(shell.output().matches("(?s).*\\|\\s*Lisbon\\s*\\|\\s*3\\s*\\|.*\\|\\s*Porto\\s*\\|\\s*21\\s*\\|.*"),
                     shell.output());
+        }
+    }
+
+    @Test
+    void aSlowQueryShowsItsProgressUntilRowsArrive() throws Exception {
+        // a billion hashes on the node that holds numbers: seconds before the one row comes
+        try (JavaProcess shell = sql("-e", "SELECT count(*) AS matches FROM numbers a, numbers b, numbers c"
+                + " WHERE hash(a.id + b.id + c.id) = 42 AND a.id < 150", "--format", "csv")) {
+            assertEquals(0, shell.waitFor(LIMIT), shell.output());
+            assertTrue(shell.output().contains("[0/1 fragments done, 0 rows from nodes, "), shell.output());
+            assertTrue(shell.output().contains("\033[K'matches'"), "the line is erased before the rows: " + shell.output());
         }
     }
 

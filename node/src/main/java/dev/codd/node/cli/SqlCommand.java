@@ -48,7 +48,7 @@ final class SqlCommand implements Callable<Integer> {
         if (file != null && !Files.isReadable(file)) {
             throw new ParameterException(spec.commandLine(), "Cannot read " + file);
         }
-        List<String> args = new ArrayList<>(List.of("-u", url.startsWith("jdbc:") ? url : "jdbc:codd://" + url,
+        List<String> args = new ArrayList<>(List.of("-u", withProgress(url.startsWith("jdbc:") ? url : "jdbc:codd://" + url),
                 "-d", "dev.codd.jdbc.CoddDriver", "-n", user, "-p", "", "--outputFormat=" + format,
                 "--maxWidth=" + Math.max(80, terminalWidth()), "--isolation=TRANSACTION_NONE", "--verbose=false",
                 "--showNestedErrs=false"));
@@ -78,6 +78,14 @@ final class SqlCommand implements Callable<Integer> {
         } catch (ReflectiveOperationException | RuntimeException e) {
             // another sqlline: its errors may come with stack traces, and are still reported
         }
+    }
+
+    /** The URL with {@code progress=true}, unless it says otherwise: a slow query shows how far it has come. */
+    private static String withProgress(String jdbcUrl) {
+        if (jdbcUrl.contains("progress=")) {
+            return jdbcUrl;
+        }
+        return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "progress=true";
     }
 
     private static int terminalWidth() {

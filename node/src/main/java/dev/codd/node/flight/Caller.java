@@ -13,6 +13,7 @@ import java.net.SocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.apache.arrow.flight.FlightServer;
 
 /**
@@ -25,11 +26,14 @@ import org.apache.arrow.flight.FlightServer;
  * @param application null when the client named none
  * @param queryTimeoutMillis how long the client lets the query run ({@code codd-query-timeout-ms}); 0 for no limit
  * @param fetchSize how many rows the client wants in a batch ({@code codd-fetch-size}); 0 for the default
+ * @param queryId the ID the client chose for the query it starts ({@code codd-query-id}, a UUID), to
+ *     ask its progress while it starts; null when it chose none
  */
 public record Caller(String address, String user, String application, String driver, long queryTimeoutMillis,
-        int fetchSize) {
+        int fetchSize, String queryId) {
     private static final Context.Key<Caller> CURRENT = Context.key("codd-caller");
-    private static final Caller UNKNOWN = new Caller("unknown", null, null, null, 0, 0);
+    private static final Caller UNKNOWN = new Caller("unknown", null, null, null, 0, 0, null);
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     /** Makes {@link #current} work in the producer methods of a server built by {@code builder}. */
     public static FlightServer.Builder recordOn(FlightServer.Builder builder) {
@@ -51,7 +55,8 @@ public record Caller(String address, String user, String application, String dri
                     header(headers, "codd-user"), header(headers, "codd-application"),
                     header(headers, "codd-driver") != null ? header(headers, "codd-driver") : header(headers, "user-agent"),
                     wholeNumber(header(headers, "codd-query-timeout-ms")),
-                    (int) Math.min(Integer.MAX_VALUE, wholeNumber(header(headers, "codd-fetch-size"))));
+                    (int) Math.min(Integer.MAX_VALUE, wholeNumber(header(headers, "codd-fetch-size"))),
+                    uuid(header(headers, "codd-query-id")));
             return Contexts.interceptCall(Context.current().withValue(CURRENT, caller), call, headers, next);
         }
 
@@ -60,6 +65,11 @@ public record Caller(String address, String user, String application, String dri
                 return inet.getAddress() != null ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : inet.toString();
             }
             return String.valueOf(address);
+        }
+
+        /** A UUID from a header; null when absent or anything else. */
+        private static String uuid(String value) {
+            return value != null && UUID.matcher(value).matches() ? value : null;
         }
 
         /** A whole number from a header; 0 when absent or malformed. */

@@ -374,7 +374,7 @@ final class QueryExecution implements AutoCloseable {
         Optional<String> message = Optional.ofNullable(error)
                 .map(e -> e.errorCode().sqlState() + ": " + e.getMessage());
         return new QueryRecord(id, caller.user(), sql, state, started, Duration.ofNanos(System.nanoTime() - startNanos),
-                rowsSent, perNode, message);
+                rowsSent, perNode, fetchers.size(), (int) fetchers.stream().filter(FragmentFetcher::done).count(), message);
     }
 
     @Override

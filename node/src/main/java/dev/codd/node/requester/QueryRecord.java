@@ -12,10 +12,12 @@ import java.util.Optional;
  *
  * @param user who the client said it was; null when it named nobody
  * @param rows the rows sent to the client so far
+ * @param fragments how many fragments the query runs on the nodes
+ * @param fragmentsDone how many of them have sent their last row
  * @param error the SQLState and message of a failed query
  */
 public record QueryRecord(String id, String user, String sql, State state, Instant started, Duration elapsed, long rows,
-        List<NodeTraffic> traffic, Optional<String> error) {
+        List<NodeTraffic> traffic, int fragments, int fragmentsDone, Optional<String> error) {
     /** Where a query stands. */
     public enum State { RUNNING, FINISHED, FAILED, CANCELLED, TIMED_OUT }
 

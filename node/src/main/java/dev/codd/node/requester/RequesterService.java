@@ -143,9 +143,11 @@ final class RequesterService extends NoOpFlightSqlProducer {
     }
 
     private FlightInfo start(String sql, List<Object> parameters, FlightDescriptor descriptor) {
-        String id = UUID.randomUUID().toString();
-        Instant started = Instant.now();
         Caller caller = Caller.current();
+        // the client's own ID lets it ask for progress while this call plans and starts the query
+        String id = caller.queryId() != null && services.log().running().stream().noneMatch(q -> q.id().equals(caller.queryId()))
+                ? caller.queryId() : UUID.randomUUID().toString();
+        Instant started = Instant.now();
         services.audit().accepted(id, caller, sql, parameters);
         QueryExecution execution = null;
         try {
@@ -153,7 +155,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
             if (ddl.isPresent()) {
                 run(ddl.get(), caller);
                 QueryRecord done = new QueryRecord(id, caller.user(), sql, QueryRecord.State.FINISHED, started,
-                        Duration.between(started, Instant.now()), 0, List.of(), Optional.empty());
+                        Duration.between(started, Instant.now()), 0, List.of(), 0, 0, Optional.empty());
                 services.log().ended(done);
                 services.audit().ended(done);
                 // no columns and no endpoint: a statement without a result set, as JDBC's update count 0
@@ -187,7 +189,7 @@ final class RequesterService extends NoOpFlightSqlProducer {
             LOG.info("Query {} failed: {}", id, e.getMessage());
             if (execution == null) { // a query that started records its own end
                 QueryRecord failed = new QueryRecord(id, caller.user(), sql, QueryRecord.State.FAILED, started,
-                        Duration.between(started, Instant.now()), 0, List.of(),
+                        Duration.between(started, Instant.now()), 0, List.of(), 0, 0,
                         Optional.of(e.errorCode().sqlState() + ": " + e.getMessage()));
                 services.log().ended(failed);
                 services.audit().ended(failed);
@@ -548,6 +550,14 @@ final class RequesterService extends NoOpFlightSqlProducer {
                 services.registry().leave(new String(action.getBody(), StandardCharsets.UTF_8));
                 listener.onCompleted();
             }
+            case ClusterActions.QUERY_PROGRESS -> WireErrors.answer(listener, () -> {
+                String id = new String(action.getBody(), StandardCharsets.UTF_8);
+                services.log().running().stream().filter(query -> query.id().equals(id)).findFirst()
+                        .ifPresent(query -> listener.onNext(new Result(utf8(query.fragmentsDone() + " "
+                                + query.fragments() + " " + query.traffic().stream()
+                                        .mapToLong(QueryRecord.NodeTraffic::rows).sum() + " "
+                                + query.elapsed().toMillis()))));
+            });
             case ClusterActions.JOB_SUBMIT -> WireErrors.answer(listener, () -> {
                 JobSubmission submission = WireJson.read(action.getBody(), JobSubmission.class);
                 listener.onNext(new Result(WireJson.write(jobs.submit(submission.user(), submission.spec()))));

@@ -45,7 +45,8 @@ final class SystemTables {
         QUERIES("queries", List.of(new Column("query_id", "VARCHAR"), new Column("state", "VARCHAR"),
                 new Column("user_name", "VARCHAR"), new Column("sql", "VARCHAR"), new Column("started", "TIMESTAMP"),
                 new Column("elapsed_ms", "BIGINT"), new Column("row_count", "BIGINT"),
-                new Column("bytes_from_nodes", "BIGINT"), new Column("error", "VARCHAR"))),
+                new Column("bytes_from_nodes", "BIGINT"), new Column("fragments", "INTEGER"),
+                new Column("fragments_done", "INTEGER"), new Column("error", "VARCHAR"))),
         FUNCTIONS("functions", List.of(new Column("name", "VARCHAR"), new Column("signature", "VARCHAR"),
                 new Column("language", "VARCHAR"), new Column("module_cid", "VARCHAR"), new Column("export", "VARCHAR"),
                 new Column("timeout_ms", "BIGINT"), new Column("memory_pages", "INTEGER"), new Column("wasi", "BOOLEAN"),
@@ -168,7 +169,8 @@ final class SystemTables {
         for (QueryRecord query : all) {
             rows.add(Arrays.asList(query.id(), query.state().name(), query.user(), query.sql(), utc(query.started()),
                     query.elapsed().toMillis(), query.rows(),
-                    query.traffic().stream().mapToLong(QueryRecord.NodeTraffic::bytes).sum(), query.error().orElse(null)));
+                    query.traffic().stream().mapToLong(QueryRecord.NodeTraffic::bytes).sum(), query.fragments(),
+                    query.fragmentsDone(), query.error().orElse(null)));
         }
         return rows;
     }

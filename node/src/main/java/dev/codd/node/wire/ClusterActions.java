@@ -9,6 +9,11 @@ public final class ClusterActions {
     /** Body: the CID of a WASM module, UTF-8; result: the module's bytes. */
     public static final String MODULE = "codd.module";
 
+    /**
+     * From a client to the requester: body a running query's ID; result, while it runs, its
+     * progress as text: {@code fragmentsDone fragments rowsFromNodes elapsedMillis}; none once it ended.
+     */
+    public static final String QUERY_PROGRESS = "codd.query.progress";
     /** To a node: body a {@link JobTask}; result: a {@link JobExecution} once the container has ended. */
     public static final String JOB_RUN = "codd.job.run";
     /** To the requester, which asks the node named: body a {@link JobOutputRequest}; results: the file's bytes, in pieces. */

@@ -1,0 +1,71 @@
+package dev.codd.jdbc;
+
+import java.io.PrintStream;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A line on the terminal for a query that takes more than a second to send its first rows (with
+ * the connection property {@code progress=true}, which {@code codd sql} sets): fragments done of
+ * all, rows the nodes sent so far, time. It is rewritten in place and erased when rows arrive.
+ */
+final class ProgressLine {
+    private static final long FIRST_AFTER_MILLIS = 1000;
+    private static final long EVERY_MILLIS = 250;
+    private static final ScheduledExecutorService TICKS = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "codd-progress");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final CoddMeta meta;
+    private final String queryId;
+    private final PrintStream terminal;
+    private ScheduledFuture<?> ticking;
+    private boolean shown;
+
+    private ProgressLine(CoddMeta meta, String queryId, PrintStream terminal) {
+        this.meta = meta;
+        this.queryId = queryId;
+        this.terminal = terminal;
+    }
+
+    /** Starts showing the progress of query {@code queryId} (an ID the client chose), after a second. */
+    static ProgressLine start(CoddMeta meta, String queryId, PrintStream terminal) {
+        ProgressLine line = new ProgressLine(meta, queryId, terminal);
+        synchronized (line) {
+            line.ticking = TICKS.scheduleWithFixedDelay(line::tick, FIRST_AFTER_MILLIS, EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        return line;
+    }
+
+    private void tick() {
+        Optional<String> progress = meta.progress(queryId);
+        synchronized (this) {
+            if (ticking == null || progress.isEmpty()) {
+                return;
+            }
+            String[] parts = progress.get().split(" ");
+            terminal.print("\r\033[K" + String.format("[%s/%s fragments done, %,d rows from nodes, %.1f s]", parts[0],
+                    parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3]) / 1000.0));
+            terminal.flush();
+            shown = true;
+        }
+    }
+
+    /** Stops, and erases the line if it was shown: rows (or the end) have come. */
+    synchronized void stop() {
+        if (ticking != null) {
+            ticking.cancel(false);
+            ticking = null;
+        }
+        if (shown) {
+            terminal.print("\r\033[K");
+            terminal.flush();
+            shown = false;
+        }
+    }
+}
