@@ -12,6 +12,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.io.IOException;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Optional;
@@ -83,9 +86,26 @@ final class CoddMeta extends MetaImpl {
     void connect(CoddUrl url) throws SQLException {
         this.url = url;
         allocator = new RootAllocator();
-        flight = FlightClient.builder(allocator, Location.forGrpcInsecure(url.host(), url.port()))
-                .intercept(new ClientHeaders(url))
-                .build();
+        FlightClient.Builder builder = FlightClient.builder(allocator, url.tls()
+                ? Location.forGrpcTls(url.host(), url.port()) : Location.forGrpcInsecure(url.host(), url.port()))
+                .intercept(new ClientHeaders(url));
+        if (url.tls()) {
+            builder.useTls();
+            if (url.tlsRootCerts() != null) {
+                try { // the builder reads the stream when it builds
+                    builder.trustedCertificates(new ByteArrayInputStream(Files.readAllBytes(url.tlsRootCerts())));
+                } catch (IOException e) {
+                    allocator.close();
+                    throw CoddErrors.badUrl("tlsRootCerts: cannot read " + url.tlsRootCerts() + ": " + e.getMessage());
+                }
+            }
+        }
+        try {
+            flight = builder.build();
+        } catch (IllegalArgumentException e) {
+            allocator.close();
+            throw CoddErrors.badUrl("tlsRootCerts: " + url.tlsRootCerts() + " holds no valid PEM certificates");
+        }
         client = new FlightSqlClient(flight);
         CallOption timeout = CallOptions.timeout(url.connectTimeoutSeconds(), TimeUnit.SECONDS);
         try {
@@ -103,8 +123,8 @@ final class CoddMeta extends MetaImpl {
         } catch (FlightRuntimeException e) {
             closeClient();
             SQLException error = CoddErrors.fromFlight(e, url.toString());
-            throw new SQLNonTransientConnectionException("Cannot connect to Codd at " + url + ": " + error.getMessage(),
-                    "08001", e);
+            throw new SQLNonTransientConnectionException("Cannot connect to Codd at " + url + ": " + error.getMessage()
+                    + tlsHint(e), "08001", e);
         } catch (Exception e) {
             closeClient();
             throw new SQLNonTransientConnectionException("Cannot connect to Codd at " + url + ": " + e, "08001", e);
@@ -123,6 +143,22 @@ final class CoddMeta extends MetaImpl {
         } catch (FlightRuntimeException e) {
             return Optional.empty(); // progress is a courtesy; the query's own stream reports failures
         }
+    }
+
+    /** What a TLS mismatch looks like from here, said plainly: gRPC only reports a closed or failed channel. */
+    private String tlsHint(FlightRuntimeException e) {
+        String causes = "";
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            causes += " " + cause;
+        }
+        if (url.tls() && (causes.contains("SSL") || causes.contains("certificate") || causes.contains("handshake"))) {
+            return " (TLS: the requester's certificate is not trusted here, or it does not serve TLS;"
+                    + " see tlsRootCerts)";
+        }
+        if (!url.tls() && e.status().code() == org.apache.arrow.flight.FlightStatusCode.UNAVAILABLE) {
+            return " (if the requester serves TLS, connect with tls=true)";
+        }
+        return "";
     }
 
     /** The requester's version, as it said when the connection opened. */

@@ -23,14 +23,16 @@ import java.util.TreeSet;
  * @param applicationName what connects (a tool, a job), as the requester records it; null when not given
  * @param lease the connection's hold on the embedded cluster of a {@code jdbc:codd:local:} URL; null for others
  * @param progress whether a query slow to send its first rows shows a progress line on stderr
+ * @param tls whether the requester is reached over TLS
+ * @param tlsRootCerts the PEM root certificates the requester's is checked against; null for the JVM's
  */
 record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, String applicationName,
-        EmbeddedCodd.Lease lease, boolean progress) {
+        EmbeddedCodd.Lease lease, boolean progress, boolean tls, Path tlsRootCerts) {
     static final String PREFIX = "jdbc:codd:";
     private static final String NETWORK = PREFIX + "//";
     private static final String LOCAL = PREFIX + "local:";
     private static final Set<String> KNOWN = new TreeSet<>(Set.of("user", "password", "connectTimeout", "applicationName",
-            "progress"));
+            "progress", "tls", "tlsRootCerts"));
     static final String USAGE = "expected jdbc:codd://host:port[?property=value&...] or jdbc:codd:local:DIR";
 
     static boolean accepts(String url) {
@@ -73,10 +75,19 @@ record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, St
         if (timeout < 1) {
             throw CoddErrors.badUrl("connectTimeout must be at least 1 second");
         }
-        String progress = properties.getProperty("progress", "false");
-        if (!progress.equals("true") && !progress.equals("false")) {
-            throw CoddErrors.badUrl("progress must be true or false, not '" + progress + "'");
+        boolean progress = flag(properties, "progress");
+        Path tlsRootCerts = null;
+        if (properties.getProperty("tlsRootCerts") != null) {
+            try {
+                tlsRootCerts = Path.of(properties.getProperty("tlsRootCerts"));
+            } catch (InvalidPathException e) {
+                throw CoddErrors.badUrl("tlsRootCerts is not a path: " + e.getMessage());
+            }
+            if (!Files.isReadable(tlsRootCerts)) {
+                throw CoddErrors.badUrl("tlsRootCerts: cannot read " + tlsRootCerts);
+            }
         }
+        boolean tls = flag(properties, "tls") || tlsRootCerts != null;
         // the embedded cluster starts last, once nothing else in the URL can fail
         EmbeddedCodd.Lease lease = local ? embedded(url, rest) : null;
         String address = lease != null ? lease.requester() : rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest;
@@ -94,7 +105,7 @@ record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, St
             throw CoddErrors.badUrl("Port " + port + " in Codd URL '" + url + "' is out of range");
         }
         return new CoddUrl(address.substring(0, colon), port, timeout, properties.getProperty("user"),
-                properties.getProperty("applicationName"), lease, progress.equals("true"));
+                properties.getProperty("applicationName"), lease, progress, tls, tlsRootCerts);
     }
 
     /** Starts (or joins) the embedded cluster over {@code directory}. */
@@ -122,6 +133,14 @@ record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, St
         } catch (Exception | ServiceConfigurationError | LinkageError e) { // the server is there, but incomplete
             throw new SQLNonTransientConnectionException("Cannot start Codd over " + data + ": " + e, "08001", e);
         }
+    }
+
+    private static boolean flag(Properties properties, String name) throws SQLException {
+        String value = properties.getProperty(name, "false");
+        if (!value.equals("true") && !value.equals("false")) {
+            throw CoddErrors.badUrl(name + " must be true or false, not '" + value + "'");
+        }
+        return value.equals("true");
     }
 
     private static String decode(String text) {

@@ -17,7 +17,7 @@ class CoddUrlTest {
         Properties given = new Properties();
         given.setProperty("user", "grace");
         CoddUrl url = CoddUrl.parse("jdbc:codd://db.example:7600/?user=ada&applicationName=dash%20board", given);
-        assertEquals(new CoddUrl("db.example", 7600, 10, "ada", "dash board", null, false), url);
+        assertEquals(new CoddUrl("db.example", 7600, 10, "ada", "dash board", null, false, false, null), url);
     }
 
     @Test

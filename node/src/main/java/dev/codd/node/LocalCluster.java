@@ -3,10 +3,13 @@ package dev.codd.node;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.node.compute.ComputeNode;
+import dev.codd.node.flight.TlsTrust;
 import dev.codd.node.requester.NodeRegistry;
 import dev.codd.node.requester.Requester;
 import dev.codd.executors.docker.DockerSettings;
 import dev.codd.executors.docker.Secrets;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,26 +33,40 @@ public final class LocalCluster implements AutoCloseable {
     private final Requester requester;
     private final List<ComputeNode> nodes = new ArrayList<>();
 
+    /**
+     * What a local cluster runs with besides its data.
+     *
+     * @param audit whether the requester and the nodes keep audit logs
+     * @param docker how the nodes run containers; null for none
+     * @param tlsCertificate the requester's TLS certificate (PEM), also what its clients trust; null for plain text
+     */
+    private record Options(boolean audit, DockerSettings docker, Secrets secrets, Path tlsCertificate, Path tlsKey) {
+        static final Options DEFAULT = new Options(true, null, Secrets.NONE, null, null);
+    }
+
+    private final Options options;
+
     /** @param requesterState where the requester keeps its audit log, users' functions and jobs */
-    private LocalCluster(List<Path> dataDirectories, Path requesterState, Duration heartbeat, Duration downAfter,
-            Duration nodeTimeout, boolean audit, DockerSettings docker, Secrets secrets) {
+    private LocalCluster(List<Path> dataDirectories, Path requesterState, Options options) {
+        this.options = options;
+        Duration heartbeat = Duration.ofMillis(200);
         allocator = new RootAllocator();
         try {
-            requester = Requester.start(new Requester.Config(HOST, 0, downAfter, nodeTimeout,
-                    audit ? requesterState.resolve("requester-audit") : null, requesterState.resolve("requester-functions"),
-                    requesterState.resolve("requester-jobs")),
-                    allocator);
+            requester = Requester.start(new Requester.Config(HOST, 0, Duration.ofSeconds(2), Duration.ofSeconds(30),
+                    options.audit() ? requesterState.resolve("requester-audit") : null,
+                    requesterState.resolve("requester-functions"), requesterState.resolve("requester-jobs"),
+                    options.tlsCertificate(), options.tlsKey()), allocator);
         } catch (RuntimeException e) {
             allocator.close();
             throw e;
         }
+        TlsTrust trust = options.tlsCertificate() == null ? null : new TlsTrust(options.tlsCertificate());
         try {
             for (int i = 0; i < dataDirectories.size(); i++) {
                 Path data = dataDirectories.get(i);
                 nodes.add(ComputeNode.start(new ComputeNode.Config("node" + (i + 1), data, HOST, null, 0,
-                        requester.address(), heartbeat, audit ? nodeAuditDirectory(data) : null, docker, secrets,
-                        Map.of("node", "node" + (i + 1))),
-                        allocator));
+                        requester.address(), heartbeat, options.audit() ? nodeAuditDirectory(data) : null,
+                        options.docker(), options.secrets(), Map.of("node", "node" + (i + 1)), trust), allocator));
             }
             awaitNodes(registry -> registry.nodes().stream().filter(n -> n.up() && n.catalogVersion() >= 0).count()
                     == dataDirectories.size());
@@ -61,20 +78,25 @@ public final class LocalCluster implements AutoCloseable {
 
     /** A cluster with a node per directory, heartbeats every 200 ms, nodes down after 2 s of silence. */
     public static LocalCluster start(List<Path> dataDirectories) {
-        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories), Duration.ofMillis(200),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), true, null, Secrets.NONE);
+        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories), Options.DEFAULT);
     }
 
     /** The same cluster whose nodes run containers as {@code docker} says, with {@code secrets}. */
     public static LocalCluster withDocker(List<Path> dataDirectories, DockerSettings docker, Secrets secrets) {
-        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories), Duration.ofMillis(200),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), true, docker, secrets);
+        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
+                new Options(true, docker, secrets, null, null));
+    }
+
+    /** The same cluster whose requester serves TLS with this certificate (PEM) and key (PEM, PKCS#8). */
+    public static LocalCluster withTls(List<Path> dataDirectories, Path certificate, Path key) {
+        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
+                new Options(true, null, Secrets.NONE, certificate, key));
     }
 
     /** The same cluster keeping no audit logs: only to measure what auditing costs. */
     public static LocalCluster startWithoutAudit(List<Path> dataDirectories) {
-        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories), Duration.ofMillis(200),
-                Duration.ofSeconds(2), Duration.ofSeconds(30), false, null, Secrets.NONE);
+        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
+                new Options(false, null, Secrets.NONE, null, null));
     }
 
     /**
@@ -83,8 +105,7 @@ public final class LocalCluster implements AutoCloseable {
      */
     public static LocalCluster embedded(Path dataDirectory) {
         Path data = dataDirectory.toAbsolutePath().normalize();
-        return new LocalCluster(List.of(data), data.resolve(".codd"), Duration.ofMillis(200), Duration.ofSeconds(2),
-                Duration.ofSeconds(30), true, null, Secrets.NONE);
+        return new LocalCluster(List.of(data), data.resolve(".codd"), Options.DEFAULT);
     }
 
     /** Where a compute node keeps its audit log unless told otherwise. */
@@ -102,8 +123,10 @@ public final class LocalCluster implements AutoCloseable {
         return (first.getParent() != null ? first.getParent() : first).resolve(".codd");
     }
 
+    /** The URL that reaches the requester; over TLS, trusting the cluster's own certificate. */
     public String jdbcUrl() {
-        return "jdbc:codd://" + requester.address();
+        return "jdbc:codd://" + requester.address() + (options.tlsCertificate() == null ? ""
+                : "?tls=true&tlsRootCerts=" + URLEncoder.encode(options.tlsCertificate().toString(), StandardCharsets.UTF_8));
     }
 
     public Requester requester() {

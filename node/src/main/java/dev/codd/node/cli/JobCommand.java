@@ -3,6 +3,7 @@ package dev.codd.node.cli;
 import dev.codd.common.Cid;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
+import dev.codd.node.flight.TlsTrust;
 import dev.codd.node.wire.ClusterActions;
 import dev.codd.node.wire.Job;
 import dev.codd.node.wire.JobExecution;
@@ -30,7 +31,6 @@ import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightRuntimeException;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +51,12 @@ final class JobCommand {
                 description = "The requester (default: ${DEFAULT-VALUE}).")
         String address;
 
+        @Option(names = "--tls", description = "The requester serves TLS: check it against the JVM's trusted authorities.")
+        boolean tls;
+
+        @Option(names = "--tls-root", paramLabel = "PEM", description = "The requester serves TLS: check it against these roots.")
+        Path tlsRoot;
+
         /** Sends one action and returns the bodies of its results. */
         List<byte[]> call(String type, byte[] body) {
             List<byte[]> bodies = new ArrayList<>();
@@ -67,8 +73,8 @@ final class JobCommand {
                 throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Invalid --requester: " + e.getMessage());
             }
             try (RootAllocator allocator = new RootAllocator();
-                    FlightClient client = FlightClient.builder(allocator,
-                            Location.forGrpcInsecure(requester.host(), requester.port())).build()) {
+                    FlightClient client = TlsTrust.client(allocator, requester,
+                            tls || tlsRoot != null ? new TlsTrust(tlsRoot) : null)) {
                 client.doAction(new Action(type, body), CallOptions.timeout(1, TimeUnit.HOURS))
                         .forEachRemaining(result -> results.accept(result.getBody()));
             } catch (FlightRuntimeException e) {

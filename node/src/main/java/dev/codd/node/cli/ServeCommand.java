@@ -2,6 +2,7 @@ package dev.codd.node.cli;
 
 import dev.codd.node.LocalCluster;
 import dev.codd.node.compute.ComputeNode;
+import dev.codd.node.flight.TlsTrust;
 import dev.codd.node.requester.Requester;
 import dev.codd.node.wire.NodeAddress;
 import dev.codd.executors.docker.DockerSettings;
@@ -53,6 +54,13 @@ final class ServeCommand {
                 description = "Where the requester keeps jobs and their history (default: ${DEFAULT-VALUE}).")
         Path jobs;
 
+        @Option(names = "--tls-cert", paramLabel = "PEM",
+                description = "Serve TLS with this certificate chain (with --tls-key); clients connect with tls=true.")
+        Path tlsCertificate;
+
+        @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PKCS#8 PEM).")
+        Path tlsKey;
+
         @Spec
         CommandSpec spec;
 
@@ -63,11 +71,15 @@ final class ServeCommand {
             if (downAfterSeconds < 1) {
                 throw new ParameterException(spec.commandLine(), "--down-after must be at least 1 second");
             }
+            if ((tlsCertificate == null) != (tlsKey == null)) {
+                throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+            }
             BufferAllocator allocator = new RootAllocator();
             Requester requester;
             try {
                 requester = Requester.start(new Requester.Config(host, port,
-                        Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30), audit, functions, jobs), allocator);
+                        Duration.ofSeconds(downAfterSeconds), Duration.ofSeconds(30), audit, functions, jobs,
+                        tlsCertificate, tlsKey), allocator);
             } catch (RuntimeException e) {
                 allocator.close();
                 throw e;
@@ -145,6 +157,13 @@ final class ServeCommand {
         @Option(names = "--secrets", paramLabel = "FILE", description = "A file of name=value lines: secrets containers may be given.")
         Path secretsFile;
 
+        @Option(names = "--join-tls", description = "The requester serves TLS: check it against the JVM's trusted authorities.")
+        boolean joinTls;
+
+        @Option(names = "--join-tls-root", paramLabel = "PEM",
+                description = "The requester serves TLS: check it against these root certificates (implies --join-tls).")
+        Path joinTlsRoot;
+
         @Option(names = "--label", paramLabel = "KEY=VALUE",
                 description = "Something true of the node, for choosing nodes for jobs (repeat it), e.g. region=eu.")
         Map<String, String> labels = new LinkedHashMap<>();
@@ -186,7 +205,8 @@ final class ServeCommand {
             try {
                 node = ComputeNode.start(new ComputeNode.Config(name, data, host, advertise, port, requester,
                         Duration.ofSeconds(1), audit != null ? audit : LocalCluster.nodeAuditDirectory(data), docker(),
-                        Secrets.load(secretsFile, secretVariables, System.getenv()), labels), allocator);
+                        Secrets.load(secretsFile, secretVariables, System.getenv()), labels,
+                        joinTls || joinTlsRoot != null ? new TlsTrust(joinTlsRoot) : null), allocator);
             } catch (RuntimeException e) {
                 allocator.close();
                 throw e;

@@ -17,6 +17,7 @@ import dev.codd.node.audit.AuditTables;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.flight.FlightServers;
+import dev.codd.node.flight.TlsTrust;
 import dev.codd.node.wire.ClusterActions;
 import dev.codd.node.wire.Heartbeat;
 import dev.codd.node.wire.HeartbeatReply;
@@ -69,10 +70,11 @@ public final class ComputeNode implements AutoCloseable {
      * @param docker how the node runs containers; null when it runs none
      * @param secrets the values a container's environment may name
      * @param labels what the operator says of the node ({@code region=eu}); jobs choose nodes by them
+     * @param requesterTls how to check the requester over TLS; null when it serves plain text
      */
     public record Config(String name, Path dataDirectory, String host, String advertisedHost, int port,
             NodeAddress requester, Duration heartbeatInterval, Path auditDirectory, DockerSettings docker,
-            Secrets secrets, Map<String, String> labels) {
+            Secrets secrets, Map<String, String> labels, TlsTrust requesterTls) {
         public Config {
             labels = Map.copyOf(labels);
             requireNonNull(secrets, "secrets is null");
@@ -141,8 +143,14 @@ public final class ComputeNode implements AutoCloseable {
         ShardSources sources = (table, cids) -> table.equalsIgnoreCase(AuditTables.NODE_TABLE)
                 ? auditSources(audit.get(), cids) : store.sources(table, cids);
         NodeAddress requesterAddress = config.requester();
-        FlightClient requester = FlightClient.builder(allocator,
-                Location.forGrpcInsecure(requesterAddress.host(), requesterAddress.port())).build();
+        FlightClient requester;
+        try {
+            requester = TlsTrust.client(allocator, requesterAddress, config.requesterTls());
+        } catch (CoddException e) {
+            duckdb.close();
+            allocator.close();
+            throw e;
+        }
         // a module comes from the requester the first time a fragment calls one of its functions
         AtomicReference<String> where = new AtomicReference<>("node " + config.name());
         WasmFunctions functions = new WasmFunctions(duckdb, new WasmModules(cid -> fetchModule(requester, cid)),

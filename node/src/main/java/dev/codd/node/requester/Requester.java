@@ -48,11 +48,16 @@ public final class Requester implements AutoCloseable {
      * @param auditDirectory where the audit log is kept; null to keep none (for measuring its cost only)
      * @param functionDirectory where users' functions and their modules are kept; null to keep them in memory
      * @param jobDirectory where jobs and their history are kept; null to keep them in memory
+     * @param tlsCertificate the PEM certificate chain the requester serves TLS with; null for plain text
+     * @param tlsKey the PEM (PKCS#8) private key of that certificate
      */
     public record Config(String host, int port, Duration downAfter, Duration nodeTimeout, Path auditDirectory,
-            Path functionDirectory, Path jobDirectory) {
+            Path functionDirectory, Path jobDirectory, Path tlsCertificate, Path tlsKey) {
         public Config {
             requireNonNull(host, "host is null");
+            if ((tlsCertificate == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("TLS needs both a certificate and its key");
+            }
             requireNonNull(downAfter, "downAfter is null");
             requireNonNull(nodeTimeout, "nodeTimeout is null");
         }
@@ -97,8 +102,19 @@ public final class Requester implements AutoCloseable {
                 new WasmFunctions(rootDuckDb, modules, () -> "the requester"));
         service = new RequesterService(services, timers, Version.current(), jobs);
         serviceRef[0] = service;
-        server = Caller.recordOn(FlightServer.builder(allocator, Location.forGrpcInsecure(config.host(), config.port()),
-                service)).build();
+        FlightServer.Builder builder = FlightServer.builder(allocator, config.tlsCertificate() == null
+                ? Location.forGrpcInsecure(config.host(), config.port())
+                : Location.forGrpcTls(config.host(), config.port()), service);
+        try {
+            if (config.tlsCertificate() != null) {
+                builder.useTls(config.tlsCertificate().toFile(), config.tlsKey().toFile());
+            }
+        } catch (IOException | RuntimeException e) {
+            closeResources();
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Cannot serve TLS with certificate "
+                    + config.tlsCertificate() + " and key " + config.tlsKey() + ": " + e.getMessage(), e);
+        }
+        server = Caller.recordOn(builder).build();
         try {
             server.start();
         } catch (IOException e) {
