@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -24,6 +25,7 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.NullVector;
 import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TimeMicroVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarBinaryVector;
@@ -148,9 +150,16 @@ final class Parameters {
             vector.setSafe(0, Math.addExact(Math.multiplyExact(utc.getEpochSecond(), 1_000_000L), utc.getNano() / 1000));
             return finish(vector);
         }
-        throw new SQLDataException("Parameter " + name + " has a type Codd cannot send: "
-                + value.getClass().getName() + (value instanceof OffsetDateTime || value instanceof Instant
-                ? " (bind a LocalDateTime or a Timestamp; an instant with its zone is not a parameter type yet)" : ""),
+        Instant instant = value instanceof OffsetDateTime offset ? offset.toInstant()
+                : value instanceof ZonedDateTime zoned ? zoned.toInstant()
+                : value instanceof Instant given ? given : null;
+        if (instant != null) { // a TIMESTAMP WITH TIME ZONE: the instant, in UTC
+            TimeStampMicroTZVector vector = new TimeStampMicroTZVector(name, allocator, "UTC");
+            vector.setSafe(0, Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
+                    instant.getNano() / 1000));
+            return finish(vector);
+        }
+        throw new SQLDataException("Parameter " + name + " has a type Codd cannot send: " + value.getClass().getName(),
                 "22023");
     }
 

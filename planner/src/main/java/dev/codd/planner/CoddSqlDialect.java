@@ -1,6 +1,7 @@
 package dev.codd.planner;
 
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.SqlAbstractDateTimeLiteral;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDialect;
@@ -42,6 +43,17 @@ final class CoddSqlDialect extends DuckDBSqlDialect {
     @Override
     public void unparseOffsetFetch(SqlWriter writer, @Nullable SqlNode offset, @Nullable SqlNode fetch) {
         unparseFetchUsingLimit(writer, offset, fetch);
+    }
+
+    /** An instant (TIMESTAMP WITH LOCAL TIME ZONE, kept in UTC) as DuckDB reads one: a TIMESTAMPTZ at +00. */
+    @Override
+    public void unparseDateTimeLiteral(SqlWriter writer, SqlAbstractDateTimeLiteral literal, int leftPrec,
+            int rightPrec) {
+        if (literal.getTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE) {
+            writer.literal("CAST('" + literal.toFormattedString() + "+00' AS TIMESTAMPTZ)");
+        } else {
+            super.unparseDateTimeLiteral(writer, literal, leftPrec, rightPrec);
+        }
     }
 
     @Override

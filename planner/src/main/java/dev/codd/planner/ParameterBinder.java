@@ -5,8 +5,10 @@ import dev.codd.common.ErrorCode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlLiteral;
@@ -82,6 +84,11 @@ final class ParameterBinder extends SqlShuttle {
                     timestamp.getDayOfMonth(), timestamp.getHour(), timestamp.getMinute(), timestamp.getSecond())
                     .withNanos(timestamp.getNano());
             return SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP, text, 6, pos);
+        } else if (value instanceof Instant instant) { // TIMESTAMP WITH TIME ZONE: the instant's UTC wall clock
+            LocalDateTime utc = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+            TimestampString text = new TimestampString(utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth(),
+                    utc.getHour(), utc.getMinute(), utc.getSecond()).withNanos(utc.getNano());
+            return SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, text, 6, pos);
         } else if (value instanceof LocalTime time) {
             TimeString text = new TimeString(time.getHour(), time.getMinute(), time.getSecond())
                     .withNanos(time.getNano());

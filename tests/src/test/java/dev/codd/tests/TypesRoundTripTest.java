@@ -129,10 +129,32 @@ class TypesRoundTripTest {
                 assertEquals(LocalTime.of(1, 2, 3), result.getObject(2, LocalTime.class));
                 assertEquals(LocalDateTime.of(2001, 2, 3, 4, 5, 6), result.getObject(3, LocalDateTime.class));
             }
-            statement.setObject(3, OffsetDateTime.of(2024, 2, 29, 13, 14, 15, 0, ZoneOffset.ofHours(2)));
-            SQLException zoned = assertThrows(SQLException.class, statement::executeQuery);
-            assertEquals("22023", zoned.getSQLState());
-            assertTrue(zoned.getMessage().contains("bind a LocalDateTime or a Timestamp"), zoned.getMessage());
+            // an instant with its zone is a TIMESTAMP WITH TIME ZONE: the same instant comes back
+            OffsetDateTime zoned = OffsetDateTime.of(2024, 2, 29, 13, 14, 15, 123_456_000, ZoneOffset.ofHours(2));
+            statement.setObject(3, zoned);
+            try (ResultSet result = statement.executeQuery()) {
+                assertTrue(result.next());
+                assertEquals(Types.TIMESTAMP_WITH_TIMEZONE, result.getMetaData().getColumnType(3));
+                assertEquals(zoned.toInstant(), result.getObject(3, OffsetDateTime.class).toInstant());
+            }
+            statement.setObject(3, zoned.toInstant().minusSeconds(86_400));
+            try (ResultSet result = statement.executeQuery()) {
+                assertTrue(result.next());
+                assertEquals(zoned.toInstant().minusSeconds(86_400), result.getObject(3, OffsetDateTime.class).toInstant());
+            }
+            try (PreparedStatement filter = codd.prepareStatement("SELECT count(*) FROM kinds WHERE tz = ?")) {
+                // the node compares the column with the parameter: the same instant, written in another zone
+                filter.setObject(1, OffsetDateTime.of(2024, 2, 29, 8, 14, 15, 500_000_000, ZoneOffset.ofHours(-5)));
+                try (ResultSet result = filter.executeQuery()) {
+                    assertTrue(result.next());
+                    assertEquals(1, result.getLong(1));
+                }
+            }
+            statement.setObject(3, new StringBuilder("not a parameter type"));
+            SQLException unknown = assertThrows(SQLException.class, statement::executeQuery);
+            assertEquals("22023", unknown.getSQLState());
+            assertTrue(unknown.getMessage().contains("has a type Codd cannot send: java.lang.StringBuilder"),
+                    unknown.getMessage());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.codd.node.requester;
 
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeMicroVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.util.Text;
 
@@ -37,6 +39,10 @@ final class ParameterValues {
         }
         if (vector instanceof TimeMicroVector times) {
             return LocalTime.ofNanoOfDay(times.get(0) * 1000);
+        }
+        if (vector instanceof TimeStampMicroTZVector instants) { // TIMESTAMP WITH TIME ZONE, in UTC
+            long micros = instants.get(0);
+            return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
         }
         Object value = vector.getObject(0);
         return value instanceof Text text ? text.toString() : value;
