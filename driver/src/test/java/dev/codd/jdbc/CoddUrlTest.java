@@ -39,7 +39,13 @@ class CoddUrlTest {
     void badUrlsSayWhatIsWrong() {
         assertEquals("Invalid port in Codd URL 'jdbc:codd://h:x': " + CoddUrl.USAGE,
                 assertThrows(SQLException.class, () -> CoddUrl.parse("jdbc:codd://h:x", new Properties())).getMessage());
-        assertTrue(assertThrows(SQLException.class, () -> CoddUrl.parse("jdbc:codd://h:1?tls=yes", new Properties()))
-                .getMessage().startsWith("Unknown connection property 'tls'"));
+        assertTrue(assertThrows(SQLException.class, () -> CoddUrl.parse("jdbc:codd://h:1?ssl=true", new Properties()))
+                .getMessage().startsWith("Unknown connection property 'ssl'"));
+        assertEquals("tls must be true or false, not 'yes'", assertThrows(SQLException.class,
+                () -> CoddUrl.parse("jdbc:codd://h:1?tls=yes", new Properties())).getMessage());
+        assertEquals("progress must be true or false, not '1'", assertThrows(SQLException.class,
+                () -> CoddUrl.parse("jdbc:codd://h:1?progress=1", new Properties())).getMessage());
+        assertTrue(assertThrows(SQLException.class, () -> CoddUrl.parse("jdbc:codd://h:1?tlsRootCerts=/no/such.pem",
+                new Properties())).getMessage().startsWith("tlsRootCerts: cannot read /no/such.pem"));
     }
 }
