@@ -8,9 +8,11 @@ import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperatorBinding;
+import org.apache.calcite.sql.SqlUserDefinedTypeNameSpec;
 import org.apache.calcite.sql.type.InferTypes;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlShuttle;
@@ -19,7 +21,8 @@ import org.apache.calcite.sql.util.SqlShuttle;
  * Gives a query DuckDB's meaning where DuckDB's SQL differs from the standard Calcite follows:
  * {@code /} on numbers is a DOUBLE division (7 / 2 = 3.5), and a bare {@code DECIMAL} is
  * DECIMAL(18,3). Calcite would otherwise type expressions its own way and write casts to those
- * types into the SQL DuckDB runs (CASE … THEN k / 3 ELSE 0.5 would round to one decimal).
+ * types into the SQL DuckDB runs (CASE … THEN k / 3 ELSE 0.5 would round to one decimal). DuckDB's
+ * names of the types Calcite knows by others ({@code HUGEINT}, {@code INT8}, …) are read as those.
  */
 final class DuckDbSemantics extends SqlShuttle {
     /** DuckDB's {@code /}: DOUBLE for numbers, as standard for intervals and the rest; first in the operator table. */
@@ -37,12 +40,23 @@ final class DuckDbSemantics extends SqlShuttle {
         return ReturnTypes.QUOTIENT_NULLABLE.inferReturnType(binding);
     }
 
+    private static final RelDataTypeFactory TYPES = new SqlTypeFactoryImpl(CoddTypeSystem.INSTANCE);
+
     static SqlNode apply(SqlNode statement) {
         return statement.accept(new DuckDbSemantics());
     }
 
     @Override
     public SqlNode visit(SqlDataTypeSpec type) {
+        if (type.getTypeNameSpec() instanceof SqlUserDefinedTypeNameSpec named) {
+            RelDataType known = DuckDbTypes.toRelDataType(TYPES, named.getTypeName().getSimple());
+            if (known.getSqlTypeName() != SqlTypeName.ANY) {
+                return new SqlDataTypeSpec(new SqlBasicTypeNameSpec(known.getSqlTypeName(),
+                        known.getSqlTypeName().allowsPrec() ? known.getPrecision() : -1,
+                        known.getSqlTypeName().allowsScale() ? known.getScale() : -1, null, named.getParserPos()),
+                        type.getTimeZone(), type.getParserPosition());
+            }
+        }
         if (type.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic
                 && (basic.getTypeName().getSimple().equalsIgnoreCase("DECIMAL")
                         || basic.getTypeName().getSimple().equalsIgnoreCase("NUMERIC"))

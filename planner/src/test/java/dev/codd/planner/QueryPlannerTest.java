@@ -293,4 +293,14 @@ class QueryPlannerTest {
         DistributedPlan plan = planner.plan("SELECT day, value FROM events WHERE year = 2024", catalog);
         assertEquals("SELECT \"day\", \"value\" FROM \"events\" WHERE \"year\" = 2024", plan.fragments().get(0).sql());
     }
+
+    @Test
+    void duckDbTypeNamesReadAsTheTypesCalciteKnows() {
+        DistributedPlan plan = plan("SELECT CAST(o_orderkey AS HUGEINT) * 2 AS h, CAST(o_custkey AS INT8) AS c FROM orders");
+        String sql = plan.fragments().get(0).sql();
+        assertTrue(sql.contains("CAST(\"o_orderkey\" AS DECIMAL(38, 0)) * 2"), sql);
+        assertTrue(sql.contains("CAST(\"o_custkey\" AS BIGINT)") || sql.contains("\"o_custkey\" AS \"c\""), sql);
+        CoddException unknown = assertThrows(CoddException.class, () -> plan("SELECT CAST(1 AS NOSUCHTYPE)"));
+        assertTrue(unknown.getMessage().contains("NOSUCHTYPE"), unknown.getMessage());
+    }
 }

@@ -157,4 +157,14 @@ class TypesRoundTripTest {
                     unknown.getMessage());
         }
     }
+
+    @Test
+    void duckDbTypeNamesInCasts() throws SQLException {
+        try (Statement statement = codd.createStatement(); ResultSet result = statement.executeQuery(
+                "SELECT CAST(si AS HUGEINT) * 170141183460469231731687303715884105 AS h, CAST(ti AS INT8) AS b FROM kinds")) {
+            assertTrue(result.next());
+            assertEquals(new java.math.BigDecimal("340282366920938463463374607431768210"), result.getBigDecimal("h"));
+            assertEquals(1L, result.getObject("b"));
+        }
+    }
 }
