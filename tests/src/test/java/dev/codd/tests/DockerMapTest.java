@@ -77,7 +77,12 @@ class DockerMapTest {
                 .withHost(TestImages.host())
                 .withTimeout(Duration.ofSeconds(4))
                 .withMaxOutputBytes(1 << 20);
+        // a container an earlier run of node1 left behind (killed before it could remove it)
+        String leftover = docker.createContainerCmd(TestImages.BUSYBOX).withCmd("sleep", "600")
+                .withLabels(Map.of("dev.codd.node", "node1")).exec().getId();
+        docker.startContainerCmd(leftover).exec();
         cluster = LocalCluster.withDocker(nodes, settings, Secrets.load(secrets, List.of(), Map.of()));
+        assertEquals(List.of(), containersOfCluster(), "a starting node removes what it left behind");
         codd = DriverManager.getConnection(cluster.jdbcUrl());
     }
 

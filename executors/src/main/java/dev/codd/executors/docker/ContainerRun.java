@@ -47,10 +47,6 @@ public final class ContainerRun implements AutoCloseable {
         return id;
     }
 
-    public DockerEngine.Image image() {
-        return image;
-    }
-
     /** The container's stdin; closing it ends the container's input. */
     public OutputStream stdin() {
         return streams.stdin();

@@ -99,11 +99,6 @@ public final class DockerMapStage implements AutoCloseable {
         });
     }
 
-    /** The image that ran, by the name it was asked for and its ID. */
-    public DockerEngine.Image image() {
-        return run.image();
-    }
-
     /** What went wrong first, if anything did: a failed input query, a failed container, output off the schema. */
     public Optional<CoddException> failure() {
         return Optional.ofNullable(failure.get());
