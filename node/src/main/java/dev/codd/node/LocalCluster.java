@@ -2,12 +2,12 @@ package dev.codd.node;
 
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
+import dev.codd.executors.docker.DockerSettings;
+import dev.codd.executors.docker.Secrets;
 import dev.codd.node.compute.ComputeNode;
 import dev.codd.node.flight.TlsTrust;
 import dev.codd.node.requester.NodeRegistry;
 import dev.codd.node.requester.Requester;
-import dev.codd.executors.docker.DockerSettings;
-import dev.codd.executors.docker.Secrets;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

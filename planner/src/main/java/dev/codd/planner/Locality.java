@@ -1,7 +1,7 @@
 package dev.codd.planner;
 
-import dev.codd.planner.rel.StreamScan;
 import dev.codd.planner.rel.NodeScan;
+import dev.codd.planner.rel.StreamScan;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.codd.executors.docker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codd.common.CoddException;
 import dev.codd.common.ContainerCall;
 import dev.codd.common.DeclaredColumn;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

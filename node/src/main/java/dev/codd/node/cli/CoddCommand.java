@@ -2,8 +2,8 @@ package dev.codd.node.cli;
 
 import dev.codd.common.CoddException;
 import dev.codd.node.Version;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code codd}: run a cluster's pieces, or the demo. */
 @Command(name = "codd",

@@ -1,18 +1,18 @@
 package dev.codd.node.cli;
 
+import dev.codd.executors.docker.DockerSettings;
+import dev.codd.executors.docker.Secrets;
 import dev.codd.node.LocalCluster;
 import dev.codd.node.compute.ComputeNode;
 import dev.codd.node.flight.TlsTrust;
 import dev.codd.node.requester.Requester;
 import dev.codd.node.wire.NodeAddress;
-import dev.codd.executors.docker.DockerSettings;
-import dev.codd.executors.docker.Secrets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;

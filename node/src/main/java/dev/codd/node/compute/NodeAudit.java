@@ -1,6 +1,8 @@
 package dev.codd.node.compute;
 
 import dev.codd.common.CoddException;
+import dev.codd.common.ContainerCall;
+import dev.codd.executors.docker.DockerEngine;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.flight.Caller;
@@ -8,8 +10,6 @@ import dev.codd.node.wire.FragmentTicket;
 import dev.codd.node.wire.JobExecution;
 import dev.codd.node.wire.JobTask;
 import dev.codd.node.wire.SignedHead;
-import dev.codd.common.ContainerCall;
-import dev.codd.executors.docker.DockerEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

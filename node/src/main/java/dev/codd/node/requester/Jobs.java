@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -83,10 +84,14 @@ final class Jobs {
 
     /** Chooses the job's nodes, records it, and starts it on each; fails at once when no node can run it. */
     Job submit(String user, JobSpec asked) {
-        JobSpec spec = asked.table() == null ? asked : new JobSpec(asked.image(), asked.command(), asked.env(),
-                registry.catalog().table(asked.table()).map(ClusterTable::name).orElseThrow(() -> new CoddException(
-                        ErrorCode.TABLE_NOT_FOUND, "Table '" + asked.table() + "' not found")), asked.nodeLabels());
-        Map<String, List<String>> tasks = place(spec);
+        ClusterCatalog catalog = registry.catalog();
+        ClusterTable table = asked.table() == null ? null : catalog.table(asked.table()).orElseThrow(
+                () -> new CoddException(ErrorCode.TABLE_NOT_FOUND, "Table '" + asked.table() + "' not found"));
+        // the table as the catalog spells it: nodes find its directory by that name
+        JobSpec spec = table == null ? asked
+                : new JobSpec(asked.image(), asked.command(), asked.env(), table.name(), asked.nodeLabels());
+        Map<String, List<String>> tasks = table != null ? onShards(table, catalog.containerNodes())
+                : byLabels(spec.nodeLabels());
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
         Job job = new Job(id, user, spec, "QUEUED", now, List.copyOf(tasks.keySet()), List.of(),
@@ -100,33 +105,35 @@ final class Jobs {
         return job;
     }
 
-    /** For each node that runs the job, the CIDs of the shards it reads there (none for a job placed by labels). */
-    private Map<String, List<String>> place(JobSpec spec) {
-        ClusterCatalog catalog = registry.catalog();
+    /** For each node that runs the job, the CIDs of its shards of {@code table}: each shard once, spread evenly. */
+    private static Map<String, List<String>> onShards(ClusterTable table, Set<String> containerNodes) {
         Map<String, List<String>> tasks = new TreeMap<>();
-        if (spec.table() != null) {
-            ClusterTable table = catalog.table(spec.table()).orElseThrow(() -> new CoddException(
-                    ErrorCode.TABLE_NOT_FOUND, "Table '" + spec.table() + "' not found"));
-            for (Shard shard : table.shards()) {
-                String node = shard.nodes().stream().filter(catalog.containerNodes()::contains)
-                        .min(Comparator.comparing((String candidate) -> tasks.getOrDefault(candidate, List.of()).size())
-                                .thenComparing(Comparator.naturalOrder()))
-                        .orElseThrow(() -> new CoddException(ErrorCode.NOT_SUPPORTED, "Shard " + shard.cid() + " of "
-                                + table.name() + " lies on " + (shard.nodes().isEmpty() ? "no live node"
-                                        : "node " + String.join(", ", shard.nodes()) + ", which runs no containers")));
-                tasks.computeIfAbsent(node, n -> new ArrayList<>()).add(shard.cid());
-            }
-        } else {
-            for (NodeRegistry.NodeState node : registry.nodes()) {
-                if (node.up() && node.containers() && node.labels().entrySet().containsAll(spec.nodeLabels().entrySet())) {
-                    tasks.put(node.name(), List.of());
-                }
+        for (Shard shard : table.shards()) {
+            String node = shard.nodes().stream().filter(containerNodes::contains)
+                    .min(Comparator.comparing((String candidate) -> tasks.getOrDefault(candidate, List.of()).size())
+                            .thenComparing(Comparator.naturalOrder()))
+                    .orElseThrow(() -> new CoddException(ErrorCode.NOT_SUPPORTED, "Shard " + shard.cid() + " of "
+                            + table.name() + " lies on " + (shard.nodes().isEmpty() ? "no live node"
+                                    : "node " + String.join(", ", shard.nodes()) + ", which runs no containers")));
+            tasks.computeIfAbsent(node, n -> new ArrayList<>()).add(shard.cid());
+        }
+        if (tasks.isEmpty()) {
+            throw new CoddException(ErrorCode.NOT_SUPPORTED, "Table " + table.name() + " has no shards to run the job over");
+        }
+        return tasks;
+    }
+
+    /** Every live node that runs containers and carries {@code labels}, without inputs. */
+    private Map<String, List<String>> byLabels(Map<String, String> labels) {
+        Map<String, List<String>> tasks = new TreeMap<>();
+        for (NodeRegistry.NodeState node : registry.nodes()) {
+            if (node.up() && node.containers() && node.labels().entrySet().containsAll(labels.entrySet())) {
+                tasks.put(node.name(), List.of());
             }
         }
         if (tasks.isEmpty()) {
-            throw new CoddException(ErrorCode.NOT_SUPPORTED, spec.table() != null
-                    ? "Table " + spec.table() + " has no shards to run the job over"
-                    : "No live node that runs containers carries the labels " + spec.nodeLabels());
+            throw new CoddException(ErrorCode.NOT_SUPPORTED, "No live node that runs containers carries the labels "
+                    + labels);
         }
         return tasks;
     }

@@ -2,11 +2,11 @@ package dev.codd.node.requester;
 
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
-import dev.codd.executors.wasm.WasmFunction;
 import dev.codd.executors.ArrowQuery;
 import dev.codd.executors.Cancellation;
 import dev.codd.executors.DuckDbErrors;
 import dev.codd.executors.Input;
+import dev.codd.executors.wasm.WasmFunction;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.AuditTables;
 import dev.codd.node.flight.Backpressure;

@@ -1,6 +1,5 @@
 package dev.codd.node.requester;
 
-import dev.codd.common.CoddException;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.audit.SignedHeads;

@@ -6,8 +6,8 @@ import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.ErrorFlightMetadata;
 import org.apache.arrow.flight.FlightProducer;
 import org.apache.arrow.flight.FlightRuntimeException;
-import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.Result;
 
 /**
  * Errors on the wire: a {@link CoddException} travels as a Flight status whose metadata carries
