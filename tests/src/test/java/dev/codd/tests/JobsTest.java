@@ -56,7 +56,7 @@ class JobsTest {
             }
         }
         DockerSettings settings = DockerSettings.defaults(List.of(TestImages.BUSYBOX)).withHost(TestImages.host())
-                .withTimeout(Duration.ofSeconds(5));
+                .withTimeout(Duration.ofSeconds(5)).withMaxOutputBytes(1 << 20);
         cluster = LocalCluster.withDocker(nodes, settings, Secrets.NONE);
         codd = DriverManager.getConnection(cluster.jdbcUrl());
         requester = cluster.requester().address().toString();
@@ -177,6 +177,12 @@ class JobsTest {
         assertTrue(run.out().endsWith("FAILED\n"), run.out());
         Run logs = codd("job", "logs", "--requester", requester, jobId(run));
         assertTrue(logs.out().contains("model missing"), logs.out());
+
+        Run flood = codd("job", "run", "--requester", requester, "--image", TestImages.BUSYBOX, "--nodes", "node=node1",
+                "--", "sh", "-c", "while true; do head -c 100000 /dev/zero >> /outputs/flood; sleep 0.05; done");
+        assertEquals(1, flood.exitCode());
+        assertTrue(flood.out().contains("was stopped: it wrote more than the node's output limit of 1048576 bytes to"
+                + " /outputs"), flood.out());
 
         Run slow = codd("job", "run", "--requester", requester, "--image", TestImages.BUSYBOX, "--nodes", "node=node1",
                 "--", "sleep", "600");

@@ -23,7 +23,10 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DockerEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DockerEngine.class);
+    private static final long WATCH_MILLIS = 250;
     /** The label every container of a node carries, with the node's name, so that leftovers can be found. */
     static final String NODE_LABEL = "dev.codd.node";
 
@@ -213,15 +218,7 @@ public final class DockerEngine implements AutoCloseable {
         String id = created(create(image, command, env, purpose, lockedDown().withBinds(binds)), image);
         try {
             client.startContainerCmd(id).exec();
-            String killed = null;
-            try (WaitContainerResultCallback wait = client.waitContainerCmd(id).start()) {
-                wait.awaitStatusCode(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (DockerClientException timedOut) {
-                kill(id);
-                killed = "it ran longer than the node's time limit of " + settings.timeout().toSeconds() + " s";
-            } catch (IOException closing) {
-                // the wait is over either way
-            }
+            String killed = watch(id, outputs);
             var state = client.inspectContainerCmd(id).exec().getState();
             if (killed == null && Boolean.TRUE.equals(state.getOOMKilled())) {
                 killed = "it used more than the node's memory limit of " + (settings.memoryBytes() >> 20) + " MiB";
@@ -233,6 +230,49 @@ public final class DockerEngine implements AutoCloseable {
                     + image.reference() + " on node " + node + ": " + firstLine(e));
         } finally {
             remove(id);
+        }
+    }
+
+    /**
+     * Waits for a job's container to end, killing it at the node's time limit or once /outputs holds
+     * more than the node's output limit (checked four times a second: the disk is the node's too);
+     * returns why it was killed, null when it ended by itself.
+     */
+    private String watch(String id, Path outputs) {
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        while (true) {
+            try (WaitContainerResultCallback wait = client.waitContainerCmd(id).start()) {
+                wait.awaitStatusCode(WATCH_MILLIS, TimeUnit.MILLISECONDS);
+                return null;
+            } catch (DockerClientException stillRunning) {
+                String reason = System.nanoTime() > deadline
+                        ? "it ran longer than the node's time limit of " + settings.timeout().toSeconds() + " s"
+                        : sizeOf(outputs) > settings.maxOutputBytes()
+                                ? "it wrote more than the node's output limit of " + settings.maxOutputBytes()
+                                        + " bytes to /outputs"
+                                : null;
+                if (reason != null) {
+                    kill(id);
+                    return reason;
+                }
+            } catch (IOException closing) {
+                return null; // the wait is over
+            }
+        }
+    }
+
+    /** The bytes of the regular files under {@code directory}, links not followed. */
+    private static long sizeOf(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException gone) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // being written to: the next look counts it
         }
     }
 
