@@ -65,7 +65,7 @@ final class CoddMeta extends MetaImpl {
     private static final String QUERY_TIMEOUT_HEADER = "codd-query-timeout-ms";
     /** {@code Statement.setFetchSize}: how many rows the requester and the nodes put in one batch. */
     private static final String FETCH_SIZE_HEADER = "codd-fetch-size";
-    private static final String QUERY_ID_HEADER = "codd-query-id";
+    private static final String PROGRESS_KEY_HEADER = "codd-progress-key";
     private static final java.util.Set<Integer> NUMERIC_TYPES = java.util.Set.of(java.sql.Types.TINYINT,
             java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT, java.sql.Types.REAL,
             java.sql.Types.DOUBLE, java.sql.Types.DECIMAL);
@@ -132,10 +132,10 @@ final class CoddMeta extends MetaImpl {
     }
 
     /** How far a running query has come, as the requester says ({@code codd.query.progress}); empty once it ended. */
-    Optional<String> progress(String queryId) {
+    Optional<String> progress(String progressKey) {
         try {
             Iterator<Result> results = flight.doAction(new Action("codd.query.progress",
-                    queryId.getBytes(StandardCharsets.UTF_8)), CallOptions.timeout(2, TimeUnit.SECONDS));
+                    progressKey.getBytes(StandardCharsets.UTF_8)), CallOptions.timeout(2, TimeUnit.SECONDS));
             Optional<String> progress = results.hasNext()
                     ? Optional.of(new String(results.next().getBody(), StandardCharsets.UTF_8)) : Optional.empty();
             results.forEachRemaining(ignored -> { });
@@ -209,9 +209,9 @@ final class CoddMeta extends MetaImpl {
 
     /**
      * The options of the call that starts a statement's query: its deadline, its fetch size if set,
-     * and the ID the client chose for it (null for none).
+     * and the key to ask its progress by (null for none).
      */
-    private CallOption[] options(StatementHandle handle, long deadlineNanos, String queryId) {
+    private CallOption[] options(StatementHandle handle, long deadlineNanos, String progressKey) {
         AvaticaStatement statement = connection.statementMap.get(handle.id);
         int fetchSize = 0;
         try {
@@ -224,8 +224,8 @@ final class CoddMeta extends MetaImpl {
         if (fetchSize > 0) {
             headers.insert(FETCH_SIZE_HEADER, Integer.toString(fetchSize));
         }
-        if (queryId != null) {
-            headers.insert(QUERY_ID_HEADER, queryId);
+        if (progressKey != null) {
+            headers.insert(PROGRESS_KEY_HEADER, progressKey);
         }
         if (headers.keys().isEmpty()) {
             return options;
@@ -261,11 +261,11 @@ final class CoddMeta extends MetaImpl {
     public ExecuteResult prepareAndExecute(StatementHandle handle, String sql, long maxRowCount,
             int maxRowsInFirstFrame, PrepareCallback callback) {
         long deadline = deadlineNanos(handle);
-        String queryId = UUID.randomUUID().toString();
-        ProgressLine progress = url.progress() ? ProgressLine.start(this, queryId, System.err) : null;
+        String progressKey = UUID.randomUUID().toString();
+        ProgressLine progress = url.progress() ? ProgressLine.start(this, progressKey, System.err) : null;
         FlightInfo info;
         try {
-            info = start(handle, () -> client.execute(sql, options(handle, deadline, queryId)));
+            info = start(handle, () -> client.execute(sql, options(handle, deadline, progressKey)));
         } catch (RuntimeException e) {
             stop(progress);
             throw e;

@@ -22,20 +22,20 @@ final class ProgressLine {
     });
 
     private final CoddMeta meta;
-    private final String queryId;
+    private final String progressKey;
     private final PrintStream terminal;
     private ScheduledFuture<?> ticking;
     private boolean shown;
 
-    private ProgressLine(CoddMeta meta, String queryId, PrintStream terminal) {
+    private ProgressLine(CoddMeta meta, String progressKey, PrintStream terminal) {
         this.meta = meta;
-        this.queryId = queryId;
+        this.progressKey = progressKey;
         this.terminal = terminal;
     }
 
-    /** Starts showing the progress of query {@code queryId} (an ID the client chose), after a second. */
-    static ProgressLine start(CoddMeta meta, String queryId, PrintStream terminal) {
-        ProgressLine line = new ProgressLine(meta, queryId, terminal);
+    /** Starts showing, after a second, the progress of the query started with {@code progressKey}. */
+    static ProgressLine start(CoddMeta meta, String progressKey, PrintStream terminal) {
+        ProgressLine line = new ProgressLine(meta, progressKey, terminal);
         synchronized (line) {
             line.ticking = TICKS.scheduleWithFixedDelay(line::tick, FIRST_AFTER_MILLIS, EVERY_MILLIS, TimeUnit.MILLISECONDS);
         }
@@ -43,7 +43,7 @@ final class ProgressLine {
     }
 
     private void tick() {
-        Optional<String> progress = meta.progress(queryId);
+        Optional<String> progress = meta.progress(progressKey);
         synchronized (this) {
             if (ticking == null || progress.isEmpty()) {
                 return;

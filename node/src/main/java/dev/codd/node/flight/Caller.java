@@ -26,11 +26,12 @@ import org.apache.arrow.flight.FlightServer;
  * @param application null when the client named none
  * @param queryTimeoutMillis how long the client lets the query run ({@code codd-query-timeout-ms}); 0 for no limit
  * @param fetchSize how many rows the client wants in a batch ({@code codd-fetch-size}); 0 for the default
- * @param queryId the ID the client chose for the query it starts ({@code codd-query-id}, a UUID), to
- *     ask its progress while it starts; null when it chose none
+ * @param progressKey a key the client chose for the query it starts ({@code codd-progress-key}, a
+ *     UUID), to ask its progress by while the call that starts it has not returned the query's ID;
+ *     null when it chose none
  */
 public record Caller(String address, String user, String application, String driver, long queryTimeoutMillis,
-        int fetchSize, String queryId) {
+        int fetchSize, String progressKey) {
     private static final Context.Key<Caller> CURRENT = Context.key("codd-caller");
     private static final Caller UNKNOWN = new Caller("unknown", null, null, null, 0, 0, null);
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -56,7 +57,7 @@ public record Caller(String address, String user, String application, String dri
                     header(headers, "codd-driver") != null ? header(headers, "codd-driver") : header(headers, "user-agent"),
                     wholeNumber(header(headers, "codd-query-timeout-ms")),
                     (int) Math.min(Integer.MAX_VALUE, wholeNumber(header(headers, "codd-fetch-size"))),
-                    uuid(header(headers, "codd-query-id")));
+                    uuid(header(headers, "codd-progress-key")));
             return Contexts.interceptCall(Context.current().withValue(CURRENT, caller), call, headers, next);
         }
 

@@ -82,7 +82,7 @@ final class QueryExecution implements AutoCloseable {
         this.services = services;
         this.functions = services.functions().definitions(plan.functions());
         this.allocator = services.allocator().newChildAllocator("query-" + id, 0, Long.MAX_VALUE);
-        services.log().started(id, () -> record(QueryRecord.State.RUNNING, null));
+        services.log().started(id, caller.progressKey(), () -> record(QueryRecord.State.RUNNING, null));
     }
 
     /** Sends the fragments to their nodes and waits until the result's schema is known. */

@@ -3,9 +3,11 @@ package dev.codd.node.requester;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The queries running now, and the last ones that ended. */
@@ -13,15 +15,24 @@ public final class QueryLog {
     private static final int RECENT = 1000;
 
     private final Map<String, Supplier<QueryRecord>> running = new LinkedHashMap<>();
+    /** The running queries' IDs by the progress keys their clients chose. */
+    private final Map<String, String> byProgressKey = new HashMap<>();
     private final Deque<QueryRecord> recent = new ArrayDeque<>();
 
-    /** A query started; {@code progress} says where it stands until it {@link #ended}. */
-    synchronized void started(String id, Supplier<QueryRecord> progress) {
+    /**
+     * A query started; {@code progress} says where it stands until it {@link #ended}, also to a
+     * client that asks by {@code progressKey} (null for none).
+     */
+    synchronized void started(String id, String progressKey, Supplier<QueryRecord> progress) {
         running.put(id, progress);
+        if (progressKey != null) {
+            byProgressKey.put(progressKey, id);
+        }
     }
 
     synchronized void ended(QueryRecord record) {
         running.remove(record.id());
+        byProgressKey.values().remove(record.id());
         recent.addFirst(record);
         while (recent.size() > RECENT) {
             recent.removeLast();
@@ -31,6 +42,15 @@ public final class QueryLog {
     /** The queries that ended, newest first. */
     public synchronized List<QueryRecord> recent() {
         return new ArrayList<>(recent);
+    }
+
+    /** Where a running query stands, by its ID or the progress key its client chose; empty once it ended. */
+    public Optional<QueryRecord> progress(String idOrKey) {
+        Supplier<QueryRecord> progress;
+        synchronized (this) {
+            progress = running.get(byProgressKey.getOrDefault(idOrKey, idOrKey));
+        }
+        return Optional.ofNullable(progress).map(Supplier::get);
     }
 
     /** The queries running now, oldest first. */

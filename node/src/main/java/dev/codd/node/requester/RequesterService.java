@@ -142,11 +142,9 @@ final class RequesterService extends NoOpFlightSqlProducer {
     }
 
     private FlightInfo start(String sql, List<Object> parameters, FlightDescriptor descriptor) {
-        Caller caller = Caller.current();
-        // the client's own ID lets it ask for progress while this call plans and starts the query
-        String id = caller.queryId() != null && services.log().running().stream().noneMatch(q -> q.id().equals(caller.queryId()))
-                ? caller.queryId() : UUID.randomUUID().toString();
+        String id = UUID.randomUUID().toString();
         Instant started = Instant.now();
+        Caller caller = Caller.current();
         services.audit().accepted(id, caller, sql, parameters);
         QueryExecution execution = null;
         try {
@@ -550,8 +548,8 @@ final class RequesterService extends NoOpFlightSqlProducer {
                 listener.onCompleted();
             }
             case ClusterActions.QUERY_PROGRESS -> WireErrors.answer(listener, () -> {
-                String id = new String(action.getBody(), StandardCharsets.UTF_8);
-                services.log().running().stream().filter(query -> query.id().equals(id)).findFirst()
+                String key = new String(action.getBody(), StandardCharsets.UTF_8);
+                services.log().progress(key)
                         .ifPresent(query -> listener.onNext(new Result(utf8(query.fragmentsDone() + " "
                                 + query.fragments() + " " + query.traffic().stream()
                                         .mapToLong(QueryRecord.NodeTraffic::rows).sum() + " "
