@@ -86,8 +86,11 @@ final class ArrowCursor extends AbstractCursor {
                 return true;
             }
             try {
-                boolean more = stream != null && stream.next();
-                CoddMeta.stop(progress); // rows, or the end, have come
+                boolean more = false;
+                if (stream != null) {
+                    more = stream.next();
+                    CoddMeta.stop(progress); // rows, or the end, have come
+                }
                 if (more) {
                     root = stream.getRoot();
                     row = -1;

@@ -95,16 +95,17 @@ final class CoddMeta extends MetaImpl {
                 try { // the builder reads the stream when it builds
                     builder.trustedCertificates(new ByteArrayInputStream(Files.readAllBytes(url.tlsRootCerts())));
                 } catch (IOException e) {
-                    allocator.close();
+                    closeClient();
                     throw CoddErrors.badUrl("tlsRootCerts: cannot read " + url.tlsRootCerts() + ": " + e.getMessage());
                 }
             }
         }
         try {
             flight = builder.build();
-        } catch (IllegalArgumentException e) {
-            allocator.close();
-            throw CoddErrors.badUrl("tlsRootCerts: " + url.tlsRootCerts() + " holds no valid PEM certificates");
+        } catch (RuntimeException e) { // certificates that are no certificates, a TLS context that cannot be made
+            closeClient();
+            throw CoddErrors.badUrl("Cannot set up TLS to " + url + (url.tlsRootCerts() == null ? ""
+                    : " with the roots in " + url.tlsRootCerts()) + ": " + e.getMessage());
         }
         client = new FlightSqlClient(flight);
         CallOption timeout = CallOptions.timeout(url.connectTimeoutSeconds(), TimeUnit.SECONDS);
@@ -261,8 +262,8 @@ final class CoddMeta extends MetaImpl {
     public ExecuteResult prepareAndExecute(StatementHandle handle, String sql, long maxRowCount,
             int maxRowsInFirstFrame, PrepareCallback callback) {
         long deadline = deadlineNanos(handle);
-        String progressKey = UUID.randomUUID().toString();
-        ProgressLine progress = url.progress() ? ProgressLine.start(this, progressKey, System.err) : null;
+        String progressKey = url.progress() ? UUID.randomUUID().toString() : null;
+        ProgressLine progress = progressKey == null ? null : ProgressLine.start(this, progressKey, System.err);
         FlightInfo info;
         try {
             info = start(handle, () -> client.execute(sql, options(handle, deadline, progressKey)));
@@ -282,8 +283,9 @@ final class CoddMeta extends MetaImpl {
                 callback.assign(signature, null, rows ? -1 : 0);
             }
             callback.execute();
-        } catch (SQLException e) {
-            throw new CoddErrors.Carrier(e);
+        } catch (SQLException | RuntimeException e) {
+            stop(progress);
+            throw e instanceof SQLException failed ? new CoddErrors.Carrier(failed) : (RuntimeException) e;
         }
         return new ExecuteResult(List.of(rows ? MetaResultSet.create(handle.connectionId, handle.id, false, signature, null)
                 : MetaResultSet.count(handle.connectionId, handle.id, 0)));
@@ -327,24 +329,29 @@ final class CoddMeta extends MetaImpl {
             throw new NoSuchStatementException(handle);
         }
         long deadline = deadlineNanos(handle);
+        String progressKey = url.progress() ? UUID.randomUUID().toString() : null;
+        ProgressLine progress = progressKey == null ? null : ProgressLine.start(this, progressKey, System.err);
         FlightInfo info;
-        if (parameterValues.isEmpty()) {
-            info = start(handle, () -> statement.execute(options(handle, deadline, null)));
-        } else {
-            try (VectorSchemaRoot parameters = Parameters.toArrow(parameterValues, allocator)) {
+        try (VectorSchemaRoot parameters = parameterValues.isEmpty() ? null
+                : Parameters.toArrow(parameterValues, allocator)) {
+            if (parameters != null) {
                 statement.setParameters(parameters);
-                info = start(handle, () -> statement.execute(options(handle, deadline, null)));
-                statement.clearParameters();
-            } catch (SQLException e) {
-                throw new CoddErrors.Carrier(e);
             }
+            info = start(handle, () -> statement.execute(options(handle, deadline, progressKey)));
+            if (parameters != null) {
+                statement.clearParameters();
+            }
+        } catch (SQLException | RuntimeException e) {
+            stop(progress);
+            throw e instanceof SQLException failed ? new CoddErrors.Carrier(failed) : (RuntimeException) e;
         }
         if (!returnsRows(info)) {
+            stop(progress);
             return new ExecuteResult(List.of(MetaResultSet.count(handle.connectionId, handle.id, 0)));
         }
         String sql = handle.signature == null ? "" : handle.signature.sql;
         List<AvaticaParameter> parameters = handle.signature == null ? List.of() : handle.signature.parameters;
-        Signature signature = signature(sql, info.getSchema(), parameters, new Started(info, deadline, null));
+        Signature signature = signature(sql, info.getSchema(), parameters, new Started(info, deadline, progress));
         return new ExecuteResult(List.of(MetaResultSet.create(handle.connectionId, handle.id, false, signature, null)));
     }
 

@@ -88,6 +88,9 @@ record CoddUrl(String host, int port, int connectTimeoutSeconds, String user, St
             }
         }
         boolean tls = flag(properties, "tls") || tlsRootCerts != null;
+        if (tls && local) {
+            throw CoddErrors.badUrl("jdbc:codd:local runs inside this JVM and takes no TLS properties");
+        }
         // the embedded cluster starts last, once nothing else in the URL can fail
         EmbeddedCodd.Lease lease = local ? embedded(url, rest) : null;
         String address = lease != null ? lease.requester() : rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest;

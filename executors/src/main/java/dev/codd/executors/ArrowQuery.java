@@ -1,5 +1,7 @@
 package dev.codd.executors;
 
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -18,6 +20,7 @@ public final class ArrowQuery implements AutoCloseable {
     private DuckDBResultSet resultSet;
     private ArrowReader reader;
     private boolean closed;
+    private boolean cancelRequested;
 
     ArrowQuery(DuckDBConnection connection, Statement statement, List<ArrowArrayStream> inputStreams) {
         this.connection = connection;
@@ -27,9 +30,18 @@ public final class ArrowQuery implements AutoCloseable {
 
     /** Runs {@code sql} up to its first batch; {@link #cancel} may stop it meanwhile, from another thread. */
     void start(String sql, BufferAllocator allocator, int batchRows) throws SQLException {
+        synchronized (this) {
+            if (cancelRequested) {
+                throw new CoddException(ErrorCode.QUERY_CANCELLED, "The query was cancelled");
+            }
+        }
         DuckDBResultSet started = (DuckDBResultSet) statement.executeQuery(sql);
         synchronized (this) {
             resultSet = started;
+            // DuckDB clears an interrupt when a query begins: one that came just before is honoured here
+            if (cancelRequested) {
+                throw new CoddException(ErrorCode.QUERY_CANCELLED, "The query was cancelled");
+            }
             reader = (ArrowReader) started.arrowExportStream(allocator, batchRows);
         }
     }
@@ -44,6 +56,7 @@ public final class ArrowQuery implements AutoCloseable {
      * Safe from any thread, also after close (both hold this object's lock).
      */
     synchronized void cancel() {
+        cancelRequested = true;
         if (!closed) {
             DuckDbInterrupt.interrupt(connection, statement);
         }

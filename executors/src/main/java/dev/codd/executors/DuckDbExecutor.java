@@ -64,6 +64,8 @@ public final class DuckDbExecutor implements AutoCloseable {
                     statement.execute(sql);
                 }
                 diagnosticsSetup.execute("SET SESSION jdbc_stream_results = false");
+                // every node reads TIMESTAMP against TIMESTAMPTZ alike, whatever its machine's zone
+                statement.execute("SET TimeZone = 'UTC'");
                 statement.execute("SET enable_external_access = false");
                 statement.execute("SET lock_configuration = true");
             }

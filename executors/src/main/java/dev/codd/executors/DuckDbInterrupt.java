@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stops the query running on a DuckDB connection, whatever it is doing. duckdb_jdbc 2.0's
@@ -27,6 +28,8 @@ final class DuckDbInterrupt {
             method = Class.forName("org.duckdb.DuckDBNative").getDeclaredMethod("duckdb_jdbc_interrupt", ByteBuffer.class);
             method.setAccessible(true);
         } catch (ReflectiveOperationException | RuntimeException e) {
+            LoggerFactory.getLogger(DuckDbInterrupt.class).warn("This DuckDB driver hides its interrupt ({}):"
+                    + " a cancelled fragment stops only once its current batch is computed", e.toString());
             field = null;
             method = null;
         }
@@ -36,7 +39,11 @@ final class DuckDbInterrupt {
 
     private DuckDbInterrupt() {}
 
-    /** Interrupts what runs on {@code connection}; the caller makes sure it is not being closed meanwhile. */
+    /**
+     * Interrupts what runs on {@code connection}. The driver's own interrupt takes the connection's
+     * lock against a concurrent close; here the caller's lock does ({@link ArrowQuery} closes and
+     * cancels under one), so the connection is never closed meanwhile.
+     */
     static void interrupt(DuckDBConnection connection, Statement statement) {
         if (INTERRUPT != null) {
             try {

@@ -1,5 +1,6 @@
 package dev.codd.planner;
 
+import java.util.Locale;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
@@ -9,10 +10,10 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperatorBinding;
 import org.apache.calcite.sql.SqlUserDefinedTypeNameSpec;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.InferTypes;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
-import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlShuttle;
@@ -40,21 +41,38 @@ final class DuckDbSemantics extends SqlShuttle {
         return ReturnTypes.QUOTIENT_NULLABLE.inferReturnType(binding);
     }
 
-    private static final RelDataTypeFactory TYPES = new SqlTypeFactoryImpl(CoddTypeSystem.INSTANCE);
-
     static SqlNode apply(SqlNode statement) {
         return statement.accept(new DuckDbSemantics());
     }
 
+    /**
+     * The standard type a DuckDB type name means exactly; null for names that mean something else
+     * (unsigned integers, JSON, TIMESTAMP_S …), which stay unknown rather than become something near.
+     * HUGEINT is DECIMAL(38,0), as the driver reports HUGEINT columns: 38 digits, not HUGEINT's 39.
+     */
+    private static SqlBasicTypeNameSpec synonym(String name, SqlParserPos pos) {
+        return switch (name.toUpperCase(Locale.ROOT)) {
+            case "HUGEINT" -> new SqlBasicTypeNameSpec(SqlTypeName.DECIMAL, 38, 0, null, pos);
+            case "INT1" -> new SqlBasicTypeNameSpec(SqlTypeName.TINYINT, pos);
+            case "INT2" -> new SqlBasicTypeNameSpec(SqlTypeName.SMALLINT, pos);
+            case "INT4", "SIGNED" -> new SqlBasicTypeNameSpec(SqlTypeName.INTEGER, pos);
+            case "INT8", "LONG" -> new SqlBasicTypeNameSpec(SqlTypeName.BIGINT, pos);
+            case "FLOAT4" -> new SqlBasicTypeNameSpec(SqlTypeName.REAL, pos);
+            case "FLOAT8" -> new SqlBasicTypeNameSpec(SqlTypeName.DOUBLE, pos);
+            case "BOOL", "LOGICAL" -> new SqlBasicTypeNameSpec(SqlTypeName.BOOLEAN, pos);
+            case "TEXT", "STRING" -> new SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, pos);
+            case "BYTEA", "BLOB" -> new SqlBasicTypeNameSpec(SqlTypeName.VARBINARY, pos);
+            case "DATETIME" -> new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, 6, pos);
+            default -> null;
+        };
+    }
+
     @Override
     public SqlNode visit(SqlDataTypeSpec type) {
-        if (type.getTypeNameSpec() instanceof SqlUserDefinedTypeNameSpec named) {
-            RelDataType known = DuckDbTypes.toRelDataType(TYPES, named.getTypeName().getSimple());
-            if (known.getSqlTypeName() != SqlTypeName.ANY) {
-                return new SqlDataTypeSpec(new SqlBasicTypeNameSpec(known.getSqlTypeName(),
-                        known.getSqlTypeName().allowsPrec() ? known.getPrecision() : -1,
-                        known.getSqlTypeName().allowsScale() ? known.getScale() : -1, null, named.getParserPos()),
-                        type.getTimeZone(), type.getParserPosition());
+        if (type.getTypeNameSpec() instanceof SqlUserDefinedTypeNameSpec named && named.getTypeName().isSimple()) {
+            SqlBasicTypeNameSpec synonym = synonym(named.getTypeName().getSimple(), named.getParserPos());
+            if (synonym != null) {
+                return new SqlDataTypeSpec(synonym, type.getTimeZone(), type.getParserPosition());
             }
         }
         if (type.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic

@@ -302,5 +302,8 @@ class QueryPlannerTest {
         assertTrue(sql.contains("CAST(\"o_custkey\" AS BIGINT)") || sql.contains("\"o_custkey\" AS \"c\""), sql);
         CoddException unknown = assertThrows(CoddException.class, () -> plan("SELECT CAST(1 AS NOSUCHTYPE)"));
         assertTrue(unknown.getMessage().contains("NOSUCHTYPE"), unknown.getMessage());
+        // an unsigned type is no signed one: it stays unknown rather than lose its range check
+        CoddException unsigned = assertThrows(CoddException.class, () -> plan("SELECT CAST(1 AS UTINYINT)"));
+        assertTrue(unsigned.getMessage().contains("UTINYINT"), unsigned.getMessage());
     }
 }

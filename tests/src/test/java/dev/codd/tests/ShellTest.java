@@ -50,7 +50,11 @@ class ShellTest {
     }
 
     private JavaProcess sql(String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("sql", cluster.requester().address().toString()));
+        return sqlAt(cluster.requester().address().toString(), args);
+    }
+
+    private JavaProcess sqlAt(String url, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("sql", url));
         all.addAll(List.of(args));
         return JavaProcess.start(List.of(), "dev.codd.node.cli.CoddCommand", all.toArray(String[]::new));
     }
@@ -67,7 +71,9 @@ class ShellTest {
     @Test
     void aSlowQueryShowsItsProgressUntilRowsArrive() throws Exception {
         // a billion hashes on the node that holds numbers: seconds before the one row comes
-        try (JavaProcess shell = sql("-e", "SELECT count(*) AS matches FROM numbers a, numbers b, numbers c"
+        // no terminal here, so the URL asks for the line the shell shows on one
+        try (JavaProcess shell = sqlAt("jdbc:codd://" + cluster.requester().address() + "?progress=true",
+                "-e", "SELECT count(*) AS matches FROM numbers a, numbers b, numbers c"
                 + " WHERE hash(a.id + b.id + c.id) = 42 AND a.id < 150", "--format", "csv")) {
             assertEquals(0, shell.waitFor(LIMIT), shell.output());
             assertTrue(shell.output().contains("[0/1 fragments done, 0 rows from nodes, "), shell.output());

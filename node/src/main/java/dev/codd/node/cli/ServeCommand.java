@@ -84,7 +84,8 @@ final class ServeCommand {
                 allocator.close();
                 throw e;
             }
-            System.out.println("Codd requester listening: jdbc:codd://" + requester.address());
+            System.out.println("Codd requester listening: jdbc:codd://" + requester.address()
+                    + (tlsCertificate == null ? "" : "?tls=true"));
             awaitShutdown(() -> {
                 requester.close();
                 allocator.close();

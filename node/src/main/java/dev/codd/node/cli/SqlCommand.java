@@ -80,9 +80,12 @@ final class SqlCommand implements Callable<Integer> {
         }
     }
 
-    /** The URL with {@code progress=true}, unless it says otherwise: a slow query shows how far it has come. */
+    /**
+     * The URL with {@code progress=true} on a terminal, unless it says otherwise: a slow query shows
+     * how far it has come. Without a terminal the line could not be erased, and would stay in the output.
+     */
     private static String withProgress(String jdbcUrl) {
-        if (jdbcUrl.contains("progress=")) {
+        if (jdbcUrl.contains("progress=") || System.console() == null) {
             return jdbcUrl;
         }
         return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "progress=true";

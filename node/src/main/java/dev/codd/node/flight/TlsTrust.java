@@ -23,15 +23,15 @@ public record TlsTrust(Path rootCertificates) {
         }
         FlightClient.Builder builder = FlightClient.builder(allocator, Location.forGrpcTls(address.host(), address.port()))
                 .useTls();
-        if (trust.rootCertificates() == null) {
+        try { // the builder reads the roots when it builds
+            if (trust.rootCertificates() != null) {
+                builder.trustedCertificates(new ByteArrayInputStream(Files.readAllBytes(trust.rootCertificates())));
+            }
             return builder.build();
-        }
-        try { // the builder reads the stream when it builds
-            return builder.trustedCertificates(new ByteArrayInputStream(Files.readAllBytes(trust.rootCertificates())))
-                    .build();
-        } catch (IOException | IllegalArgumentException e) {
-            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Cannot use the TLS root certificates "
-                    + trust.rootCertificates() + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Cannot set up TLS to the requester at " + address
+                    + (trust.rootCertificates() == null ? "" : " with the roots in " + trust.rootCertificates()) + ": "
+                    + e.getMessage());
         }
     }
 }

@@ -44,11 +44,12 @@ public final class QueryLog {
         return new ArrayList<>(recent);
     }
 
-    /** Where a running query stands, by its ID or the progress key its client chose; empty once it ended. */
-    public Optional<QueryRecord> progress(String idOrKey) {
+    /** Where a running query stands, by the progress key its client chose; empty once it ended. */
+    public Optional<QueryRecord> progress(String progressKey) {
         Supplier<QueryRecord> progress;
         synchronized (this) {
-            progress = running.get(byProgressKey.getOrDefault(idOrKey, idOrKey));
+            String id = byProgressKey.get(progressKey);
+            progress = id == null ? null : running.get(id);
         }
         return Optional.ofNullable(progress).map(Supplier::get);
     }

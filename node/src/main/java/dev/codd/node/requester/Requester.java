@@ -105,16 +105,17 @@ public final class Requester implements AutoCloseable {
         FlightServer.Builder builder = FlightServer.builder(allocator, config.tlsCertificate() == null
                 ? Location.forGrpcInsecure(config.host(), config.port())
                 : Location.forGrpcTls(config.host(), config.port()), service);
-        try {
+        try { // the TLS context is made when the server is built: a key of the wrong form fails there
             if (config.tlsCertificate() != null) {
                 builder.useTls(config.tlsCertificate().toFile(), config.tlsKey().toFile());
             }
+            server = Caller.recordOn(builder).build();
         } catch (IOException | RuntimeException e) {
             closeResources();
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Cannot serve TLS with certificate "
-                    + config.tlsCertificate() + " and key " + config.tlsKey() + ": " + e.getMessage(), e);
+                    + config.tlsCertificate() + " and key " + config.tlsKey() + " (PEM, the key in PKCS#8): "
+                    + e.getMessage(), e);
         }
-        server = Caller.recordOn(builder).build();
         try {
             server.start();
         } catch (IOException e) {

@@ -10,8 +10,8 @@ public final class ClusterActions {
     public static final String MODULE = "codd.module";
 
     /**
-     * From a client to the requester: body a running query's ID, or the progress key the client
-     * sent when it started it ({@code codd-progress-key}); result, while it runs, its
+     * From a client to the requester: body the progress key the client sent when it started a query
+     * ({@code codd-progress-key}); result, while the query runs, its
      * progress as text: {@code fragmentsDone fragments rowsFromNodes elapsedMillis}; none once it ended.
      */
     public static final String QUERY_PROGRESS = "codd.query.progress";
