@@ -69,13 +69,7 @@ final class AttachedStreams implements AutoCloseable {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
-            InputStream in = new BufferedInputStream(new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                }
-
+            InputStream in = new BufferedInputStream(new ChunkInputStream() {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     return channel.read(ByteBuffer.wrap(b, off, len));
@@ -129,16 +123,10 @@ final class AttachedStreams implements AutoCloseable {
     }
 
     /** The engine's frames, each an 8-byte header (stream, 0, 0, 0, length) and its bytes, read as stdout. */
-    private final class Demultiplexed extends InputStream {
+    private final class Demultiplexed extends ChunkInputStream {
         private final byte[] header = new byte[8];
         private int remaining;
         private boolean ended;
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {

@@ -3,7 +3,6 @@ package dev.codd.executors.docker;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -136,24 +135,19 @@ public final class ContainerRun implements AutoCloseable {
     }
 
     /** Stdout, killing the container once it has written more than the limit. */
-    private final class Limited extends FilterInputStream {
+    private final class Limited extends ChunkInputStream {
+        private final InputStream in;
         private final long limit;
         private long read;
 
         Limited(InputStream in, long limit) {
-            super(in);
+            this.in = in;
             this.limit = limit;
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
+            int n = in.read(buffer, offset, length);
             if (n > 0) {
                 read += n;
                 if (read > limit) {
