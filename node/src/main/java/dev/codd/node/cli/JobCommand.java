@@ -45,8 +45,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {JobCommand.Run.class, JobCommand.ListJobs.class, JobCommand.Describe.class, JobCommand.Logs.class,
             JobCommand.Get.class})
 final class JobCommand {
-    /** The requester to talk to. */
-    static final class Requester {
+    /** The requester to talk to, over one connection for all the actions of a command. */
+    static final class Requester implements AutoCloseable {
         @Option(names = "--requester", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7600",
                 description = "The requester (default: ${DEFAULT-VALUE}).")
         String address;
@@ -57,6 +57,9 @@ final class JobCommand {
         @Option(names = "--tls-root", paramLabel = "PEM", description = "The requester serves TLS: check it against these roots.")
         Path tlsRoot;
 
+        private RootAllocator allocator;
+        private FlightClient client;
+
         /** Sends one action and returns the bodies of its results. */
         List<byte[]> call(String type, byte[] body) {
             List<byte[]> bodies = new ArrayList<>();
@@ -66,22 +69,40 @@ final class JobCommand {
 
         /** Sends one action and hands each result's body to {@code results} as it arrives. */
         void stream(String type, byte[] body, Consumer<byte[]> results) {
-            NodeAddress requester;
             try {
-                requester = NodeAddress.parse(address);
-            } catch (IllegalArgumentException e) {
-                throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Invalid --requester: " + e.getMessage());
-            }
-            try (RootAllocator allocator = new RootAllocator();
-                    FlightClient client = TlsTrust.client(allocator, requester,
-                            tls || tlsRoot != null ? new TlsTrust(tlsRoot) : null)) {
-                client.doAction(new Action(type, body), CallOptions.timeout(1, TimeUnit.HOURS))
+                client().doAction(new Action(type, body), CallOptions.timeout(1, TimeUnit.HOURS))
                         .forEachRemaining(result -> results.accept(result.getBody()));
             } catch (FlightRuntimeException e) {
                 throw WireErrors.fromFlight(e, ErrorCode.NODE_UNAVAILABLE, "Requester " + address + ": ");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CoddException(ErrorCode.QUERY_CANCELLED, "Interrupted");
+            }
+        }
+
+        /** The connection, opened by the first action: a job run polls its state, a job get fetches file after file. */
+        private FlightClient client() {
+            if (client == null) {
+                NodeAddress requester;
+                try {
+                    requester = NodeAddress.parse(address);
+                } catch (IllegalArgumentException e) {
+                    throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Invalid --requester: " + e.getMessage());
+                }
+                allocator = new RootAllocator();
+                try {
+                    client = TlsTrust.client(allocator, requester, tls || tlsRoot != null ? new TlsTrust(tlsRoot) : null);
+                } catch (RuntimeException e) {
+                    allocator.close();
+                    allocator = null;
+                    throw e;
+                }
+            }
+            return client;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (client != null) {
+                client.close();
+                allocator.close();
             }
         }
 
@@ -90,14 +111,26 @@ final class JobCommand {
         }
     }
 
+    /** A job command: its work, on one connection to the requester that is closed when it is done. */
+    abstract static class RequesterCommand implements Callable<Integer> {
+        @Mixin
+        Requester requester;
+
+        @Override
+        public final Integer call() throws Exception {
+            try (Requester connected = requester) {
+                return work();
+            }
+        }
+
+        abstract int work() throws Exception;
+    }
+
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Run IMAGE on every node that holds shards of --table (its files at /inputs, read-only), or on "
                     + "every node with the --nodes labels; what the container writes to /outputs stays on the node, by CID. "
                     + "Waits for the end unless --detach; exit code 0 when every node's run completed.")
-    static final class Run implements Callable<Integer> {
-        @Mixin
-        Requester requester;
-
+    static final class Run extends RequesterCommand {
         @Option(names = "--image", required = true, description = "The image, by name or ID; each node runs only images it lists.")
         String image;
 
@@ -121,7 +154,7 @@ final class JobCommand {
         List<String> command = new ArrayList<>();
 
         @Override
-        public Integer call() throws InterruptedException {
+        int work() throws InterruptedException {
             if ((table == null) == labels.isEmpty()) {
                 throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Say where the job runs: --table T or --nodes LABEL=VALUE");
             }
@@ -145,12 +178,9 @@ final class JobCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every job: ID, state, image, created, nodes.")
-    static final class ListJobs implements Callable<Integer> {
-        @Mixin
-        Requester requester;
-
+    static final class ListJobs extends RequesterCommand {
         @Override
-        public Integer call() {
+        int work() {
             for (byte[] body : requester.call(ClusterActions.JOB_LIST, new byte[0])) {
                 Job job = WireJson.read(body, Job.class);
                 System.out.println(String.join("  ", job.id(), job.state(), job.spec().image(), job.created().toString(),
@@ -162,30 +192,24 @@ final class JobCommand {
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "A job whole, as JSON: what it runs, each node's execution and outputs (by CID), its history.")
-    static final class Describe implements Callable<Integer> {
-        @Mixin
-        Requester requester;
-
+    static final class Describe extends RequesterCommand {
         @Parameters(paramLabel = "ID")
         String id;
 
         @Override
-        public Integer call() throws IOException {
+        int work() throws IOException {
             System.out.println(new String(WireJson.writePretty(requester.job(id)), StandardCharsets.UTF_8));
             return 0;
         }
     }
 
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "The end of what the job's containers wrote, node by node.")
-    static final class Logs implements Callable<Integer> {
-        @Mixin
-        Requester requester;
-
+    static final class Logs extends RequesterCommand {
         @Parameters(paramLabel = "ID")
         String id;
 
         @Override
-        public Integer call() {
+        int work() {
             for (JobExecution execution : requester.job(id).executions()) {
                 System.out.println("== " + execution.node() + " (" + execution.state() + ")");
                 System.out.print(execution.logs().endsWith("\n") || execution.logs().isEmpty() ? execution.logs()
@@ -197,10 +221,7 @@ final class JobCommand {
 
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = "Fetch a job's outputs into DIR/NODE/PATH, checking each file's CID; exit code 1 if one differs.")
-    static final class Get implements Callable<Integer> {
-        @Mixin
-        Requester requester;
-
+    static final class Get extends RequesterCommand {
         @Parameters(index = "0", paramLabel = "ID")
         String id;
 
@@ -208,7 +229,7 @@ final class JobCommand {
         Path directory;
 
         @Override
-        public Integer call() throws IOException {
+        int work() throws IOException {
             Job job = requester.job(id);
             int wrong = 0;
             Path root = directory.toAbsolutePath().normalize();
