@@ -23,6 +23,14 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
     static final String GENESIS = "0".repeat(64);
     private static final String HASH_FIELD = ",\"hash\":\"";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One digest per thread: looking one up costs more than hashing a record. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    });
 
     /** The line (without its newline) of a new record. */
     static String format(long seq, String time, String type, Map<String, ?> data, String prev) {
@@ -79,10 +87,6 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
     }
 
     static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }
