@@ -14,12 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -28,10 +25,18 @@ import org.slf4j.LoggerFactory;
 /**
  * An append-only, hash-chained log of what happened, in segments of JSON lines
  * ({@code audit-<first seq>.jsonl}) whose chain runs on from one segment to the next. A record is
- * written at once (so a killed process loses none) and made durable by a flusher thread that syncs
- * many records with one fsync (group commit): at once when a caller waits for it
- * ({@link #appendDurably}), otherwise within {@link #SYNC_INTERVAL_MILLIS}. Opening a log after a
- * crash drops a last line that was being written, and nothing else.
+ * written at once (so a killed process loses none) and made durable by an fsync that covers every
+ * record written before it (group commit):
+ * <ul>
+ *   <li>a record someone needs on disk ({@link #appendUrgently}, then {@link #awaitDisk}) is synced
+ *       by the flusher thread at once when it is the only one outstanding, so the sync overlaps the
+ *       caller's work; when others are outstanding too (several queries under way), it is left for
+ *       the first caller that needs its record, whose one fsync then covers all of them;</li>
+ *   <li>any other record is synced within about {@link #SYNC_INTERVAL_MILLIS}.</li>
+ * </ul>
+ * Opening a log after a crash drops a last line that was being written, and nothing else. A failed
+ * fsync fails every later wait: what the kernel had not written may be lost, so the log is not
+ * trusted again until it is reopened (and checked).
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -40,35 +45,44 @@ public final class AuditLog implements AutoCloseable {
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
     /** How long a record nobody waits for may stay unsynced: fsyncs cost CPU that queries need. */
     public static final long SYNC_INTERVAL_MILLIS = 50;
-    private static final long COMMIT_DELAY_MILLIS = 1;
+    /** A record appended for a wait that has not come after this long is taken as abandoned (its query failed). */
+    private static final long ABANDONED_NANOS = 1_000_000_000L;
 
     /** The last record: its sequence number and hash. */
     public record Head(long seq, String hash) {}
-
-    private record Pending(CompletableFuture<Head> done, Head head) {}
 
     private final Path directory;
     /** Held while the log is open: two writers would break the chain. */
     private final FileLock lock;
     private final long segmentBytes;
-    private final List<Pending> pending = new ArrayList<>();
     private final Thread flusher;
     private FileChannel channel;
     private long segmentSize;
     private Head head;
     private boolean closed;
-    /** Whether a caller waits for the pending records to be on disk. */
-    private boolean waitedFor;
-    /** How many callers waited for the last sync: when several did, the next sync waits a moment for more. */
-    private int lastWaiters;
-    private int waiters;
-    private long oldestPendingNanos;
+    /** The last record known to be on disk. */
+    private long durable;
+    /** Whether an fsync runs now (by the flusher or by a caller), and up to which record it reaches. */
+    private boolean syncing;
+    /** When the oldest record not yet on disk was written. */
+    private long unsyncedSinceNanos;
+    /** Records appended for a wait that has not come yet, by sequence number, with when they were appended. */
+    private final Map<Long, Long> awaited = new LinkedHashMap<>();
+    /** Why the last fsync failed: once one has, no record is taken for on disk. */
+    private IOException failure;
+    /** Whether the flusher should sync now: a lone record will soon be waited for. */
+    private boolean syncSoon;
+    /** Callers waiting for a sync to end. */
+    private int waiting;
+    /** How many fsyncs the log made: for tests of the group commit. */
+    private long syncs;
 
     private AuditLog(Path directory, FileLock lock, long segmentBytes, Path segment, Head head) throws IOException {
         this.directory = directory;
         this.lock = lock;
         this.segmentBytes = segmentBytes;
         this.head = head;
+        this.durable = head.seq();
         openSegment(segment);
         this.flusher = new Thread(this::flushLoop, "codd-audit-" + directory.getFileName());
         flusher.setDaemon(true);
@@ -100,9 +114,14 @@ public final class AuditLog implements AutoCloseable {
             if (dropped > 0) {
                 opened.put("droppedPartialRecordBytes", dropped);
             }
-            log.appendDurably("audit.opened", opened);
+            try {
+                log.appendDurably("audit.opened", opened);
+            } catch (CoddException e) {
+                log.close(); // releases the lock
+                throw e;
+            }
             return log;
-        } catch (IOException | CompletionException e) {
+        } catch (IOException e) {
             release(lock);
             throw new CoddException(ErrorCode.DATA_ERROR, "Cannot open the audit log in " + directory + ": " + e.getMessage(), e);
         }
@@ -155,20 +174,93 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Appends a record of {@code type} with {@code data} (plain values, lists and maps). The record's
-     * place in the log is fixed on return; the future completes when it is on disk.
+     * Appends a record of {@code type} with {@code data} (plain values, lists and maps); it reaches
+     * the disk within about {@link #SYNC_INTERVAL_MILLIS}. A record that cannot be written is logged
+     * as an error: it records something that already happened, which failing the caller would not undo.
      */
-    public CompletableFuture<Head> append(String type, Map<String, ?> data) {
-        return append(type, data, false);
+    public void append(String type, Map<String, ?> data) {
+        try {
+            write(type, data);
+        } catch (CoddException e) {
+            LOG.error("Lost an audit record ({}): {}", type, e.getMessage());
+        }
     }
 
-    private CompletableFuture<Head> append(String type, Map<String, ?> data, boolean wait) {
-        CompletableFuture<Head> done = new CompletableFuture<>();
+    /**
+     * Appends a record that its caller will wait for with {@link #awaitDisk} before going on (before
+     * the first row of a query leaves, say); fails if it cannot be written.
+     */
+    public Head appendUrgently(String type, Map<String, ?> data) {
+        Head appended = write(type, data);
+        synchronized (this) {
+            long now = System.nanoTime();
+            awaited.values().removeIf(since -> now - since > ABANDONED_NANOS);
+            if (awaited.isEmpty()) { // alone: sync now, while the caller works; else the first to wait syncs for all
+                syncSoon = true;
+                notifyAll();
+            }
+            awaited.put(appended.seq(), now);
+        }
+        return appended;
+    }
+
+    /** Appends and waits until the record is on disk; a log that cannot be written fails the caller. */
+    public Head appendDurably(String type, Map<String, ?> data) {
+        Head appended = appendUrgently(type, data);
+        awaitDisk(appended);
+        return appended;
+    }
+
+    /**
+     * Returns once the record {@code appended} is on disk: at once if it is, after the fsync that
+     * runs if it covers the record, or after an fsync of its own (which covers every record written
+     * so far). A log that cannot be synced fails the caller.
+     */
+    public void awaitDisk(Head appended) {
+        long target;
+        FileChannel toSync;
+        synchronized (this) {
+            awaited.remove(appended.seq());
+            while (true) {
+                if (failure != null) {
+                    throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
+                            + failure.getMessage(), failure);
+                }
+                if (durable >= appended.seq()) {
+                    return;
+                }
+                if (!syncing) {
+                    break;
+                }
+                waiting++;
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CoddException(ErrorCode.QUERY_CANCELLED, "Interrupted while the audit log was synced", e);
+                } finally {
+                    waiting--;
+                }
+            }
+            syncing = true;
+            target = head.seq();
+            toSync = channel;
+        }
+        sync(toSync, target);
+        synchronized (this) {
+            if (failure != null) {
+                throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
+                        + failure.getMessage(), failure);
+            }
+        }
+    }
+
+    /** Writes a record under the log's lock; it is in the file (not yet on disk) on return. */
+    private Head write(String type, Map<String, ?> data) {
         String body = AuditLine.body(type, data); // the costly part, outside the lock
         synchronized (this) {
             if (closed) {
-                done.completeExceptionally(new IOException("The audit log in " + directory + " is closed"));
-                return done;
+                throw new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " is closed");
             }
             long seq = head.seq() + 1;
             String line = AuditLine.format(seq, Instant.now().truncatedTo(ChronoUnit.MICROS).toString(), body, head.hash());
@@ -177,6 +269,7 @@ public final class AuditLog implements AutoCloseable {
                 if (segmentSize > 0 && segmentSize + bytes.length > segmentBytes) {
                     channel.force(false);
                     channel.close();
+                    durable = head.seq();
                     openSegment(directory.resolve(segmentName(seq)));
                 }
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -184,101 +277,82 @@ public final class AuditLog implements AutoCloseable {
                     channel.write(buffer);
                 }
             } catch (IOException e) {
-                done.completeExceptionally(e);
-                return done;
+                throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
+                        + e.getMessage(), e);
             }
             segmentSize += bytes.length;
-            head = new Head(seq, AuditLine.hashOf(line));
-            if (pending.isEmpty()) {
-                oldestPendingNanos = System.nanoTime();
+            if (durable == head.seq()) {
+                unsyncedSinceNanos = System.nanoTime();
             }
-            pending.add(new Pending(done, head));
-            if (wait) {
-                waitedFor = true;
-                waiters++;
+            head = new Head(seq, AuditLine.hashOf(line));
+            return head;
+        }
+    }
+
+    /** Syncs {@code toSync} for the caller that set {@link #syncing}: the records up to {@code target} are on disk after. */
+    private void sync(FileChannel toSync, long target) {
+        IOException error = null;
+        try {
+            toSync.force(false);
+        } catch (ClosedChannelException e) {
+            // the segment was closed for the next one, synced first
+        } catch (IOException e) {
+            error = e;
+        }
+        synchronized (this) {
+            syncing = false;
+            syncs++;
+            if (error != null) {
+                LOG.error("Cannot sync the audit log in {}: {}", directory, error.toString());
+                failure = error;
+            } else if (target > durable) {
+                durable = target;
+                if (durable < head.seq()) {
+                    unsyncedSinceNanos = System.nanoTime(); // near enough: the next sync is due within the interval
+                }
+            }
+            if (waiting > 0 || syncSoon) {
                 notifyAll();
             }
         }
-        return done;
     }
 
-    /** Appends and waits until the record is on disk; a log that cannot be written fails the caller. */
-    public Head appendDurably(String type, Map<String, ?> data) {
-        return awaitDisk(appendUrgently(type, data));
+    synchronized long syncs() {
+        return syncs;
     }
 
-    /**
-     * Appends a record someone will soon wait for with {@link #awaitDisk}: it is synced at once, while
-     * the caller goes on with other work.
-     */
-    public CompletableFuture<Head> appendUrgently(String type, Map<String, ?> data) {
-        return append(type, data, true);
-    }
-
-    /** Waits until an appended record is on disk; a log that cannot be written fails the caller. */
-    public Head awaitDisk(CompletableFuture<Head> appended) {
-        try {
-            return appended.join();
-        } catch (CompletionException e) {
-            throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
-                    + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
+    /** Syncs lone records that will soon be waited for at once, and every other record within the interval. */
     private void flushLoop() {
         while (true) {
-            List<Pending> batch;
+            long target;
             FileChannel toSync;
             synchronized (this) {
-                while (!closed && !waitedFor) {
-                    long waitMillis = pending.isEmpty() ? SYNC_INTERVAL_MILLIS
-                            : SYNC_INTERVAL_MILLIS - (System.nanoTime() - oldestPendingNanos) / 1_000_000;
-                    if (!pending.isEmpty() && waitMillis <= 0) {
+                while (true) {
+                    if (closed) {
+                        return; // close() syncs what is left
+                    }
+                    boolean unsynced = durable < head.seq();
+                    long dueInNanos = SYNC_INTERVAL_MILLIS * 1_000_000 - (System.nanoTime() - unsyncedSinceNanos);
+                    if (!syncing && unsynced && (syncSoon || dueInNanos <= 0)) {
                         break;
                     }
+                    if (!unsynced) {
+                        syncSoon = false;
+                    }
+                    // new records wake this thread only when they are to be synced soon
+                    long waitNanos = !unsynced ? SYNC_INTERVAL_MILLIS * 1_000_000 : Math.max(dueInNanos, 1_000_000);
                     try {
-                        wait(Math.max(1, waitMillis));
+                        wait(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                if (pending.isEmpty()) {
-                    if (closed) {
-                        return;
-                    }
-                    waitedFor = false;
-                    continue;
-                }
-                if (waitedFor && lastWaiters > 1 && !closed) {
-                    // busy: one fsync for the callers arriving within a millisecond, not one each (their
-                    // appends wake this thread: the delay is waited out whole)
-                    long until = System.nanoTime() + COMMIT_DELAY_MILLIS * 1_000_000;
-                    for (long left = COMMIT_DELAY_MILLIS * 1_000_000; left > 0 && !closed;
-                            left = until - System.nanoTime()) {
-                        try {
-                            wait(left / 1_000_000, (int) (left % 1_000_000));
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }
-                batch = new ArrayList<>(pending);
-                pending.clear();
-                waitedFor = false;
-                lastWaiters = waiters;
-                waiters = 0;
+                syncSoon = false;
+                syncing = true;
+                target = head.seq();
                 toSync = channel;
             }
-            try {
-                toSync.force(false);
-                batch.forEach(p -> p.done().complete(p.head()));
-            } catch (ClosedChannelException e) {
-                // the segment was closed for the next one, synced first
-                batch.forEach(p -> p.done().complete(p.head()));
-            } catch (IOException e) {
-                LOG.error("Cannot sync the audit log in {}: {}", directory, e.toString());
-                batch.forEach(p -> p.done().completeExceptionally(e));
-            }
+            sync(toSync, target);
         }
     }
 
@@ -309,10 +383,16 @@ public final class AuditLog implements AutoCloseable {
         }
         synchronized (this) {
             try {
+                while (syncing) { // a caller's sync: let it end before the channel closes
+                    wait();
+                }
                 channel.force(false);
                 channel.close();
+                durable = head.seq();
             } catch (IOException e) {
                 LOG.warn("Cannot close the audit log in {}: {}", directory, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             release(lock);
         }

@@ -27,7 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -137,6 +136,7 @@ public final class FragmentService extends NoOpFlightProducer {
         FragmentTicket fragment = null;
         List<Input> inputs;
         List<DockerEngine.Image> images;
+        AuditLog.Head recorded;
         try {
             fragment = WireJson.read(ticket.getBytes(), FragmentTicket.class);
             FragmentTicket read = fragment;
@@ -153,6 +153,7 @@ public final class FragmentService extends NoOpFlightProducer {
                     .filter(function -> called.contains(function.internalName()))
                     .toList());
             images = read.docker().isEmpty() ? List.of() : Containers.started(containers).images(read.docker());
+            recorded = audit == null ? null : audit.started(read, requester, images); // fails when the log cannot be written
         } catch (CoddException e) {
             LOG.info("Refused a fragment of query {} from {}: {}", fragment == null ? "?" : fragment.queryId(),
                     requester.address(), e.getMessage());
@@ -162,13 +163,12 @@ public final class FragmentService extends NoOpFlightProducer {
             listener.error(WireErrors.toFlight(e));
             return;
         }
-        CompletableFuture<AuditLog.Head> recorded = audit == null ? null : audit.started(fragment, requester, images);
         run(fragment, inputs, images, listener, audit, recorded);
     }
 
     /** Runs the fragment; its record, written before, is synced while DuckDB starts, and before the first row leaves. */
     private void run(FragmentTicket fragment, List<Input> sources, List<DockerEngine.Image> images,
-            ServerStreamListener listener, NodeAudit audit, CompletableFuture<AuditLog.Head> recorded) {
+            ServerStreamListener listener, NodeAudit audit, AuditLog.Head recorded) {
         long start = System.nanoTime();
         running.incrementAndGet();
         long rows = 0;

@@ -17,7 +17,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * What a compute node writes to its audit log: every fragment it runs (who asked, for which query
@@ -40,7 +39,7 @@ final class NodeAudit implements AutoCloseable {
     }
 
     /** The fragment about to run, written before it does; {@link #awaitDisk} waits until it is synced. */
-    CompletableFuture<AuditLog.Head> started(FragmentTicket ticket, Caller requester, List<DockerEngine.Image> images) {
+    AuditLog.Head started(FragmentTicket ticket, Caller requester, List<DockerEngine.Image> images) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("query", ticket.queryId());
         data.put("user", ticket.user());
@@ -69,7 +68,7 @@ final class NodeAudit implements AutoCloseable {
         return log.appendUrgently("fragment.started", data);
     }
 
-    void awaitDisk(CompletableFuture<AuditLog.Head> appended) {
+    void awaitDisk(AuditLog.Head appended) {
         log.awaitDisk(appended);
     }
 

@@ -71,7 +71,7 @@ final class QueryExecution implements AutoCloseable {
     private volatile boolean ended;
     private volatile long rowsSent; // written by the streaming thread only
     private ScheduledFuture<?> timeout;
-    private CompletableFuture<AuditLog.Head> planned;
+    private AuditLog.Head planned;
     private boolean closed;
 
     QueryExecution(String id, Caller caller, String sql, DistributedPlan plan, QueryServices services) {

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,9 +67,9 @@ final class RequesterAudit {
      * The fragments about to run, written before they do; {@link #awaitDisk} waits until the record
      * (and the query's acceptance before it) is synced, which must be before the first row leaves.
      */
-    CompletableFuture<AuditLog.Head> planned(String query, DistributedPlan plan) {
+    AuditLog.Head planned(String query, DistributedPlan plan) {
         if (log == null) {
-            return CompletableFuture.completedFuture(null);
+            return null;
         }
         List<Map<String, Object>> fragments = new ArrayList<>();
         for (Exchange exchange : plan.exchanges()) {
@@ -90,7 +89,7 @@ final class RequesterAudit {
         return log.appendUrgently("query.planned", data);
     }
 
-    void awaitDisk(CompletableFuture<AuditLog.Head> appended) {
+    void awaitDisk(AuditLog.Head appended) {
         if (log != null) {
             log.awaitDisk(appended);
         }

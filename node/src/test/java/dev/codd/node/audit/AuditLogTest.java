@@ -58,11 +58,16 @@ class AuditLogTest {
     void recordsFromManyThreadsFormOneChain() throws Exception {
         try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
             ExecutorService threads = Executors.newFixedThreadPool(8);
-            List<CompletableFuture<AuditLog.Head>> done = new ArrayList<>();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
                 int n = i;
-                done.add(CompletableFuture.supplyAsync(() -> log.append("query.accepted", Map.of("n", n)), threads)
-                        .thenCompose(f -> f));
+                done.add(CompletableFuture.runAsync(() -> {
+                    if (n % 2 == 0) {
+                        log.append("query.ended", Map.of("n", n));
+                    } else {
+                        log.awaitDisk(log.appendUrgently("query.planned", Map.of("n", n)));
+                    }
+                }, threads));
             }
             done.forEach(CompletableFuture::join);
             threads.shutdown();
@@ -71,6 +76,40 @@ class AuditLogTest {
         AuditVerifier.Report report = AuditVerifier.verify(dir);
         assertTrue(report.ok(), report.toString());
         assertEquals(401, report.records());
+    }
+
+    @Test
+    void recordsWaitedForTogetherShareOneSync() {
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            long before = log.syncs();
+            List<AuditLog.Head> appended = new ArrayList<>();
+            for (int i = 0; i < 100; i++) { // as 100 queries under way at once, each to wait before its first row
+                appended.add(log.appendUrgently("query.planned", Map.of("n", i)));
+            }
+            appended.forEach(log::awaitDisk);
+            // the first was alone and synced at once; the rest by the first wait that needed them (and
+            // perhaps the flusher's timer): not one fsync each
+            assertTrue(log.syncs() - before <= 4, (log.syncs() - before) + " syncs for 100 records");
+        }
+    }
+
+    @Test
+    void aLoneRecordToBeWaitedForIsSyncedBeforeTheWaitAndOthersWithinTheInterval() throws Exception {
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            long before = log.syncs();
+            log.appendUrgently("query.planned", Map.of("query", "q1"));
+            awaitSyncs(log, before + 1); // the flusher syncs it while its query goes on
+            log.append("query.ended", Map.of("query", "q1"));
+            awaitSyncs(log, before + 2); // nobody waits for this one: it is synced on the flusher's timer
+        }
+    }
+
+    private static void awaitSyncs(AuditLog log, long syncs) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (log.syncs() < syncs) {
+            assertTrue(System.nanoTime() < deadline, "no sync came");
+            Thread.sleep(5);
+        }
     }
 
     @Test
