@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +36,7 @@ final class AuditOverhead implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "8", description = "How long each measurement runs (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--rounds", defaultValue = "3",
+    @Option(names = "--rounds", defaultValue = "5",
             description = "Measurements of each setting, taken in turns; the report shows their median (default: ${DEFAULT-VALUE}).")
     int rounds;
 
@@ -45,12 +46,17 @@ final class AuditOverhead implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench-results", description = "Where the report goes (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--warmup", defaultValue = "15", paramLabel = "SECONDS",
-            description = "How long each setting runs untimed first, so that the JIT has compiled what both run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "45", paramLabel = "SECONDS",
+            description = "How long each setting runs untimed first, so that the JIT has compiled what both run: on two busy "
+                    + "cores it still compiles after 30 s (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    /** One measurement: queries per second and latencies in microseconds. */
-    private record Run(double qps, long p50, long p99) {}
+    /**
+     * One measurement: queries per second, latencies in microseconds, and the machine's busy CPU time
+     * per query in microseconds (-1 where the system does not say): steadier than queries per second
+     * on a machine whose speed drifts, and on a saturated one the two tell the same.
+     */
+    private record Run(double qps, long p50, long p99, double cpuPerQuery) {}
 
     @Override
     public Integer call() throws Exception {
@@ -90,15 +96,18 @@ final class AuditOverhead implements Callable<Integer> {
                         + "each figure is the median of %d runs of %d s, off and on in turns.%n%n",
                         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
                         Runtime.getRuntime().availableProcessors(), Runtime.version(), QUERY, rounds, seconds))
-                .append("| clients | queries/s, audit off | queries/s, audit on | cost | p50 off / on (ms) | p99 off / on (ms) |\n")
-                .append("|---|---|---|---|---|---|\n");
+                .append("| clients | queries/s, audit off | queries/s, audit on | cost | CPU per query off / on (µs) | p50 off / on (ms) | p99 off / on (ms) |\n")
+                .append("|---|---|---|---|---|---|---|\n");
         for (int c = 0; c < clients.length; c++) {
             Run off = median(runs[0][c]);
             Run on = median(runs[1][c]);
-            report.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.1f%% | %.2f / %.2f | %.2f / %.2f |%n", clients[c],
-                    off.qps(), on.qps(), 100 * (1 - on.qps() / off.qps()), off.p50() / 1000.0, on.p50() / 1000.0,
-                    off.p99() / 1000.0, on.p99() / 1000.0));
+            report.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.1f%% | %.0f / %.0f | %.2f / %.2f | %.2f / %.2f |%n",
+                    clients[c], off.qps(), on.qps(), pairedCost(runs[0][c], runs[1][c]), median(runs[0][c], Run::cpuPerQuery),
+                    median(runs[1][c], Run::cpuPerQuery), off.p50() / 1000.0, on.p50() / 1000.0, off.p99() / 1000.0,
+                    on.p99() / 1000.0));
         }
+        report.append("\nThe cost is the median over the rounds of 1 - (on / off), each round's two measurements taken back to "
+                + "back: the machine's speed drifts more between rounds than between two neighbouring runs.\n");
         return report.toString();
     }
 
@@ -108,11 +117,26 @@ final class AuditOverhead implements Callable<Integer> {
         return sorted[sorted.length / 2];
     }
 
+    /** The median of each round's cost in percent: its two settings ran one after the other. */
+    private static double pairedCost(Run[] off, Run[] on) {
+        double[] costs = new double[off.length];
+        for (int round = 0; round < off.length; round++) {
+            costs[round] = 100 * (1 - on[round].qps() / off[round].qps());
+        }
+        Arrays.sort(costs);
+        return costs[costs.length / 2];
+    }
+
+    private static double median(Run[] rounds, ToDoubleFunction<Run> value) {
+        return Arrays.stream(rounds).mapToDouble(value).sorted().toArray()[rounds.length / 2];
+    }
+
     /** {@code clients} connections run the query back to back for {@code seconds}. */
     private static Run measure(String url, int clients, int seconds) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(clients);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<Future<List<Long>>> results = new ArrayList<>();
+        long cpuBefore = MachineCpu.busyMicros();
         long start = System.nanoTime();
         for (int i = 0; i < clients; i++) {
             results.add(threads.submit(() -> {
@@ -132,9 +156,11 @@ final class AuditOverhead implements Callable<Integer> {
             all.addAll(result.get());
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long cpuAfter = MachineCpu.busyMicros();
         threads.shutdown();
         all.sort(null);
-        return new Run(all.size() / elapsed, all.get(all.size() / 2), all.get((int) (all.size() * 0.99)));
+        double cpuPerQuery = cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) / (double) all.size();
+        return new Run(all.size() / elapsed, all.get(all.size() / 2), all.get((int) (all.size() * 0.99)), cpuPerQuery);
     }
 
     private static void run(Connection connection) throws SQLException {
