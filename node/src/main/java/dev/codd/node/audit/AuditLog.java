@@ -4,7 +4,7 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
+import java.io.FileOutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -32,11 +32,11 @@ import org.slf4j.LoggerFactory;
  *       by the flusher thread at once when it is the only one outstanding, so the sync overlaps the
  *       caller's work; when others are outstanding too (several queries under way), it is left for
  *       the first caller that needs its record, whose one fsync then covers all of them;</li>
- *   <li>any other record is synced within about {@link #SYNC_INTERVAL_MILLIS}.</li>
+ *   <li>any other record is synced within twice {@link #SYNC_INTERVAL_MILLIS}.</li>
  * </ul>
  * Opening a log after a crash drops a last line that was being written, and nothing else. A failed
- * fsync fails every later wait: what the kernel had not written may be lost, so the log is not
- * trusted again until it is reopened (and checked).
+ * write or fsync fails every later wait: what the kernel had not written may be lost, so the log is
+ * not trusted again until it is reopened (and checked).
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -45,7 +45,7 @@ public final class AuditLog implements AutoCloseable {
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
     /** How long a record nobody waits for may stay unsynced: fsyncs cost CPU that queries need. */
     public static final long SYNC_INTERVAL_MILLIS = 50;
-    /** A record appended for a wait that has not come after this long is taken as abandoned (its query failed). */
+    /** A record appended for a wait that has not come after this long no longer counts as outstanding (its query failed, or is slow). */
     private static final long ABANDONED_NANOS = 1_000_000_000L;
 
     /** The last record: its sequence number and hash. */
@@ -56,17 +56,21 @@ public final class AuditLog implements AutoCloseable {
     private final FileLock lock;
     private final long segmentBytes;
     private final Thread flusher;
-    private FileChannel channel;
+    /**
+     * The segment written now: a stream, not a channel, because a channel is closed when a thread
+     * using it is interrupted (a cancelled query's), which would take the log down with it.
+     */
+    private FileOutputStream segment;
     private long segmentSize;
     private Head head;
     private boolean closed;
     /** The last record known to be on disk. */
     private long durable;
-    /** Whether an fsync runs now (by the flusher or by a caller), and up to which record it reaches. */
+    /** Whether an fsync runs now, by the flusher or by a caller. */
     private boolean syncing;
     /** When the oldest record not yet on disk was written. */
     private long unsyncedSinceNanos;
-    /** Records appended for a wait that has not come yet, by sequence number, with when they were appended. */
+    /** Records appended for a wait that has not come yet (synced or not), by sequence number, with when they were appended. */
     private final Map<Long, Long> awaited = new LinkedHashMap<>();
     /** Why the last fsync failed: once one has, no record is taken for on disk. */
     private IOException failure;
@@ -175,7 +179,7 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Appends a record of {@code type} with {@code data} (plain values, lists and maps); it reaches
-     * the disk within about {@link #SYNC_INTERVAL_MILLIS}. A record that cannot be written is logged
+     * the disk within twice {@link #SYNC_INTERVAL_MILLIS}. A record that cannot be written is logged
      * as an error: it records something that already happened, which failing the caller would not undo.
      */
     public void append(String type, Map<String, ?> data) {
@@ -194,7 +198,9 @@ public final class AuditLog implements AutoCloseable {
         Head appended = write(type, data);
         synchronized (this) {
             long now = System.nanoTime();
-            awaited.values().removeIf(since -> now - since > ABANDONED_NANOS);
+            for (var oldest = awaited.values().iterator(); oldest.hasNext() && now - oldest.next() > ABANDONED_NANOS; ) {
+                oldest.remove();
+            }
             if (awaited.isEmpty()) { // alone: sync now, while the caller works; else the first to wait syncs for all
                 syncSoon = true;
                 notifyAll();
@@ -214,11 +220,11 @@ public final class AuditLog implements AutoCloseable {
     /**
      * Returns once the record {@code appended} is on disk: at once if it is, after the fsync that
      * runs if it covers the record, or after an fsync of its own (which covers every record written
-     * so far). A log that cannot be synced fails the caller.
+     * so far). A log that cannot be synced fails the caller (58030), an interrupted wait too (57014).
      */
     public void awaitDisk(Head appended) {
         long target;
-        FileChannel toSync;
+        FileOutputStream toSync;
         synchronized (this) {
             awaited.remove(appended.seq());
             while (true) {
@@ -244,13 +250,13 @@ public final class AuditLog implements AutoCloseable {
             }
             syncing = true;
             target = head.seq();
-            toSync = channel;
+            toSync = segment;
         }
         sync(toSync, target);
         synchronized (this) {
-            if (failure != null) {
+            if (durable < appended.seq()) {
                 throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
-                        + failure.getMessage(), failure);
+                        + (failure == null ? "it was closed" : failure.getMessage()), failure);
             }
         }
     }
@@ -265,18 +271,21 @@ public final class AuditLog implements AutoCloseable {
             long seq = head.seq() + 1;
             String line = AuditLine.format(seq, Instant.now().truncatedTo(ChronoUnit.MICROS).toString(), body, head.hash());
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            if (failure != null) {
+                throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
+                        + failure.getMessage(), failure);
+            }
             try {
                 if (segmentSize > 0 && segmentSize + bytes.length > segmentBytes) {
-                    channel.force(false);
-                    channel.close();
+                    segment.getFD().sync();
+                    segment.close();
                     durable = head.seq();
                     openSegment(directory.resolve(segmentName(seq)));
                 }
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                segment.write(bytes);
             } catch (IOException e) {
+                failure = e; // a part of the record may be in the file: what follows would not chain
+                LOG.error("Cannot write the audit log in {}: {}", directory, e.toString());
                 throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
                         + e.getMessage(), e);
             }
@@ -289,30 +298,30 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Syncs {@code toSync} for the caller that set {@link #syncing}: the records up to {@code target} are on disk after. */
-    private void sync(FileChannel toSync, long target) {
+    /**
+     * Syncs {@code toSync} for the caller that set {@link #syncing}; unless it fails, the records up
+     * to {@code target} are on disk after.
+     */
+    private void sync(FileOutputStream toSync, long target) {
         IOException error = null;
         try {
-            toSync.force(false);
-        } catch (ClosedChannelException e) {
-            // the segment was closed for the next one, synced first
+            toSync.getFD().sync();
         } catch (IOException e) {
             error = e;
-        }
-        synchronized (this) {
-            syncing = false;
-            syncs++;
-            if (error != null) {
-                LOG.error("Cannot sync the audit log in {}: {}", directory, error.toString());
-                failure = error;
-            } else if (target > durable) {
-                durable = target;
-                if (durable < head.seq()) {
-                    unsyncedSinceNanos = System.nanoTime(); // near enough: the next sync is due within the interval
+        } finally {
+            synchronized (this) {
+                syncing = false;
+                syncs++;
+                if (error != null && toSync == segment) { // not merely closed for the next segment, synced first
+                    LOG.error("Cannot sync the audit log in {}: {}", directory, error.toString());
+                    failure = error;
+                } else if (error == null && target > durable) {
+                    durable = target;
+                    if (durable < head.seq()) {
+                        unsyncedSinceNanos = System.nanoTime(); // near enough: the next sync is due within the interval
+                    }
                 }
-            }
-            if (waiting > 0 || syncSoon) {
-                notifyAll();
+                notifyAll(); // callers waiting for this sync, the flusher, close()
             }
         }
     }
@@ -325,13 +334,13 @@ public final class AuditLog implements AutoCloseable {
     private void flushLoop() {
         while (true) {
             long target;
-            FileChannel toSync;
+            FileOutputStream toSync;
             synchronized (this) {
                 while (true) {
                     if (closed) {
                         return; // close() syncs what is left
                     }
-                    boolean unsynced = durable < head.seq();
+                    boolean unsynced = durable < head.seq() && failure == null; // a failed log is not synced again
                     long dueInNanos = SYNC_INTERVAL_MILLIS * 1_000_000 - (System.nanoTime() - unsyncedSinceNanos);
                     if (!syncing && unsynced && (syncSoon || dueInNanos <= 0)) {
                         break;
@@ -350,15 +359,15 @@ public final class AuditLog implements AutoCloseable {
                 syncSoon = false;
                 syncing = true;
                 target = head.seq();
-                toSync = channel;
+                toSync = segment;
             }
             sync(toSync, target);
         }
     }
 
     private void openSegment(Path segment) throws IOException {
-        channel = FileChannel.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        segmentSize = channel.size();
+        this.segment = new FileOutputStream(segment.toFile(), true);
+        segmentSize = Files.size(segment);
         // the directory entry of a new segment must survive a crash too
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
@@ -382,19 +391,27 @@ public final class AuditLog implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            try {
-                while (syncing) { // a caller's sync: let it end before the channel closes
+            boolean interrupted = false;
+            while (syncing) { // a caller's sync: let it end before the segment closes
+                try {
                     wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
-                channel.force(false);
-                channel.close();
-                durable = head.seq();
+            }
+            try (FileOutputStream last = segment) {
+                if (failure == null) {
+                    last.getFD().sync();
+                    durable = head.seq();
+                }
             } catch (IOException e) {
+                failure = e;
                 LOG.warn("Cannot close the audit log in {}: {}", directory, e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
             release(lock);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -166,7 +166,7 @@ public final class FragmentService extends NoOpFlightProducer {
         run(fragment, inputs, images, listener, audit, recorded);
     }
 
-    /** Runs the fragment; its record, written before, is synced while DuckDB starts, and before the first row leaves. */
+    /** Runs the fragment; its record, written before, is on disk before the first row leaves. */
     private void run(FragmentTicket fragment, List<Input> sources, List<DockerEngine.Image> images,
             ServerStreamListener listener, NodeAudit audit, AuditLog.Head recorded) {
         long start = System.nanoTime();

@@ -92,7 +92,7 @@ final class QueryExecution implements AutoCloseable {
             timeout = services.timers().schedule(() -> timeOut(limit), limit, TimeUnit.MILLISECONDS);
         }
         try {
-            planned = services.audit().planned(id, plan); // written before any fragment runs, synced meanwhile
+            planned = services.audit().planned(id, plan); // written before any fragment runs, on disk before the first row
             launch();
             if (failure != null) {
                 throw failure; // a node failed or went down while the query started
