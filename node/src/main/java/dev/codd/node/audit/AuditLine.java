@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -39,11 +40,74 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
 
     /** The part of a record that does not depend on its place in the log: written before the log is locked. */
     static String body(String type, Map<String, ?> data) {
-        try {
-            return ",\"type\":" + JSON.writeValueAsString(type) + ",\"data\":" + JSON.writeValueAsString(data);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot write audit data " + data, e);
+        StringBuilder body = new StringBuilder(256).append(",\"type\":");
+        string(body, type);
+        json(body.append(",\"data\":"), data);
+        return body.toString();
+    }
+
+    /**
+     * Writes {@code value} as JSON: the plain values records hold (text, whole numbers, booleans,
+     * enums, maps, lists) directly, a few times faster than Jackson's general path; anything else
+     * (fractions, records) by Jackson.
+     */
+    private static void json(StringBuilder out, Object value) {
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String text) {
+            string(out, text);
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof Boolean) {
+            out.append(value);
+        } else if (value instanceof Enum<?> constant) {
+            string(out, constant.name());
+        } else if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            String separator = "";
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                string(out.append(separator), String.valueOf(entry.getKey()));
+                json(out.append(':'), entry.getValue());
+                separator = ",";
+            }
+            out.append('}');
+        } else if (value instanceof Collection<?> list) {
+            out.append('[');
+            String separator = "";
+            for (Object element : list) {
+                json(out.append(separator), element);
+                separator = ",";
+            }
+            out.append(']');
+        } else {
+            try {
+                out.append(JSON.writeValueAsString(value));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("Cannot write audit data " + value, e);
+            }
         }
+    }
+
+    /** A JSON string: quotes, backslashes and control characters escaped, the rest as it is. */
+    private static void string(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 
     /** The line of a record whose {@link #body} is written; {@code time} and {@code prev} need no escaping. */

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,7 @@ public final class AuditLog implements AutoCloseable {
     /** How long a record nobody waits for may stay unsynced: fsyncs cost CPU that queries need. */
     public static final long SYNC_INTERVAL_MILLIS = 50;
     /** A record appended for a wait that has not come after this long no longer counts as outstanding (its query failed, or is slow). */
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
     private static final long ABANDONED_NANOS = 1_000_000_000L;
 
     /** The last record: its sequence number and hash. */
@@ -78,6 +81,9 @@ public final class AuditLog implements AutoCloseable {
     private boolean syncSoon;
     /** Callers waiting for a sync to end. */
     private int waiting;
+    /** The second {@link #timePrefix} formats. */
+    private long timeSecond = Long.MIN_VALUE;
+    private String timePrefix;
     /** How many fsyncs the log made: for tests of the group commit. */
     private long syncs;
 
@@ -269,7 +275,7 @@ public final class AuditLog implements AutoCloseable {
                 throw new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " is closed");
             }
             long seq = head.seq() + 1;
-            String line = AuditLine.format(seq, Instant.now().truncatedTo(ChronoUnit.MICROS).toString(), body, head.hash());
+            String line = AuditLine.format(seq, now(), body, head.hash());
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
             if (failure != null) {
                 throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
@@ -328,6 +334,17 @@ public final class AuditLog implements AutoCloseable {
 
     synchronized long syncs() {
         return syncs;
+    }
+
+    /** The time for a record, to the microsecond, always with six digits; under the lock, so records' times never go back. */
+    private String now() {
+        Instant now = Instant.now();
+        if (now.getEpochSecond() != timeSecond) { // formatting a whole instant costs more than the rest of a record
+            timeSecond = now.getEpochSecond();
+            timePrefix = LocalDateTime.ofEpochSecond(timeSecond, 0, ZoneOffset.UTC).format(SECOND) + ".";
+        }
+        String micros = Integer.toString(now.getNano() / 1000);
+        return timePrefix + "000000".substring(micros.length()) + micros + "Z";
     }
 
     /** Syncs lone records that will soon be waited for at once, and every other record within the interval. */

@@ -82,6 +82,27 @@ class AuditLogTest {
     }
 
     @Test
+    void anyValueARecordHoldsReadsBackAsWritten() throws Exception {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("sql", "SELECT 'a\"b' AS \"x\\y\"\n\tFROM t -- \u0001 é ✓");
+        data.put("rows", 42L);
+        data.put("ok", true);
+        data.put("none", null);
+        data.put("ratio", 0.25);
+        data.put("problem", Problem.EDITED);
+        data.put("nodes", List.of(Map.of("node", "n1", "bytes", 7), List.of()));
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            log.appendDurably("query.ended", data);
+        }
+        String line = lines().get(1);
+        AuditLine record = AuditLine.parse(line).filter(AuditLine.Parsed::intact).orElseThrow().line();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(json.writeValueAsString(data), json.writeValueAsString(record.data())); // as Jackson writes it
+        assertTrue(record.time().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z"), record.time());
+        java.time.Instant.parse(record.time());
+    }
+
+    @Test
     void recordsWaitedForTogetherShareOneSync() {
         try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
             long before = log.syncs();
