@@ -48,8 +48,8 @@ public final class AuditLog implements AutoCloseable {
     /** How long a record nobody waits for may stay unsynced: fsyncs cost CPU that queries need. */
     public static final long SYNC_INTERVAL_MILLIS = 50;
     /** A record appended for a wait that has not come after this long no longer counts as outstanding (its query failed, or is slow). */
-    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
     private static final long ABANDONED_NANOS = 1_000_000_000L;
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
     /** The last record: its sequence number and hash. */
     public record Head(long seq, String hash) {}
@@ -75,7 +75,7 @@ public final class AuditLog implements AutoCloseable {
     private long unsyncedSinceNanos;
     /** Records appended for a wait that has not come yet (synced or not), by sequence number, with when they were appended. */
     private final Map<Long, Long> awaited = new LinkedHashMap<>();
-    /** Why the last fsync failed: once one has, no record is taken for on disk. */
+    /** Why a write or an fsync failed: once one has, no record is taken for on disk. */
     private IOException failure;
     /** Whether the flusher should sync now: a lone record will soon be waited for. */
     private boolean syncSoon;
@@ -274,13 +274,13 @@ public final class AuditLog implements AutoCloseable {
             if (closed) {
                 throw new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " is closed");
             }
-            long seq = head.seq() + 1;
-            String line = AuditLine.format(seq, now(), body, head.hash());
-            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
             if (failure != null) {
                 throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
                         + failure.getMessage(), failure);
             }
+            long seq = head.seq() + 1;
+            String line = AuditLine.format(seq, now(), body, head.hash());
+            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
             try {
                 if (segmentSize > 0 && segmentSize + bytes.length > segmentBytes) {
                     segment.getFD().sync();
