@@ -20,4 +20,15 @@ class AuditOverheadSmokeTest {
         assertTrue(report.contains("| 1 | "), report);
         assertTrue(report.contains("| 4 | "), report);
     }
+
+    @Test
+    void aControlRunSaysSoAndKeepsTheRealReport(@TempDir Path out) throws Exception {
+        int exit = new CommandLine(new BenchCommand()).execute("audit", "--control", "--seconds", "1", "--rounds", "1",
+                "--clients", "2", "--warmup", "1", "--out", out.toString());
+        assertEquals(0, exit);
+        String report = Files.readString(out.resolve("audit-overhead-control.md"));
+        assertTrue(report.contains("Neither cluster keeps a log"), report);
+        assertTrue(report.contains("| 2 | "), report);
+        assertTrue(Files.notExists(out.resolve("audit-overhead.md")), "a control run does not pass for a measurement");
+    }
 }
