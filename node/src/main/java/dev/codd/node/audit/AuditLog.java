@@ -189,8 +189,9 @@ public final class AuditLog implements AutoCloseable {
      * as an error: it records something that already happened, which failing the caller would not undo.
      */
     public void append(String type, Map<String, ?> data) {
+        String body = AuditLine.body(type, data); // the costly part, outside the lock
         try {
-            write(type, data);
+            write(body);
         } catch (CoddException e) {
             LOG.error("Lost an audit record ({}): {}", type, e.getMessage());
         }
@@ -201,8 +202,9 @@ public final class AuditLog implements AutoCloseable {
      * the first row of a query leaves, say); fails if it cannot be written.
      */
     public Head appendUrgently(String type, Map<String, ?> data) {
-        Head appended = write(type, data);
+        String body = AuditLine.body(type, data); // the costly part, outside the lock
         synchronized (this) {
+            Head appended = write(body);
             long now = System.nanoTime();
             for (var oldest = awaited.values().iterator(); oldest.hasNext() && now - oldest.next() > ABANDONED_NANOS; ) {
                 oldest.remove();
@@ -212,8 +214,8 @@ public final class AuditLog implements AutoCloseable {
                 notifyAll();
             }
             awaited.put(appended.seq(), now);
+            return appended;
         }
-        return appended;
     }
 
     /** Appends and waits until the record is on disk; a log that cannot be written fails the caller. */
@@ -235,8 +237,7 @@ public final class AuditLog implements AutoCloseable {
             awaited.remove(appended.seq());
             while (true) {
                 if (failure != null) {
-                    throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
-                            + failure.getMessage(), failure);
+                    throw cannotWrite(failure);
                 }
                 if (durable >= appended.seq()) {
                     return;
@@ -261,22 +262,20 @@ public final class AuditLog implements AutoCloseable {
         sync(toSync, target);
         synchronized (this) {
             if (durable < appended.seq()) {
-                throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
-                        + (failure == null ? "it was closed" : failure.getMessage()), failure);
+                throw failure != null ? cannotWrite(failure)
+                        : new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " was closed");
             }
         }
     }
 
-    /** Writes a record under the log's lock; it is in the file (not yet on disk) on return. */
-    private Head write(String type, Map<String, ?> data) {
-        String body = AuditLine.body(type, data); // the costly part, outside the lock
+    /** Writes a record of {@link AuditLine#body} under the log's lock; it is in the file (not yet on disk) on return. */
+    private Head write(String body) {
         synchronized (this) {
             if (closed) {
                 throw new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " is closed");
             }
             if (failure != null) {
-                throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
-                        + failure.getMessage(), failure);
+                throw cannotWrite(failure);
             }
             long seq = head.seq() + 1;
             String line = AuditLine.format(seq, now(), body, head.hash());
@@ -292,8 +291,7 @@ public final class AuditLog implements AutoCloseable {
             } catch (IOException e) {
                 failure = e; // a part of the record may be in the file: what follows would not chain
                 LOG.error("Cannot write the audit log in {}: {}", directory, e.toString());
-                throw new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": "
-                        + e.getMessage(), e);
+                throw cannotWrite(e);
             }
             segmentSize += bytes.length;
             if (durable == head.seq()) {
@@ -302,6 +300,10 @@ public final class AuditLog implements AutoCloseable {
             head = new Head(seq, AuditLine.hashOf(line));
             return head;
         }
+    }
+
+    private CoddException cannotWrite(IOException why) {
+        return new CoddException(ErrorCode.DATA_ERROR, "Cannot write the audit log in " + directory + ": " + why.getMessage(), why);
     }
 
     /**
