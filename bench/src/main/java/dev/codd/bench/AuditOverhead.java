@@ -58,9 +58,10 @@ final class AuditOverhead implements Callable<Integer> {
     /**
      * One measurement: queries per second, latencies in microseconds, and the machine's busy CPU time
      * per query in microseconds (-1 where the system does not say): steadier than queries per second
-     * on a machine whose speed drifts, and on a saturated one the two tell the same.
+     * on a machine whose speed drifts, and on a saturated one the two tell the same. Context switches
+     * per query show what waiting for an fsync costs beyond the fsync itself.
      */
-    private record Run(double qps, long p50, long p99, double cpuPerQuery) {}
+    private record Run(double qps, long p50, long p99, double cpuPerQuery, double switchesPerQuery) {}
 
     @Override
     public Integer call() throws Exception {
@@ -102,14 +103,16 @@ final class AuditOverhead implements Callable<Integer> {
                         + "each figure is the median of %d runs of %d s, off and on in turns.%n%n",
                         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
                         Runtime.getRuntime().availableProcessors(), Runtime.version(), QUERY, rounds, seconds))
-                .append("| clients | queries/s, audit off | queries/s, audit on | cost | CPU per query off / on (µs) | p50 off / on (ms) | p99 off / on (ms) |\n")
-                .append("|---|---|---|---|---|---|---|\n");
+                .append("| clients | queries/s, audit off | queries/s, audit on | cost | CPU per query off / on (µs) "
+                        + "| context switches per query off / on | p50 off / on (ms) | p99 off / on (ms) |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
         for (int c = 0; c < clients.length; c++) {
             Run off = median(runs[0][c]);
             Run on = median(runs[1][c]);
-            report.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.1f%% | %.0f / %.0f | %.2f / %.2f | %.2f / %.2f |%n",
+            report.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.1f%% | %.0f / %.0f | %.1f / %.1f | %.2f / %.2f | %.2f / %.2f |%n",
                     clients[c], off.qps(), on.qps(), pairedCost(runs[0][c], runs[1][c]), median(runs[0][c], Run::cpuPerQuery),
-                    median(runs[1][c], Run::cpuPerQuery), off.p50() / 1000.0, on.p50() / 1000.0, off.p99() / 1000.0,
+                    median(runs[1][c], Run::cpuPerQuery), median(runs[0][c], Run::switchesPerQuery),
+                    median(runs[1][c], Run::switchesPerQuery), off.p50() / 1000.0, on.p50() / 1000.0, off.p99() / 1000.0,
                     on.p99() / 1000.0));
         }
         report.append("\nThe cost is the median over the rounds of 1 - (on / off), each round's two measurements taken back to "
@@ -142,7 +145,7 @@ final class AuditOverhead implements Callable<Integer> {
         ExecutorService threads = Executors.newFixedThreadPool(clients);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<Future<List<Long>>> results = new ArrayList<>();
-        long cpuBefore = MachineCpu.busyMicros();
+        MachineCpu.Counters machineBefore = MachineCpu.read();
         long start = System.nanoTime();
         for (int i = 0; i < clients; i++) {
             results.add(threads.submit(() -> {
@@ -162,11 +165,12 @@ final class AuditOverhead implements Callable<Integer> {
             all.addAll(result.get());
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long cpuAfter = MachineCpu.busyMicros();
+        MachineCpu.Counters machineAfter = MachineCpu.read();
         threads.shutdown();
         all.sort(null);
-        double cpuPerQuery = cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) / (double) all.size();
-        return new Run(all.size() / elapsed, all.get(all.size() / 2), all.get((int) (all.size() * 0.99)), cpuPerQuery);
+        return new Run(all.size() / elapsed, all.get(all.size() / 2), all.get((int) (all.size() * 0.99)),
+                machineAfter.perEvent(machineBefore, all.size(), MachineCpu.Counters::busyMicros),
+                machineAfter.perEvent(machineBefore, all.size(), MachineCpu.Counters::contextSwitches));
     }
 
     private static void run(Connection connection) throws SQLException {
