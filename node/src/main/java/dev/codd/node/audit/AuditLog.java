@@ -68,7 +68,7 @@ public final class AuditLog implements AutoCloseable {
     private Head head;
     private boolean closed;
     /** The last record known to be on disk. */
-    private long durable;
+    private Head durable;
     /** Whether an fsync runs now, by the flusher or by a caller. */
     private boolean syncing;
     /** When the oldest record not yet on disk was written. */
@@ -92,7 +92,7 @@ public final class AuditLog implements AutoCloseable {
         this.lock = lock;
         this.segmentBytes = segmentBytes;
         this.head = head;
-        this.durable = head.seq();
+        this.durable = head;
         openSegment(segment);
         this.flusher = new Thread(this::flushLoop, "codd-audit-" + directory.getFileName());
         flusher.setDaemon(true);
@@ -184,6 +184,14 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
+     * The last record known to be on disk: what a node signs, so that no signed head names a record
+     * that a failing machine could still lose.
+     */
+    public synchronized Head durable() {
+        return durable;
+    }
+
+    /**
      * Appends a record of {@code type} with {@code data} (plain values, lists and maps); it reaches
      * the disk within twice {@link #SYNC_INTERVAL_MILLIS}. A record that cannot be written is logged
      * as an error: it records something that already happened, which failing the caller would not undo.
@@ -231,7 +239,8 @@ public final class AuditLog implements AutoCloseable {
      * so far). A log that cannot be synced fails the caller (58030), an interrupted wait too (57014).
      */
     public void awaitDisk(Head appended) {
-        long target;
+        Head target;
+        long startedNanos;
         FileOutputStream toSync;
         synchronized (this) {
             awaited.remove(appended.seq());
@@ -239,7 +248,7 @@ public final class AuditLog implements AutoCloseable {
                 if (failure != null) {
                     throw cannotWrite(failure);
                 }
-                if (durable >= appended.seq()) {
+                if (durable.seq() >= appended.seq()) {
                     return;
                 }
                 if (!syncing) {
@@ -256,12 +265,14 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
             syncing = true;
-            target = head.seq();
+            syncSoon = false; // this sync covers the record the flusher was woken for
+            target = head;
+            startedNanos = System.nanoTime();
             toSync = segment;
         }
-        sync(toSync, target);
+        sync(toSync, target, startedNanos);
         synchronized (this) {
-            if (durable < appended.seq()) {
+            if (durable.seq() < appended.seq()) {
                 throw failure != null ? cannotWrite(failure)
                         : new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " was closed");
             }
@@ -284,7 +295,7 @@ public final class AuditLog implements AutoCloseable {
                 if (segmentSize > 0 && segmentSize + bytes.length > segmentBytes) {
                     segment.getFD().sync();
                     segment.close();
-                    durable = head.seq();
+                    durable = head;
                     openSegment(directory.resolve(segmentName(seq)));
                 }
                 segment.write(bytes);
@@ -294,7 +305,7 @@ public final class AuditLog implements AutoCloseable {
                 throw cannotWrite(e);
             }
             segmentSize += bytes.length;
-            if (durable == head.seq()) {
+            if (durable.seq() == head.seq()) {
                 unsyncedSinceNanos = System.nanoTime();
             }
             head = new Head(seq, AuditLine.hashOf(line));
@@ -307,10 +318,10 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Syncs {@code toSync} for the caller that set {@link #syncing}; unless it fails, the records up
-     * to {@code target} are on disk after.
+     * Syncs {@code toSync} for the caller that set {@link #syncing} at {@code startedNanos}; unless it
+     * fails, the records up to {@code target} are on disk after.
      */
-    private void sync(FileOutputStream toSync, long target) {
+    private void sync(FileOutputStream toSync, Head target, long startedNanos) {
         IOException error = null;
         try {
             toSync.getFD().sync();
@@ -323,10 +334,10 @@ public final class AuditLog implements AutoCloseable {
                 if (error != null && toSync == segment) { // not merely closed for the next segment, synced first
                     LOG.error("Cannot sync the audit log in {}: {}", directory, error.toString());
                     failure = error;
-                } else if (error == null && target > durable) {
+                } else if (error == null && target.seq() > durable.seq()) {
                     durable = target;
-                    if (durable < head.seq()) {
-                        unsyncedSinceNanos = System.nanoTime(); // near enough: the next sync is due within the interval
+                    if (durable.seq() < head.seq()) {
+                        unsyncedSinceNanos = startedNanos; // the records left were written since: none waits longer
                     }
                 }
                 notifyAll(); // callers waiting for this sync, the flusher, close()
@@ -352,14 +363,15 @@ public final class AuditLog implements AutoCloseable {
     /** Syncs lone records that will soon be waited for at once, and every other record within the interval. */
     private void flushLoop() {
         while (true) {
-            long target;
+            Head target;
+            long startedNanos;
             FileOutputStream toSync;
             synchronized (this) {
                 while (true) {
                     if (closed) {
                         return; // close() syncs what is left
                     }
-                    boolean unsynced = durable < head.seq() && failure == null; // a failed log is not synced again
+                    boolean unsynced = durable.seq() < head.seq() && failure == null; // a failed log is not synced again
                     long dueInNanos = SYNC_INTERVAL_MILLIS * 1_000_000 - (System.nanoTime() - unsyncedSinceNanos);
                     if (!syncing && unsynced && (syncSoon || dueInNanos <= 0)) {
                         break;
@@ -377,10 +389,11 @@ public final class AuditLog implements AutoCloseable {
                 }
                 syncSoon = false;
                 syncing = true;
-                target = head.seq();
+                target = head;
+                startedNanos = System.nanoTime();
                 toSync = segment;
             }
-            sync(toSync, target);
+            sync(toSync, target, startedNanos);
         }
     }
 
@@ -421,7 +434,7 @@ public final class AuditLog implements AutoCloseable {
             try (FileOutputStream last = segment) {
                 if (failure == null) {
                     last.getFD().sync();
-                    durable = head.seq();
+                    durable = head;
                 }
             } catch (IOException e) {
                 failure = e;

@@ -140,11 +140,13 @@ final class NodeAudit implements AutoCloseable {
     }
 
     /**
-     * The log's head, signed anew when it moved and the last signature is a second old: Ed25519 in
-     * Java costs a millisecond or so, and heartbeats come several times a second.
+     * The log's last record on disk, signed anew when it moved and the last signature is a second
+     * old: Ed25519 in Java costs a millisecond or so, and heartbeats come several times a second.
+     * Not a record only written: a machine that fails may lose that one, and its log would then
+     * seem to have gone back.
      */
     synchronized SignedHead signedHead() {
-        AuditLog.Head head = log.head();
+        AuditLog.Head head = log.durable();
         long now = System.nanoTime();
         if (signed == null || signed.seq() != head.seq() && now - signedAt >= SIGN_EVERY_NANOS) {
             signed = key.sign(node, head);
