@@ -4,6 +4,7 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.docker.DockerSettings;
 import dev.codd.executors.docker.Secrets;
+import dev.codd.node.compute.AuditSync;
 import dev.codd.node.compute.ComputeNode;
 import dev.codd.node.flight.TlsTrust;
 import dev.codd.node.requester.NodeRegistry;
@@ -39,9 +40,11 @@ public final class LocalCluster implements AutoCloseable {
      * @param audit whether the requester and the nodes keep audit logs
      * @param docker how the nodes run containers; null for none
      * @param tlsCertificate the requester's TLS certificate (PEM), also what its clients trust; null for plain text
+     * @param auditSync when the nodes sync their records of fragments
      */
-    private record Options(boolean audit, DockerSettings docker, Secrets secrets, Path tlsCertificate, Path tlsKey) {
-        static final Options DEFAULT = new Options(true, null, Secrets.NONE, null, null);
+    private record Options(boolean audit, DockerSettings docker, Secrets secrets, Path tlsCertificate, Path tlsKey,
+            AuditSync auditSync) {
+        static final Options DEFAULT = new Options(true, null, Secrets.NONE, null, null, AuditSync.FRAGMENT);
     }
 
     private final Options options;
@@ -66,7 +69,8 @@ public final class LocalCluster implements AutoCloseable {
                 Path data = dataDirectories.get(i);
                 nodes.add(ComputeNode.start(new ComputeNode.Config("node" + (i + 1), data, HOST, null, 0,
                         requester.address(), heartbeat, options.audit() ? nodeAuditDirectory(data) : null,
-                        options.docker(), options.secrets(), Map.of("node", "node" + (i + 1)), trust), allocator));
+                        options.docker(), options.secrets(), Map.of("node", "node" + (i + 1)), trust, options.auditSync()),
+                        allocator));
             }
             awaitNodes(registry -> registry.nodes().stream().filter(n -> n.up() && n.catalogVersion() >= 0).count()
                     == dataDirectories.size());
@@ -81,22 +85,28 @@ public final class LocalCluster implements AutoCloseable {
         return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories), Options.DEFAULT);
     }
 
+    /** The same cluster, its nodes syncing their records of fragments as {@code auditSync} says. */
+    public static LocalCluster start(List<Path> dataDirectories, AuditSync auditSync) {
+        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
+                new Options(true, null, Secrets.NONE, null, null, auditSync));
+    }
+
     /** The same cluster whose nodes run containers as {@code docker} says, with {@code secrets}. */
     public static LocalCluster withDocker(List<Path> dataDirectories, DockerSettings docker, Secrets secrets) {
         return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
-                new Options(true, docker, secrets, null, null));
+                new Options(true, docker, secrets, null, null, AuditSync.FRAGMENT));
     }
 
     /** The same cluster whose requester serves TLS with this certificate (PEM) and key (PEM, PKCS#8). */
     public static LocalCluster withTls(List<Path> dataDirectories, Path certificate, Path key) {
         return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
-                new Options(true, null, Secrets.NONE, certificate, key));
+                new Options(true, null, Secrets.NONE, certificate, key, AuditSync.FRAGMENT));
     }
 
     /** The same cluster keeping no audit logs: only to measure what auditing costs. */
     public static LocalCluster startWithoutAudit(List<Path> dataDirectories) {
         return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
-                new Options(false, null, Secrets.NONE, null, null));
+                new Options(false, null, Secrets.NONE, null, null, AuditSync.FRAGMENT));
     }
 
     /**

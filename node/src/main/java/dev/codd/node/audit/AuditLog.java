@@ -197,12 +197,19 @@ public final class AuditLog implements AutoCloseable {
      * as an error: it records something that already happened, which failing the caller would not undo.
      */
     public void append(String type, Map<String, ?> data) {
-        String body = AuditLine.body(type, data); // the costly part, outside the lock
         try {
-            write(body);
+            appendOrFail(type, data);
         } catch (CoddException e) {
             LOG.error("Lost an audit record ({}): {}", type, e.getMessage());
         }
+    }
+
+    /**
+     * Appends a record that reaches the disk like {@link #append}'s, but fails its caller if it cannot
+     * be written: for a record without which the caller must not go on.
+     */
+    public Head appendOrFail(String type, Map<String, ?> data) {
+        return write(AuditLine.body(type, data)); // the body, the costly part, is built outside the lock
     }
 
     /**

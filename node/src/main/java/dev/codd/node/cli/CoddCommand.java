@@ -20,6 +20,7 @@ public final class CoddCommand {
     /** Runs the command line and returns the exit code: 0 done, 1 failed, 2 bad usage. */
     public static int run(String... args) {
         CommandLine commandLine = new CommandLine(new CoddCommand());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true); // --audit-sync interval, as users write it
         // a message, not a stack trace: what failed and why is what a user can act on
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String why = e instanceof CoddException ? e.getMessage()

@@ -3,6 +3,7 @@ package dev.codd.node.cli;
 import dev.codd.executors.docker.DockerSettings;
 import dev.codd.executors.docker.Secrets;
 import dev.codd.node.LocalCluster;
+import dev.codd.node.compute.AuditSync;
 import dev.codd.node.compute.ComputeNode;
 import dev.codd.node.flight.TlsTrust;
 import dev.codd.node.requester.Requester;
@@ -120,6 +121,12 @@ final class ServeCommand {
                 description = "Where the node keeps its audit log and signing key (default: DATA/.codd/audit).")
         Path audit;
 
+        @Option(names = "--audit-sync", paramLabel = "WHEN", defaultValue = "fragment",
+                description = "When a fragment's audit record is synced to disk: 'fragment', before its first row leaves "
+                        + "(default); or 'interval', within about 0.1 s, so that fragments do not wait for slow storage (a "
+                        + "failing machine may lose the records since its last fsync; a killed node process loses none).")
+        AuditSync auditSync;
+
         @Option(names = "--docker-image", paramLabel = "IMAGE",
                 description = "An image docker_map may run here, by name or ID (repeat it; without any, the node runs no containers).")
         List<String> dockerImages = new ArrayList<>();
@@ -207,7 +214,7 @@ final class ServeCommand {
                 node = ComputeNode.start(new ComputeNode.Config(name, data, host, advertise, port, requester,
                         Duration.ofSeconds(1), audit != null ? audit : LocalCluster.nodeAuditDirectory(data), docker(),
                         Secrets.load(secretsFile, secretVariables, System.getenv()), labels,
-                        joinTls || joinTlsRoot != null ? new TlsTrust(joinTlsRoot) : null), allocator);
+                        joinTls || joinTlsRoot != null ? new TlsTrust(joinTlsRoot) : null, auditSync), allocator);
             } catch (RuntimeException e) {
                 allocator.close();
                 throw e;

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,11 +72,13 @@ public final class ComputeNode implements AutoCloseable {
      * @param secrets the values a container's environment may name
      * @param labels what the operator says of the node ({@code region=eu}); jobs choose nodes by them
      * @param requesterTls how to check the requester over TLS; null when it serves plain text
+     * @param auditSync when a fragment's record is synced
      */
     public record Config(String name, Path dataDirectory, String host, String advertisedHost, int port,
             NodeAddress requester, Duration heartbeatInterval, Path auditDirectory, DockerSettings docker,
-            Secrets secrets, Map<String, String> labels, TlsTrust requesterTls) {
+            Secrets secrets, Map<String, String> labels, TlsTrust requesterTls, AuditSync auditSync) {
         public Config {
+            requireNonNull(auditSync, "auditSync is null");
             labels = Map.copyOf(labels);
             requireNonNull(secrets, "secrets is null");
             requireNonNull(dataDirectory, "dataDirectory is null");
@@ -181,7 +184,8 @@ public final class ComputeNode implements AutoCloseable {
                 NodeKey key = NodeKey.loadOrCreate(config.auditDirectory());
                 audit.set(new NodeAudit(node.name, AuditLog.open(config.auditDirectory(), "node " + node.name,
                         AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("address", node.address.toString(), "data", data.toString(),
-                                "publicKey", key.publicKey(), "version", Version.current())), key));
+                                "publicKey", key.publicKey(), "version", Version.current(),
+                                "auditSync", config.auditSync().name().toLowerCase(Locale.ROOT))), key, config.auditSync()));
             }
             node.catalog = new Versioned(store.scan(), 0);
         } catch (RuntimeException e) {

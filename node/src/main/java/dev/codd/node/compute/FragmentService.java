@@ -166,7 +166,7 @@ public final class FragmentService extends NoOpFlightProducer {
         run(fragment, inputs, images, listener, audit, recorded);
     }
 
-    /** Runs the fragment; its record, written before, is on disk before the first row leaves. */
+    /** Runs the fragment; its record is written already, and on disk before the first row leaves unless the node syncs on the interval. */
     private void run(FragmentTicket fragment, List<Input> sources, List<DockerEngine.Image> images,
             ServerStreamListener listener, NodeAudit audit, AuditLog.Head recorded) {
         long start = System.nanoTime();
@@ -190,7 +190,7 @@ public final class FragmentService extends NoOpFlightProducer {
                 ArrowReader reader = query.reader();
                 VectorSchemaRoot root = reader.getVectorSchemaRoot();
                 if (audit != null) {
-                    audit.awaitDisk(recorded); // unaudited, nothing leaves
+                    audit.beforeFirstRow(recorded); // unrecorded, nothing leaves
                 }
                 listener.start(root);
                 while (reader.loadNextBatch()) {

@@ -20,25 +20,27 @@ import java.util.Map;
 
 /**
  * What a compute node writes to its audit log: every fragment it runs (who asked, for which query
- * and user, the SQL, the shards read; on disk before the first row leaves), how each ended (rows
- * and bytes sent, time, error), and every request it refused. It signs the log's head for the
- * requester.
+ * and user, the SQL, the shards read; written before it runs, and on disk before its first row
+ * leaves unless the node syncs on the interval), how each ended (rows and bytes sent, time, error),
+ * and every request it refused. It signs the log's head on disk for the requester.
  */
 final class NodeAudit implements AutoCloseable {
     private final String node;
     private final AuditLog log;
     private final NodeKey key;
+    private final AuditSync sync;
     private static final long SIGN_EVERY_NANOS = 1_000_000_000L;
     private SignedHead signed;
     private long signedAt;
 
-    NodeAudit(String node, AuditLog log, NodeKey key) {
+    NodeAudit(String node, AuditLog log, NodeKey key, AuditSync sync) {
         this.node = node;
         this.log = log;
         this.key = key;
+        this.sync = sync;
     }
 
-    /** The fragment about to run, written before it does; {@link #awaitDisk} waits until it is synced. */
+    /** The fragment about to run, written before it does; fails when it cannot be written. */
     AuditLog.Head started(FragmentTicket ticket, Caller requester, List<DockerEngine.Image> images) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("query", ticket.queryId());
@@ -65,11 +67,18 @@ final class NodeAudit implements AutoCloseable {
             }
             data.put("docker", containers);
         }
-        return log.appendUrgently("fragment.started", data);
+        return sync == AuditSync.FRAGMENT ? log.appendUrgently("fragment.started", data)
+                : log.appendOrFail("fragment.started", data);
     }
 
-    void awaitDisk(AuditLog.Head appended) {
-        log.awaitDisk(appended);
+    /**
+     * Returns when the fragment's first row may leave: once its record is on disk with
+     * {@link AuditSync#FRAGMENT}, at once with {@link AuditSync#INTERVAL} (the record is written).
+     */
+    void beforeFirstRow(AuditLog.Head started) {
+        if (sync == AuditSync.FRAGMENT) {
+            log.awaitDisk(started);
+        }
     }
 
     void ended(FragmentTicket ticket, String status, CoddException error, long rows, long bytes, long nanos) {

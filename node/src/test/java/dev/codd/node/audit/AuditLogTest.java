@@ -2,10 +2,12 @@ package dev.codd.node.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
 import dev.codd.node.audit.AuditVerifier.Problem;
 import dev.codd.node.wire.SignedHead;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +102,18 @@ class AuditLogTest {
         assertEquals(json.writeValueAsString(data), json.writeValueAsString(record.data())); // as Jackson writes it
         assertTrue(record.time().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z"), record.time());
         java.time.Instant.parse(record.time());
+    }
+
+    @Test
+    void aRecordItsCallerCannotDoWithoutFailsTheCallerWhenTheLogIsClosed() {
+        AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES);
+        AuditLog.Head written = log.appendOrFail("fragment.started", Map.of("n", 1));
+        assertEquals(log.head(), written);
+        log.close();
+        CoddException refused = assertThrows(CoddException.class, () -> log.appendOrFail("fragment.started", Map.of("n", 2)));
+        assertEquals(ErrorCode.DATA_ERROR, refused.errorCode());
+        log.append("fragment.ended", Map.of("n", 2)); // a record of what happened already only says it was lost
+        assertEquals(written, log.head());
     }
 
     @Test

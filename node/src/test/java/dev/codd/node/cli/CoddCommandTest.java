@@ -63,6 +63,15 @@ class CoddCommandTest {
         assertEquals(2, port.exitCode());
         assertTrue(port.err().contains("--port must be between 0 and 65535, not 70000"), port.err());
 
+        Run lowercase = run("serve", "compute", "--join", "127.0.0.1:7600", "--audit-sync", "interval");
+        assertTrue(lowercase.err().contains("Missing required option: '--data=DIR'") && !lowercase.err().contains("Invalid value"),
+                "--audit-sync interval is understood: " + lowercase.err());
+
+        Run badSync = run("serve", "compute", "--data", ".", "--join", "127.0.0.1:7600", "--audit-sync", "sometimes");
+        assertEquals(2, badSync.exitCode());
+        assertTrue(badSync.err().contains("Invalid value for option '--audit-sync'")
+                && badSync.err().contains("FRAGMENT, INTERVAL"), badSync.err());
+
         Run unknown = run("frobnicate");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("Unmatched argument"), unknown.err());
