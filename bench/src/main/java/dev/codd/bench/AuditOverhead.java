@@ -1,6 +1,7 @@
 package dev.codd.bench;
 
 import dev.codd.node.LocalCluster;
+import dev.codd.node.compute.AuditSync;
 import dev.codd.node.tpch.TpchData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * What the audit log costs: throughput and latency of a trivial query through JDBC, with 1 and 32
@@ -33,11 +37,11 @@ import picocli.CommandLine.Option;
 final class AuditOverhead implements Callable<Integer> {
     private static final String QUERY = "SELECT count(*) FROM nation";
 
-    @Option(names = "--seconds", defaultValue = "8", description = "How long each measurement runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "3", description = "How long each measurement runs (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--rounds", defaultValue = "5",
-            description = "Measurements of each setting, taken in turns; the report shows their median (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "12",
+            description = "Measurements of each setting, taken in turns; the report shows their median (default: ${DEFAULT-VALUE}: many short pairs, as the machine's speed drifts).")
     int rounds;
 
     @Option(names = "--clients", defaultValue = "1,32", split = ",", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
@@ -46,6 +50,14 @@ final class AuditOverhead implements Callable<Integer> {
     @Option(names = "--control",
             description = "Run the 'on' cluster without its log too: the cost then shown is the benchmark's own noise.")
     boolean control;
+
+    @Option(names = "--audit-sync", paramLabel = "WHEN", defaultValue = "fragment",
+            description = "When the nodes sync their records of fragments: fragment (before the first row leaves, the "
+                    + "default) or interval (within 0.1 s); the report of interval goes to audit-overhead-interval.md.")
+    AuditSync auditSync;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--out", defaultValue = "bench-results", description = "Where the report goes (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -65,6 +77,9 @@ final class AuditOverhead implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (control && auditSync != AuditSync.FRAGMENT) {
+            throw new ParameterException(spec.commandLine(), "--control runs both clusters without logs: --audit-sync has nothing to set");
+        }
         Path root = Files.createTempDirectory("codd-bench-audit");
         List<Path> nodes = List.of(root.resolve("node1"), root.resolve("node2"), root.resolve("node3"));
         TpchData.writeSharded(0.01, nodes);
@@ -73,7 +88,7 @@ final class AuditOverhead implements Callable<Integer> {
         int most = Arrays.stream(clients).max().orElse(1);
         // both clusters at once, over the same files, measured in turns: they warm up alike
         try (LocalCluster off = LocalCluster.startWithoutAudit(nodes);
-                LocalCluster on = control ? LocalCluster.startWithoutAudit(nodes) : LocalCluster.start(nodes)) {
+                LocalCluster on = control ? LocalCluster.startWithoutAudit(nodes) : LocalCluster.start(nodes, auditSync)) {
             String[] urls = {off.jdbcUrl(), on.jdbcUrl()};
             for (int setting = 0; setting < 2; setting++) {
                 measure(urls[setting], most, warmup);
@@ -90,7 +105,8 @@ final class AuditOverhead implements Callable<Integer> {
             }
         }
         System.out.println();
-        Benchmarks.writeReport(out, control ? "audit-overhead-control.md" : "audit-overhead.md", report(runs));
+        Benchmarks.writeReport(out, control ? "audit-overhead-control.md"
+                : auditSync == AuditSync.INTERVAL ? "audit-overhead-interval.md" : "audit-overhead.md", report(runs));
         return 0;
     }
 
@@ -98,6 +114,10 @@ final class AuditOverhead implements Callable<Integer> {
         StringBuilder report = new StringBuilder();
         report.append(control ? "# Audit log overhead: control run\n\n**Neither cluster keeps a log** (`--control`): the "
                 + "'cost' below is the benchmark's own noise.\n\n" : "# Audit log overhead\n\n")
+                .append(control ? "" : auditSync == AuditSync.FRAGMENT
+                        ? "Nodes sync each fragment's record before its first row leaves (`--audit-sync fragment`, the default).\n\n"
+                        : "Nodes sync their records of fragments within 0.1 s (`--audit-sync interval`); the requester still syncs "
+                                + "each query's before its first row reaches the client.\n\n")
                 .append(String.format(Locale.ROOT, "%s, %d cores, Java %s. `%s` through JDBC on a local cluster of three "
                         + "nodes (TPC-H SF 0.01), and on a second one like it that keeps no audit log, both up at once; after a warm-up, "
                         + "each figure is the median of %d runs of %d s, off and on in turns.%n%n",

@@ -12,11 +12,16 @@ public final class BenchCommand {
         // the clusters' own logs would drown the report
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("java.awt.headless", "true"); // charts are drawn without a display
-        CommandLine commandLine = new CommandLine(new BenchCommand());
+        CommandLine commandLine = commandLine();
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("codd bench: " + e);
             return 1;
         });
         System.exit(commandLine.execute(args));
+    }
+
+    /** The command line as users get it: enum values in any case ({@code --audit-sync interval}). */
+    static CommandLine commandLine() {
+        return new CommandLine(new BenchCommand()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 }

@@ -3,17 +3,18 @@ package dev.codd.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The benchmark still runs end to end and writes its report; its figures are not checked here. */
 class AuditOverheadSmokeTest {
     @Test
     void writesItsReport(@TempDir Path out) throws Exception {
-        int exit = new CommandLine(new BenchCommand()).execute("audit", "--seconds", "1", "--rounds", "1", "--clients", "1,4", "--warmup", "1",
+        int exit = BenchCommand.commandLine().execute("audit", "--seconds", "1", "--rounds", "1", "--clients", "1,4", "--warmup", "1",
                 "--out", out.toString());
         assertEquals(0, exit);
         String report = Files.readString(out.resolve("audit-overhead.md"));
@@ -23,8 +24,27 @@ class AuditOverheadSmokeTest {
     }
 
     @Test
+    void nodesSyncingOnTheIntervalAreReportedApart(@TempDir Path out) throws Exception {
+        int exit = BenchCommand.commandLine().execute("audit", "--audit-sync", "interval", "--seconds", "1", "--rounds", "1",
+                "--clients", "2", "--warmup", "1", "--out", out.toString());
+        assertEquals(0, exit);
+        String report = Files.readString(out.resolve("audit-overhead-interval.md"));
+        assertTrue(report.contains("Nodes sync their records of fragments within 0.1 s"), report);
+        assertTrue(Files.notExists(out.resolve("audit-overhead.md")), "the default's report is left as it is");
+    }
+
+    @Test
+    void aControlRunHasNoLogToSync(@TempDir Path out) {
+        StringWriter err = new StringWriter();
+        int exit = BenchCommand.commandLine().setErr(new PrintWriter(err))
+                .execute("audit", "--control", "--audit-sync", "interval", "--out", out.toString());
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("--control runs both clusters without logs"), err.toString());
+    }
+
+    @Test
     void aControlRunSaysSoAndKeepsTheRealReport(@TempDir Path out) throws Exception {
-        int exit = new CommandLine(new BenchCommand()).execute("audit", "--control", "--seconds", "1", "--rounds", "1",
+        int exit = BenchCommand.commandLine().execute("audit", "--control", "--seconds", "1", "--rounds", "1",
                 "--clients", "2", "--warmup", "1", "--out", out.toString());
         assertEquals(0, exit);
         String report = Files.readString(out.resolve("audit-overhead-control.md"));

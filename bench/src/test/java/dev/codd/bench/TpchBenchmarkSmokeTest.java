@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The TPC-H benchmark runs end to end on a tiny scale, with its cluster in separate processes, and
@@ -18,7 +17,7 @@ class TpchBenchmarkSmokeTest {
     @Test
     void runsAllQueriesAndWritesItsReportAndChart(@TempDir Path root) throws Exception {
         Path out = root.resolve("out");
-        int exit = new CommandLine(new BenchCommand()).execute("tpch", "--sf", "0.01", "--nodes", "2", "--runs", "1",
+        int exit = BenchCommand.commandLine().execute("tpch", "--sf", "0.01", "--nodes", "2", "--runs", "1",
                 "--latency-seconds", "1", "--stream-rows", "20000", "--no-scaling", "--data", root.resolve("data").toString(),
                 "--out", out.toString());
         assertEquals(0, exit, "every query returns DuckDB's rows");

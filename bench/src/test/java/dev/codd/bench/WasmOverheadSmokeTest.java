@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The WASM benchmark runs end to end (every query must sum alike) and writes its report. */
 class WasmOverheadSmokeTest {
@@ -19,7 +18,7 @@ class WasmOverheadSmokeTest {
             assertTrue(built, "the example WASM modules were not built: install wabt, clang and lld");
         }
         Assumptions.assumeTrue(built, "the example WASM modules were not built: install wabt, clang and lld");
-        int exit = new CommandLine(new BenchCommand()).execute("wasm", "--rows", "30000", "--runs", "1",
+        int exit = BenchCommand.commandLine().execute("wasm", "--rows", "30000", "--runs", "1",
                 "--out", out.toString());
         assertEquals(0, exit);
         String report = Files.readString(out.resolve("wasm-overhead.md"));
