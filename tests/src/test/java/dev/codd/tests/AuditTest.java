@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codd.node.LocalCluster;
 import dev.codd.node.audit.AuditVerifier;
 import dev.codd.node.audit.SignedHeads;
+import dev.codd.node.compute.AuditSync;
 import dev.codd.node.compute.ComputeNode;
 import dev.codd.node.wire.FragmentTicket;
 import dev.codd.node.wire.WireJson;
@@ -285,6 +286,25 @@ class AuditTest {
             JsonNode started = awaitRecords(nodeLog(node), "fragment.started", readId, 1).get(0).path("data");
             assertTrue(started.path("sql").asText().contains("_node_audit"), "reading a node's log is audited there too");
         }
+    }
+
+    @Test
+    void aNodeSyncingOnTheIntervalWritesAFragmentsRecordBeforeItsRowsLeaveAndSaysSo(@TempDir Path root) throws Exception {
+        Path node = Files.createDirectories(root.resolve("node1").resolve("readings")).getParent();
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            statement.execute("COPY (SELECT range AS id FROM range(100)) TO '" + node.resolve("readings").resolve("part.parquet") + "'");
+        }
+        try (LocalCluster intervalCluster = LocalCluster.start(List.of(node), AuditSync.INTERVAL);
+                Connection connection = DriverManager.getConnection(intervalCluster.jdbcUrl())) {
+            assertEquals(List.of(List.of(100L)), QueryAssertions.rows(connection, "SELECT count(*) FROM readings"));
+            // read at once, no waiting for the flusher: the record is in the file though not yet synced
+            List<JsonNode> records = records(LocalCluster.nodeAuditDirectory(node));
+            assertEquals("interval", records.get(0).path("data").path("auditSync").asText(), records.get(0).toString());
+            assertTrue(records.stream().anyMatch(r -> r.path("type").asText().equals("fragment.started")
+                    && r.path("data").path("sql").asText().contains("\"readings\"")), records.toString());
+        }
+        AuditVerifier.Report report = AuditVerifier.verify(LocalCluster.nodeAuditDirectory(node));
+        assertTrue(report.ok(), report.toString());
     }
 
     @Test
