@@ -41,7 +41,8 @@ final class AuditOverhead implements Callable<Integer> {
     int seconds;
 
     @Option(names = "--rounds", defaultValue = "12",
-            description = "Measurements of each setting, taken in turns; the report shows their median (default: ${DEFAULT-VALUE}: many short pairs, as the machine's speed drifts).")
+            description = "Measurements of each setting, taken in turns; the report shows their median (default: "
+                    + "${DEFAULT-VALUE}: many short pairs, as the machine's speed drifts).")
     int rounds;
 
     @Option(names = "--clients", defaultValue = "1,32", split = ",", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
@@ -53,7 +54,7 @@ final class AuditOverhead implements Callable<Integer> {
 
     @Option(names = "--audit-sync", paramLabel = "WHEN", defaultValue = "fragment",
             description = "When the nodes sync their records of fragments: fragment (before the first row leaves, the "
-                    + "default) or interval (within 0.1 s); the report of interval goes to audit-overhead-interval.md.")
+                    + "default) or interval (within about 0.1 s); the report of interval goes to audit-overhead-interval.md.")
     AuditSync auditSync;
 
     @Spec
@@ -116,7 +117,7 @@ final class AuditOverhead implements Callable<Integer> {
                 + "'cost' below is the benchmark's own noise.\n\n" : "# Audit log overhead\n\n")
                 .append(control ? "" : auditSync == AuditSync.FRAGMENT
                         ? "Nodes sync each fragment's record before its first row leaves (`--audit-sync fragment`, the default).\n\n"
-                        : "Nodes sync their records of fragments within 0.1 s (`--audit-sync interval`); the requester still syncs "
+                        : "Nodes sync their records of fragments within about 0.1 s (`--audit-sync interval`); the requester still syncs "
                                 + "each query's before its first row reaches the client.\n\n")
                 .append(String.format(Locale.ROOT, "%s, %d cores, Java %s. `%s` through JDBC on a local cluster of three "
                         + "nodes (TPC-H SF 0.01), and on a second one like it that keeps no audit log, both up at once; after a warm-up, "

@@ -166,7 +166,10 @@ public final class FragmentService extends NoOpFlightProducer {
         run(fragment, inputs, images, listener, audit, recorded);
     }
 
-    /** Runs the fragment; its record is written already, and on disk before the first row leaves unless the node syncs on the interval. */
+    /**
+     * Runs the fragment; its record is written already, and on disk before the first row leaves
+     * unless the node syncs on the interval.
+     */
     private void run(FragmentTicket fragment, List<Input> sources, List<DockerEngine.Image> images,
             ServerStreamListener listener, NodeAudit audit, AuditLog.Head recorded) {
         long start = System.nanoTime();
