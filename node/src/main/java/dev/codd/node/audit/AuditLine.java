@@ -33,11 +33,6 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
         }
     });
 
-    /** The line (without its newline) of a new record. */
-    static String format(long seq, String time, String type, Map<String, ?> data, String prev) {
-        return format(seq, time, body(type, data), prev);
-    }
-
     /** The part of a record that does not depend on its place in the log: written before the log is locked. */
     static String body(String type, Map<String, ?> data) {
         StringBuilder body = new StringBuilder(256).append(",\"type\":");

@@ -247,8 +247,8 @@ class AuditLogTest {
     void aForgedRecordThatHashesItselfStillBreaksTheChain() throws Exception {
         withRecords(4, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         List<String> lines = lines();
-        lines.set(2, AuditLine.format(3, "2026-01-01T00:00:00Z", "query.finished", Map.of("query", "nothing to see"),
-                AuditLine.GENESIS));
+        lines.set(2, AuditLine.format(3, "2026-01-01T00:00:00Z",
+                AuditLine.body("query.finished", Map.of("query", "nothing to see")), AuditLine.GENESIS));
         rewrite(lines);
         assertEquals(new AuditVerifier.Finding(Problem.EDITED, 3, problem().message()), problem());
     }
