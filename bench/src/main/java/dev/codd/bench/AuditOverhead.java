@@ -124,20 +124,23 @@ final class AuditOverhead implements Callable<Integer> {
                         + "each figure is the median of %d runs of %d s, off and on in turns.%n%n",
                         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
                         Runtime.getRuntime().availableProcessors(), Runtime.version(), QUERY, rounds, seconds))
-                .append("| clients | queries/s, audit off | queries/s, audit on | cost | CPU per query off / on (µs) "
-                        + "| context switches per query off / on | p50 off / on (ms) | p99 off / on (ms) |\n")
-                .append("|---|---|---|---|---|---|---|---|\n");
+                .append("| clients | queries/s, audit off | queries/s, audit on | cost | middle half of the rounds' costs "
+                        + "| CPU per query off / on (µs) | context switches per query off / on | p50 off / on (ms) | p99 off / on (ms) |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
         for (int c = 0; c < clients.length; c++) {
             Run off = median(runs[0][c]);
             Run on = median(runs[1][c]);
-            report.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.1f%% | %.0f / %.0f | %.1f / %.1f | %.2f / %.2f | %.2f / %.2f |%n",
-                    clients[c], off.qps(), on.qps(), pairedCost(runs[0][c], runs[1][c]), median(runs[0][c], Run::cpuPerQuery),
+            double[] costs = pairedCosts(runs[0][c], runs[1][c]);
+            report.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.1f%% | %.1f%% to %.1f%% | %.0f / %.0f | %.1f / %.1f "
+                    + "| %.2f / %.2f | %.2f / %.2f |%n", clients[c], off.qps(), on.qps(), costs[costs.length / 2],
+                    costs[costs.length / 4], costs[costs.length - 1 - costs.length / 4], median(runs[0][c], Run::cpuPerQuery),
                     median(runs[1][c], Run::cpuPerQuery), median(runs[0][c], Run::switchesPerQuery),
                     median(runs[1][c], Run::switchesPerQuery), off.p50() / 1000.0, on.p50() / 1000.0, off.p99() / 1000.0,
                     on.p99() / 1000.0));
         }
         report.append("\nThe cost is the median over the rounds of 1 - (on / off), each round's two measurements taken back to "
-                + "back: the machine's speed drifts more between rounds than between two neighbouring runs.\n");
+                + "back: the machine's speed drifts more between rounds than between two neighbouring runs. The middle half "
+                + "of the rounds' costs lie in the range beside it: what one round says can be that far from the next.\n");
         return report.toString();
     }
 
@@ -147,14 +150,14 @@ final class AuditOverhead implements Callable<Integer> {
         return sorted[sorted.length / 2];
     }
 
-    /** The median of each round's cost in percent: its two settings ran one after the other. */
-    private static double pairedCost(Run[] off, Run[] on) {
+    /** Each round's cost in percent, lowest first: its two settings ran one after the other. */
+    private static double[] pairedCosts(Run[] off, Run[] on) {
         double[] costs = new double[off.length];
         for (int round = 0; round < off.length; round++) {
             costs[round] = 100 * (1 - on[round].qps() / off[round].qps());
         }
         Arrays.sort(costs);
-        return costs[costs.length / 2];
+        return costs;
     }
 
     private static double median(Run[] rounds, ToDoubleFunction<Run> value) {

@@ -19,6 +19,7 @@ class AuditOverheadSmokeTest {
         assertEquals(0, exit);
         String report = Files.readString(out.resolve("audit-overhead.md"));
         assertTrue(report.contains("| context switches per query off / on |"), report);
+        assertTrue(report.contains("| middle half of the rounds' costs |"), report);
         assertTrue(report.contains("| 1 | "), report);
         assertTrue(report.contains("| 4 | "), report);
     }
