@@ -76,6 +76,7 @@ public final class Requester implements AutoCloseable {
     private final FlightServer server;
     private final NodeAddress address;
     private final AuditLog auditLog;
+    private final RequesterAudit audit;
     private final SystemTableServer systemTables;
 
     private Requester(Config config, BufferAllocator parent) {
@@ -89,7 +90,7 @@ public final class Requester implements AutoCloseable {
         rootDuckDb = DuckDbExecutor.withoutFileAccess();
         auditLog = config.auditDirectory() == null ? null : AuditLog.open(config.auditDirectory(), "requester",
                 AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("version", Version.current()));
-        RequesterAudit audit = new RequesterAudit(auditLog);
+        audit = new RequesterAudit(auditLog);
         RequesterService[] serviceRef = new RequesterService[1];
         registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);
         jobRunners = Executors.newCachedThreadPool(DaemonThreads.named("codd-job"));
@@ -173,6 +174,7 @@ public final class Requester implements AutoCloseable {
             systemTables.close();
         }
         if (auditLog != null) {
+            audit.keepLastHeads();
             auditLog.close();
         }
         allocator.close();

@@ -11,6 +11,7 @@ import dev.codd.node.wire.SignedHead;
 import dev.codd.planner.DistributedPlan;
 import dev.codd.planner.Exchange;
 import dev.codd.planner.Fragment;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,10 +38,18 @@ final class RequesterAudit {
     private record NodeLog(String publicKey, long seq, SignedHead lastSeen, Instant recorded, long recordedSeq) {}
 
     private final AuditLog log;
+    private final Clock clock;
     private final Map<String, NodeLog> nodes = new HashMap<>();
+    /** The last head of each node found suspect, recorded once. */
+    private final Map<String, SignedHead> suspects = new HashMap<>();
 
     RequesterAudit(AuditLog log) {
+        this(log, Clock.systemUTC());
+    }
+
+    RequesterAudit(AuditLog log, Clock clock) {
         this.log = log;
+        this.clock = clock;
     }
 
     /** Whether the requester keeps a log (it may be run without, to measure what auditing costs). */
@@ -153,25 +162,26 @@ final class RequesterAudit {
      * checked against it.
      */
     synchronized void nodeHead(SignedHead head) {
-        if (log == null) {
-            return;
+        if (log == null || head.equals(suspects.get(head.node()))) {
+            return; // flagged already: nodes send the same head until they sign a new one
         }
         NodeLog known = nodes.get(head.node());
-        if (known != null && head.equals(known.lastSeen())) {
-            return; // checked already: nodes send the same head until they sign a new one
+        if (known == null || !head.equals(known.lastSeen())) { // not checked yet
+            String problem = !NodeKey.verify(head) ? "its signature does not hold"
+                    : known != null && !known.publicKey().equals(head.publicKey()) ? "it is signed with another key than before"
+                    : known != null && head.seq() < known.seq() ? "the log went back from record " + known.seq() + " to " + head.seq()
+                    : null;
+            if (problem != null) {
+                LOG.warn("Node {} sent an audit head that is suspect: {}", head.node(), problem);
+                Map<String, Object> data = new LinkedHashMap<>(SignedHeads.data(head));
+                data.put("problem", problem);
+                append("node.audit.suspect", data);
+                suspects.put(head.node(), head);
+                return;
+            }
         }
-        String problem = !NodeKey.verify(head) ? "its signature does not hold"
-                : known != null && !known.publicKey().equals(head.publicKey()) ? "it is signed with another key than before"
-                : known != null && head.seq() < known.seq() ? "the log went back from record " + known.seq() + " to " + head.seq()
-                : null;
-        if (problem != null) {
-            LOG.warn("Node {} sent an audit head that is suspect: {}", head.node(), problem);
-            Map<String, Object> data = new LinkedHashMap<>(SignedHeads.data(head));
-            data.put("problem", problem);
-            append("node.audit.suspect", data);
-            return;
-        }
-        Instant now = Instant.now();
+        // a head that stays the same (the node went quiet) is kept once its time comes, like a new one
+        Instant now = clock.instant();
         boolean record = known == null || head.seq() > known.recordedSeq()
                 && Duration.between(known.recorded(), now).compareTo(HEAD_EVERY) >= 0;
         if (record) {
@@ -181,11 +191,16 @@ final class RequesterAudit {
                 record ? now : known.recorded(), record ? head.seq() : known.recordedSeq()));
     }
 
+    /** Keeps the last head of every node not kept yet: before the log closes, so that none goes unchecked. */
+    synchronized void keepLastHeads() {
+        List.copyOf(nodes.keySet()).forEach(this::recordLastHead);
+    }
+
     private synchronized void recordLastHead(String node) {
         NodeLog known = nodes.get(node);
         if (known != null && known.seq() > known.recordedSeq()) {
             append(SignedHeads.TYPE, SignedHeads.data(known.lastSeen()));
-            nodes.put(node, new NodeLog(known.publicKey(), known.seq(), known.lastSeen(), Instant.now(), known.seq()));
+            nodes.put(node, new NodeLog(known.publicKey(), known.seq(), known.lastSeen(), clock.instant(), known.seq()));
         }
     }
 
