@@ -289,34 +289,57 @@ public final class AuditLog implements AutoCloseable {
     /** Writes a record of {@link AuditLine#body} under the log's lock; it is in the file (not yet on disk) on return. */
     private Head write(String body) {
         synchronized (this) {
-            if (closed) {
-                throw new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " is closed");
-            }
-            if (failure != null) {
-                throw cannotWrite(failure);
-            }
-            long seq = head.seq() + 1;
-            String line = AuditLine.format(seq, now(), body, head.hash());
-            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-            try {
-                if (segmentSize > 0 && segmentSize + bytes.length > segmentBytes) {
-                    segment.getFD().sync();
-                    segment.close();
-                    durable = head;
-                    openSegment(directory.resolve(segmentName(seq)));
+            while (true) {
+                if (closed) {
+                    throw new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " is closed");
                 }
-                segment.write(bytes);
-            } catch (IOException e) {
-                failure = e; // a part of the record may be in the file: what follows would not chain
-                LOG.error("Cannot write the audit log in {}: {}", directory, e.toString());
-                throw cannotWrite(e);
+                if (failure != null) {
+                    throw cannotWrite(failure);
+                }
+                long seq = head.seq() + 1;
+                String line = AuditLine.format(seq, now(), body, head.hash());
+                byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                boolean rotate = segmentSize > 0 && segmentSize + bytes.length > segmentBytes;
+                if (rotate && syncing) {
+                    // the segment's fsync under way must end, and report a failure, before it is closed
+                    awaitNoSync();
+                    continue; // others may have written meanwhile: the record takes the place that is next now
+                }
+                try {
+                    if (rotate) {
+                        segment.getFD().sync();
+                        segment.close();
+                        durable = head;
+                        openSegment(directory.resolve(segmentName(seq)));
+                    }
+                    segment.write(bytes);
+                } catch (IOException e) {
+                    failure = e; // a part of the record may be in the file: what follows would not chain
+                    LOG.error("Cannot write the audit log in {}: {}", directory, e.toString());
+                    throw cannotWrite(e);
+                }
+                segmentSize += bytes.length;
+                if (durable.seq() == head.seq()) {
+                    unsyncedSinceNanos = System.nanoTime();
+                }
+                head = new Head(seq, AuditLine.hashOf(line));
+                return head;
             }
-            segmentSize += bytes.length;
-            if (durable.seq() == head.seq()) {
-                unsyncedSinceNanos = System.nanoTime();
+        }
+    }
+
+    /** Waits, under the log's lock, until no fsync runs; an interrupt is kept for later, as no caller can give up here. */
+    private void awaitNoSync() {
+        boolean interrupted = false;
+        while (syncing) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-            head = new Head(seq, AuditLine.hashOf(line));
-            return head;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -338,7 +361,7 @@ public final class AuditLog implements AutoCloseable {
             synchronized (this) {
                 syncing = false;
                 syncs++;
-                if (error != null && toSync == segment) { // not merely closed for the next segment, synced first
+                if (error != null) { // the segment is never closed for the next while it is synced
                     LOG.error("Cannot sync the audit log in {}: {}", directory, error.toString());
                     failure = error;
                 } else if (error == null && target.seq() > durable.seq()) {
@@ -407,11 +430,17 @@ public final class AuditLog implements AutoCloseable {
     private void openSegment(Path segment) throws IOException {
         this.segment = new FileOutputStream(segment.toFile(), true);
         segmentSize = Files.size(segment);
-        // the directory entry of a new segment must survive a crash too
+        // the directory entry of a new segment must survive a crash too; a cancelled query's thread
+        // (interrupted) may be the one that opens it, and an interrupt would close the channel unsynced
+        boolean interrupted = Thread.interrupted();
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException ignored) {
             // not every file system syncs directories; the file's own sync still holds its records
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -430,14 +459,7 @@ public final class AuditLog implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            boolean interrupted = false;
-            while (syncing) { // a caller's sync: let it end before the segment closes
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+            awaitNoSync(); // a caller's sync: let it end before the segment closes
             try (FileOutputStream last = segment) {
                 if (failure == null) {
                     last.getFD().sync();
@@ -448,9 +470,6 @@ public final class AuditLog implements AutoCloseable {
                 LOG.warn("Cannot close the audit log in {}: {}", directory, e.toString());
             }
             release(lock);
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

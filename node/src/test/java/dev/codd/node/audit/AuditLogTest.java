@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class AuditLogTest {
@@ -59,9 +61,11 @@ class AuditLogTest {
         return report.problem().orElseThrow();
     }
 
-    @Test
-    void recordsFromManyThreadsFormOneChain() throws Exception {
-        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+    /** With small segments, writers open the next one while callers and the flusher sync the last. */
+    @ParameterizedTest
+    @ValueSource(longs = {AuditLog.DEFAULT_SEGMENT_BYTES, 1_000})
+    void recordsFromManyThreadsFormOneChain(long segmentBytes) throws Exception {
+        try (AuditLog log = open(segmentBytes)) {
             ExecutorService threads = Executors.newFixedThreadPool(8);
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
@@ -173,6 +177,23 @@ class AuditLogTest {
             assertTrue(System.nanoTime() < deadline, "no sync came");
             Thread.sleep(5);
         }
+    }
+
+    @Test
+    void aCancelledQueryThatOpensTheNextSegmentKeepsItsInterruptAndTheLogWhole() throws Exception {
+        try (AuditLog log = open(1_000)) {
+            Thread.currentThread().interrupt(); // as a cancelled query's thread is
+            for (int i = 0; i < 20; i++) {
+                log.append("fragment.ended", Map.of("query", "q" + i, "status", "CANCELLED"));
+            }
+            assertTrue(Thread.interrupted(), "the interrupt is the caller's to see");
+            log.appendDurably("query.ended", Map.of("query", "after"));
+            assertEquals(22, log.head().seq());
+        }
+        assertTrue(AuditLog.segments(dir).size() > 2);
+        AuditVerifier.Report report = AuditVerifier.verify(dir);
+        assertTrue(report.ok(), report.toString());
+        assertEquals(22, report.records());
     }
 
     @Test
