@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -475,6 +476,15 @@ public final class AuditLog implements AutoCloseable {
 
     static String segmentName(long firstSeq) {
         return String.format("audit-%010d.jsonl", firstSeq);
+    }
+
+    /** The sequence number of a segment's first record, as its name says. */
+    static long firstSeq(Path segment) {
+        Matcher name = SEGMENT.matcher(segment.getFileName().toString());
+        if (!name.matches()) {
+            throw new IllegalArgumentException(segment + " is not a segment of an audit log");
+        }
+        return Long.parseLong(name.group(1));
     }
 
     static List<Path> segments(Path directory) throws IOException {

@@ -58,7 +58,8 @@ public final class AuditVerifier {
                 if (lastPart && parts[i].isEmpty()) {
                     break; // the file ends with a newline, as it should
                 }
-                lines.add(new Located(segments.get(s).getFileName() + " line " + (i + 1), parts[i], !lastPart));
+                lines.add(new Located(segments.get(s).getFileName() + " line " + (i + 1), parts[i], !lastPart,
+                        AuditLog.firstSeq(segments.get(s))));
             }
         }
         Set<Long> present = new HashSet<>();
@@ -91,6 +92,14 @@ public final class AuditVerifier {
                 if (seq == 1 && !record.line().prev().equals(AuditLine.GENESIS)) {
                     return broken(hashes, first, 0, null, Problem.EDITED, 1, "record 1 (" + line.where()
                             + ") does not start a chain");
+                }
+                // a segment is named after its first record: records cut from its start would pass for archived
+                if (seq != line.segmentFirstSeq()) {
+                    return broken(hashes, first, 0, null, seq > line.segmentFirstSeq() ? Problem.MISSING : Problem.EDITED,
+                            line.segmentFirstSeq(), "the segment of record " + line.segmentFirstSeq() + " starts with record "
+                                    + seq + " (" + line.where() + ")" + (seq > line.segmentFirstSeq()
+                                    ? ": records " + line.segmentFirstSeq() + " to " + (seq - 1) + " were removed"
+                                    : ": the segment was renamed"));
                 }
             }
             if (seq != expected) {
@@ -133,5 +142,6 @@ public final class AuditVerifier {
         return new Report(hashes.size(), first, Math.max(last, 0), lastHash, Optional.of(new Finding(problem, seq, message)));
     }
 
-    private record Located(String where, String text, boolean complete) {}
+    /** A line of a segment, with the sequence number the segment's name says it starts at. */
+    private record Located(String where, String text, boolean complete, long segmentFirstSeq) {}
 }

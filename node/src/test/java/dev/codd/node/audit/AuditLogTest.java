@@ -253,6 +253,21 @@ class AuditLogTest {
     }
 
     @Test
+    void recordsCutFromTheStartDoNotPassForArchived() throws Exception {
+        withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        rewrite(lines().subList(3, 10));
+        assertEquals(new AuditVerifier.Finding(Problem.MISSING, 1, "the segment of record 1 starts with record 4 "
+                + "(audit-0000000001.jsonl line 1): records 1 to 3 were removed"), problem());
+
+        Path renamed = dir.resolve(AuditLog.segmentName(4)); // named as if records 1 to 3 were archived
+        Files.move(AuditLog.segments(dir).get(0), renamed);
+        assertTrue(AuditVerifier.verify(dir).ok(), "archived is what this looks like, and verifies from record 4");
+        Files.move(renamed, dir.resolve(AuditLog.segmentName(7)));
+        assertEquals(Problem.EDITED, problem().problem());
+        assertEquals(7, problem().seq());
+    }
+
+    @Test
     void swappedRecordsAreFoundOutOfOrder() throws Exception {
         withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         List<String> lines = lines();
