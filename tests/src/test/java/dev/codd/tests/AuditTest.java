@@ -308,6 +308,26 @@ class AuditTest {
     }
 
     @Test
+    void nothingRunsThatTheRequesterCannotRecord(@TempDir Path root) throws Exception {
+        Path node = Files.createDirectories(root.resolve("node1").resolve("readings")).getParent();
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            statement.execute("COPY (SELECT range AS id FROM range(100)) TO '" + node.resolve("readings").resolve("part.parquet") + "'");
+        }
+        try (LocalCluster broken = LocalCluster.start(List.of(node));
+                Connection connection = DriverManager.getConnection(broken.jdbcUrl());
+                Statement statement = connection.createStatement()) {
+            broken.requester().audit().orElseThrow().close(); // as if its disk had failed: nothing more can be written
+            // a function's DDL runs at the requester alone: its acceptance is the only record it has
+            for (String sql : List.of("SELECT count(*) FROM readings",
+                    "CREATE FUNCTION f(x BIGINT) RETURNS BIGINT LANGUAGE WASM FROM '/nowhere/f.wasm'")) {
+                SQLException refused = assertThrows(SQLException.class, () -> statement.execute(sql));
+                assertEquals("58030", refused.getSQLState(), sql + ": " + refused.getMessage());
+                assertTrue(refused.getMessage().contains("audit log"), refused.getMessage());
+            }
+        }
+    }
+
+    @Test
     void theLogsVerifyAndHoldNoPassword() throws Exception {
         QueryAssertions.rows(codd, "SELECT count(*) FROM readings");
         // a node's head reaches the requester with its next heartbeat

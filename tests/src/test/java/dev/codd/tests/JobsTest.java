@@ -1,6 +1,7 @@
 package dev.codd.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codd.common.Cid;
@@ -55,11 +56,14 @@ class JobsTest {
                 nodes.add(table.getParent());
             }
         }
-        DockerSettings settings = DockerSettings.defaults(List.of(TestImages.BUSYBOX)).withHost(TestImages.host())
-                .withTimeout(Duration.ofSeconds(5)).withMaxOutputBytes(1 << 20);
-        cluster = LocalCluster.withDocker(nodes, settings, Secrets.NONE);
+        cluster = LocalCluster.withDocker(nodes, settings(), Secrets.NONE);
         codd = DriverManager.getConnection(cluster.jdbcUrl());
         requester = cluster.requester().address().toString();
+    }
+
+    private static DockerSettings settings() {
+        return DockerSettings.defaults(List.of(TestImages.BUSYBOX)).withHost(TestImages.host())
+                .withTimeout(Duration.ofSeconds(5)).withMaxOutputBytes(1 << 20);
     }
 
     @AfterAll
@@ -188,6 +192,22 @@ class JobsTest {
                 "--", "sleep", "600");
         assertEquals(1, slow.exitCode());
         assertTrue(slow.out().contains("was stopped: it ran longer than the node's time limit of 5 s"), slow.out());
+    }
+
+    @Test
+    void aJobTheRequesterCannotRecordIsRefusedAndNotKept(@TempDir Path root) throws Exception {
+        Path node = Files.createDirectories(root.resolve("node1").resolve("events")).getParent();
+        Files.writeString(node.resolve("events").resolve("part0.csv"), "id,name\n1,one\n");
+        try (LocalCluster broken = LocalCluster.withDocker(List.of(node), settings(), Secrets.NONE)) {
+            broken.requester().audit().orElseThrow().close(); // as if its disk had failed: nothing more can be written
+            String at = broken.requester().address().toString();
+            Run run = codd("job", "run", "--requester", at, "--image", TestImages.BUSYBOX, "--table", "events", "--", "true");
+            assertEquals(1, run.exitCode());
+            assertTrue(run.err().contains("The audit log in") && run.err().contains("is closed"), run.out() + run.err());
+            Run list = codd("job", "list", "--requester", at);
+            assertEquals(0, list.exitCode(), list.err());
+            assertFalse(list.out().contains(TestImages.BUSYBOX), "a refused job is not kept: " + list.out());
+        }
     }
 
     @Test

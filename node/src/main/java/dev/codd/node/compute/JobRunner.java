@@ -58,21 +58,20 @@ final class JobRunner {
         Map<Path, String> inputs;
         Map<String, String> env;
         Path outputs;
+        NodeAudit log = audit.get();
         try {
             image = running.engine().image(task.spec().image());
             inputs = inputs(task, node);
             env = running.secrets().resolve(task.spec().env(), node);
             outputs = outputDirectory(task.jobId(), node);
+            if (log != null) {
+                log.jobStarted(task, requester, image, inputs.keySet()); // fails when it cannot be written
+            }
         } catch (CoddException e) {
-            NodeAudit log = audit.get();
             if (log != null) {
                 log.jobRefused(task, requester, e);
             }
             throw e;
-        }
-        NodeAudit log = audit.get();
-        if (log != null) {
-            log.jobStarted(task, requester, image, inputs.keySet());
         }
         JobExecution execution;
         try {

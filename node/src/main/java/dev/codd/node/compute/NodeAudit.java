@@ -94,7 +94,10 @@ final class NodeAudit implements AutoCloseable {
         log.append("fragment.ended", data);
     }
 
-    /** A job's container about to run: who asked, the image by name and ID, the command, the files it reads. */
+    /**
+     * A job's container about to run: who asked, the image by name and ID, the command, the files it
+     * reads; fails when it cannot be written, and the container does not run.
+     */
     void jobStarted(JobTask task, Caller requester, DockerEngine.Image image, Collection<Path> inputs) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("job", task.jobId());
@@ -107,7 +110,7 @@ final class NodeAudit implements AutoCloseable {
         data.put("table", task.spec().table());
         data.put("shards", task.cids());
         data.put("inputs", inputs.size());
-        log.append("job.started", data);
+        log.appendOrFail("job.started", data);
     }
 
     /** How a job's container ended, and the CIDs of what it left in /outputs. */

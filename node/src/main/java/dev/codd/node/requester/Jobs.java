@@ -96,11 +96,11 @@ final class Jobs {
         Instant now = Instant.now();
         Job job = new Job(id, user, spec, "QUEUED", now, List.copyOf(tasks.keySet()), List.of(),
                 List.of(new Job.Event(now, null, "QUEUED", "on " + String.join(", ", tasks.keySet()))));
+        audit.jobSubmitted(job); // before it is kept: a job the log cannot hold is refused
         synchronized (this) {
             jobs.put(id, job);
             save();
         }
-        audit.jobSubmitted(job);
         tasks.forEach((node, cids) -> runners.execute(() -> run(id, user, spec, node, cids)));
         return job;
     }

@@ -57,7 +57,10 @@ final class RequesterAudit {
         return log != null;
     }
 
-    /** The query as it arrived. Not waited for: {@link #planned} waits for both. */
+    /**
+     * The query as it arrived, before anything of it runs; fails (58030) when it cannot be written.
+     * Not waited for: {@link #planned} waits for both.
+     */
     void accepted(String query, Caller caller, String sql, List<Object> parameters) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("query", query);
@@ -69,7 +72,7 @@ final class RequesterAudit {
         if (!parameters.isEmpty()) {
             data.put("parameters", parameters.stream().map(RequesterAudit::plain).toList());
         }
-        append("query.accepted", data);
+        appendOrFail("query.accepted", data);
     }
 
     /**
@@ -117,7 +120,10 @@ final class RequesterAudit {
         append("query.ended", data);
     }
 
-    /** A job accepted: who, which image and command, over what, on which nodes (secrets by name only). */
+    /**
+     * A job accepted, before it is kept or sent anywhere: who, which image and command, over what, on
+     * which nodes (secrets by name only); fails (58030) when it cannot be written.
+     */
     void jobSubmitted(Job job) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("job", job.id());
@@ -128,7 +134,7 @@ final class RequesterAudit {
         data.put("table", job.spec().table());
         data.put("labels", job.spec().nodeLabels());
         data.put("nodes", job.nodes());
-        append("job.submitted", data);
+        appendOrFail("job.submitted", data);
     }
 
     /** A job ended: its state, and each node's outputs by CID. */
@@ -207,6 +213,13 @@ final class RequesterAudit {
     private void append(String type, Map<String, ?> data) {
         if (log != null) {
             log.append(type, data);
+        }
+    }
+
+    /** A record of something about to happen, which must not happen unrecorded. */
+    private void appendOrFail(String type, Map<String, ?> data) {
+        if (log != null) {
+            log.appendOrFail(type, data);
         }
     }
 

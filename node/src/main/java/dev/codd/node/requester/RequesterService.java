@@ -145,9 +145,9 @@ final class RequesterService extends NoOpFlightSqlProducer {
         String id = UUID.randomUUID().toString();
         Instant started = Instant.now();
         Caller caller = Caller.current();
-        services.audit().accepted(id, caller, sql, parameters);
         QueryExecution execution = null;
         try {
+            services.audit().accepted(id, caller, sql, parameters); // nothing runs unrecorded
             Optional<FunctionDdl> ddl = FunctionDdl.parse(sql);
             if (ddl.isPresent()) {
                 run(ddl.get(), caller);
