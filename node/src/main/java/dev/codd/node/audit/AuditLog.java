@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.io.FileOutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -50,6 +51,11 @@ public final class AuditLog implements AutoCloseable {
     public static final long SYNC_INTERVAL_MILLIS = 50;
     /** A record appended for a wait that has not come after this long no longer counts as outstanding (its query failed, or is slow). */
     private static final long ABANDONED_NANOS = 1_000_000_000L;
+    /**
+     * The directories whose logs this process writes: the OS does not refuse one process a second lock
+     * on the same file, and closing the second channel would drop the first one's lock.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
     private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
     /** The last record: its sequence number and hash. */
@@ -57,7 +63,7 @@ public final class AuditLog implements AutoCloseable {
 
     private final Path directory;
     /** Held while the log is open: two writers would break the chain. */
-    private final FileLock lock;
+    private final Held held;
     private final long segmentBytes;
     private final Thread flusher;
     /**
@@ -88,9 +94,9 @@ public final class AuditLog implements AutoCloseable {
     /** How many fsyncs the log made: for tests of the group commit. */
     private long syncs;
 
-    private AuditLog(Path directory, FileLock lock, long segmentBytes, Path segment, Head head) throws IOException {
+    private AuditLog(Path directory, Held held, long segmentBytes, Path segment, Head head) throws IOException {
         this.directory = directory;
-        this.lock = lock;
+        this.held = held;
         this.segmentBytes = segmentBytes;
         this.head = head;
         this.durable = head;
@@ -105,10 +111,10 @@ public final class AuditLog implements AutoCloseable {
      * that {@code owner} opened it.
      */
     public static AuditLog open(Path directory, String owner, long segmentBytes, Map<String, ?> details) {
-        FileLock lock = null;
+        Held held = null;
         try {
             Files.createDirectories(directory);
-            lock = lock(directory);
+            held = lock(directory);
             List<Path> segments = segments(directory);
             Head head = new Head(0, AuditLine.GENESIS);
             Path last = directory.resolve(segmentName(1));
@@ -118,7 +124,7 @@ public final class AuditLog implements AutoCloseable {
                 dropped = dropPartialLine(last);
                 head = lastHead(directory, segments);
             }
-            AuditLog log = new AuditLog(directory, lock, segmentBytes, last, head);
+            AuditLog log = new AuditLog(directory, held, segmentBytes, last, head);
             Map<String, Object> opened = new LinkedHashMap<>();
             opened.put("owner", owner);
             opened.putAll(details);
@@ -133,32 +139,47 @@ public final class AuditLog implements AutoCloseable {
             }
             return log;
         } catch (IOException e) {
-            release(lock);
+            if (held != null) {
+                held.release();
+            }
             throw new CoddException(ErrorCode.DATA_ERROR, "Cannot open the audit log in " + directory + ": " + e.getMessage(), e);
         }
     }
 
-    private static FileLock lock(Path directory) throws IOException {
-        FileChannel file = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            FileLock lock = file.tryLock();
-            if (lock != null) {
-                return lock;
+    /** A log's directory as this process holds it: its real path, and the lock on its {@code .lock} file. */
+    private record Held(Path directory, FileLock lock) {
+        void release() {
+            try {
+                lock.channel().close(); // releases the lock
+            } catch (IOException ignored) {
+                // nothing else to do
+            } finally {
+                HELD.remove(directory);
             }
-        } catch (OverlappingFileLockException e) {
-            // held in this process
         }
-        file.close();
-        throw new IOException("another requester or node writes it; give each its own directory");
     }
 
-    private static void release(FileLock lock) {
-        if (lock != null) {
+    private static Held lock(Path directory) throws IOException {
+        Path held = directory.toRealPath();
+        if (!HELD.add(held)) {
+            throw new IOException("this process writes it already; give each requester and node its own directory");
+        }
+        try {
+            FileChannel file = FileChannel.open(held.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             try {
-                lock.channel().close();
-            } catch (IOException ignored) {
-                // closing the channel releases the lock; nothing else to do
+                FileLock lock = file.tryLock();
+                if (lock != null) {
+                    return new Held(held, lock);
+                }
+            } catch (IOException | RuntimeException e) {
+                file.close();
+                throw e;
             }
+            file.close();
+            throw new IOException("another requester or node writes it; give each its own directory");
+        } catch (IOException | RuntimeException e) {
+            HELD.remove(held);
+            throw e;
         }
     }
 
@@ -470,7 +491,7 @@ public final class AuditLog implements AutoCloseable {
                 failure = e;
                 LOG.warn("Cannot close the audit log in {}: {}", directory, e.toString());
             }
-            release(lock);
+            held.release();
         }
     }
 

@@ -197,6 +197,30 @@ class AuditLogTest {
     }
 
     @Test
+    void aSecondWriterInTheSameProcessIsRefusedAndTheFirstKeepsItsLock() throws Exception {
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            assertTrue(lockedByThisProcess(dir.resolve(".lock")));
+            CoddException second = assertThrows(CoddException.class, () -> open(AuditLog.DEFAULT_SEGMENT_BYTES));
+            assertEquals(ErrorCode.DATA_ERROR, second.errorCode());
+            assertTrue(second.getMessage().contains("this process writes it already"), second.getMessage());
+            // closing a second channel on the file would have dropped the lock for the whole process
+            assertTrue(lockedByThisProcess(dir.resolve(".lock")), "another process could now write the log too");
+            log.appendDurably("query.ended", Map.of("query", "q"));
+        }
+        assertFalse(lockedByThisProcess(dir.resolve(".lock")));
+        open(AuditLog.DEFAULT_SEGMENT_BYTES).close(); // closed, it is free to open again
+    }
+
+    /** Whether this process holds a lock on {@code file}, as the kernel lists locks (Linux). */
+    private static boolean lockedByThisProcess(Path file) throws Exception {
+        String inode = ":" + Files.getAttribute(file, "unix:ino");
+        String pid = Long.toString(ProcessHandle.current().pid());
+        // e.g. "1: POSIX  ADVISORY  WRITE 3568 fd:00:2531452 0 EOF"
+        return Files.readAllLines(Path.of("/proc/locks")).stream().map(line -> line.trim().split("\\s+"))
+                .anyMatch(fields -> fields.length >= 6 && fields[4].equals(pid) && fields[5].endsWith(inode));
+    }
+
+    @Test
     void theChainRunsOnAcrossSegmentsRestartsAndArchiving() throws Exception {
         try (AuditLog log = withRecords(50, 2_000)) {
             assertEquals(51, log.head().seq());
