@@ -31,9 +31,9 @@ class RequesterAuditTest {
         NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
         try (AuditLog log = open()) {
             RequesterAudit audit = new RequesterAudit(log, clock);
-            audit.nodeHead(key.sign("n1", new AuditLog.Head(1, HASH)));
+            audit.nodeHead(head(key, 1));
             clock.advance(Duration.ofSeconds(5));
-            SignedHead last = key.sign("n1", new AuditLog.Head(2, HASH));
+            SignedHead last = head(key, 2);
             audit.nodeHead(last); // too soon after the first to be kept
             assertEquals(List.of(1L), keptSeqs());
             clock.advance(Duration.ofSeconds(6));
@@ -49,8 +49,8 @@ class RequesterAuditTest {
         NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
         try (AuditLog log = open()) {
             RequesterAudit audit = new RequesterAudit(log, clock);
-            audit.nodeHead(key.sign("n1", new AuditLog.Head(1, HASH)));
-            audit.nodeHead(key.sign("n1", new AuditLog.Head(7, HASH)));
+            audit.nodeHead(head(key, 1));
+            audit.nodeHead(head(key, 7));
             audit.keepLastHeads();
             assertEquals(List.of(1L, 7L), keptSeqs());
         }
@@ -62,9 +62,9 @@ class RequesterAuditTest {
         NodeKey other = NodeKey.loadOrCreate(dir.resolve("other-key"));
         try (AuditLog log = open()) {
             RequesterAudit audit = new RequesterAudit(log, clock);
-            audit.nodeHead(key.sign("n1", new AuditLog.Head(5, HASH)));
-            SignedHead rekeyed = other.sign("n1", new AuditLog.Head(6, HASH));
-            SignedHead wentBack = key.sign("n1", new AuditLog.Head(3, HASH));
+            audit.nodeHead(head(key, 5));
+            SignedHead rekeyed = head(other, 6);
+            SignedHead wentBack = head(key, 3);
             for (int beat = 0; beat < 3; beat++) {
                 audit.nodeHead(rekeyed);
             }
@@ -73,6 +73,10 @@ class RequesterAuditTest {
             assertEquals(2, records(log, "node.audit.suspect"), "one for each suspect head");
             assertEquals(List.of(5L), keptSeqs());
         }
+    }
+
+    private static SignedHead head(NodeKey key, long seq) {
+        return key.sign("n1", new AuditLog.Head(seq, HASH));
     }
 
     private AuditLog open() {
