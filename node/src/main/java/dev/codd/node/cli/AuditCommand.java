@@ -49,6 +49,13 @@ final class AuditCommand {
             List<SignedHead> heads = List.of();
             String checkedAgainst = "";
             if (requester != null) {
+                // the heads are only as good as the log that holds them
+                AuditVerifier.Report anchor = AuditVerifier.verify(requester);
+                if (!anchor.ok()) {
+                    System.out.println("broken: the requester's log, which holds the heads to check against, is broken at "
+                            + where(anchor.problem().orElseThrow()));
+                    return 1;
+                }
                 String name = node != null ? node : SignedHeads.ownerNode(directory)
                         .orElseThrow(() -> new IOException(directory + " names no node; say which with --node"));
                 heads = SignedHeads.read(requester, name);
@@ -61,10 +68,12 @@ final class AuditCommand {
                         + "; last hash " + report.lastHash());
                 return 0;
             }
-            AuditVerifier.Finding finding = report.problem().orElseThrow();
-            System.out.println("broken at record " + finding.seq() + " (" + finding.problem().name().toLowerCase()
-                    + "): " + finding.message());
+            System.out.println("broken at " + where(report.problem().orElseThrow()));
             return 1;
+        }
+
+        private static String where(AuditVerifier.Finding finding) {
+            return "record " + finding.seq() + " (" + finding.problem().name().toLowerCase() + "): " + finding.message();
         }
     }
 }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codd.node.audit.AuditLog;
+import dev.codd.node.audit.NodeKey;
+import dev.codd.node.audit.SignedHeads;
+import dev.codd.node.wire.SignedHead;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -116,6 +119,31 @@ class CoddCommandTest {
         Run missing = run("audit", "verify", dir.resolve("nowhere").toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("is not a directory"), missing.err());
+    }
+
+    @Test
+    void auditVerifyTrustsNoHeadsFromABrokenRequesterLog(@TempDir Path dir) throws Exception {
+        Path node = dir.resolve("node");
+        Path requester = dir.resolve("requester");
+        SignedHead head;
+        try (AuditLog log = AuditLog.open(node, "node n1", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            log.appendDurably("fragment.started", Map.of("sql", "SELECT 1"));
+            head = NodeKey.loadOrCreate(dir.resolve("key")).sign("n1", log.durable());
+        }
+        try (AuditLog log = AuditLog.open(requester, "requester", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            log.appendDurably(SignedHeads.TYPE, SignedHeads.data(head));
+            log.appendDurably("query.ended", Map.of("rows", 1));
+        }
+        Run ok = run("audit", "verify", node.toString(), "--requester", requester.toString());
+        assertEquals(0, ok.exitCode(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("holds the 1 heads node n1 signed"), ok.out());
+
+        Path segment = requester.resolve("audit-0000000001.jsonl");
+        Files.writeString(segment, Files.readString(segment).replace("\"rows\":1", "\"rows\":2"));
+        Run broken = run("audit", "verify", node.toString(), "--requester", requester.toString());
+        assertEquals(1, broken.exitCode());
+        assertTrue(broken.out().startsWith("broken: the requester's log, which holds the heads to check against, is broken "
+                + "at record 3 (edited)"), broken.out());
     }
 
     @Test
