@@ -86,8 +86,6 @@ public final class AuditLog implements AutoCloseable {
     private IOException failure;
     /** Whether the flusher should sync now: a lone record will soon be waited for. */
     private boolean syncSoon;
-    /** Callers waiting for a sync to end. */
-    private int waiting;
     /** The second {@link #timePrefix} formats. */
     private long timeSecond = Long.MIN_VALUE;
     private String timePrefix;
@@ -283,14 +281,11 @@ public final class AuditLog implements AutoCloseable {
                 if (!syncing) {
                     break;
                 }
-                waiting++;
                 try {
                     wait();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new CoddException(ErrorCode.QUERY_CANCELLED, "Interrupted while the audit log was synced", e);
-                } finally {
-                    waiting--;
                 }
             }
             syncing = true;

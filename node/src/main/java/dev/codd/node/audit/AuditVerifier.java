@@ -53,13 +53,13 @@ public final class AuditVerifier {
         for (int s = 0; s < segments.size(); s++) {
             String text = Files.readString(segments.get(s), StandardCharsets.UTF_8);
             String[] parts = text.split("\n", -1);
+            long named = AuditLog.firstSeq(segments.get(s));
             for (int i = 0; i < parts.length; i++) {
                 boolean lastPart = i == parts.length - 1;
                 if (lastPart && parts[i].isEmpty()) {
                     break; // the file ends with a newline, as it should
                 }
-                lines.add(new Located(segments.get(s).getFileName() + " line " + (i + 1), parts[i], !lastPart,
-                        AuditLog.firstSeq(segments.get(s))));
+                lines.add(new Located(segments.get(s).getFileName() + " line " + (i + 1), parts[i], !lastPart, named));
             }
         }
         Set<Long> present = new HashSet<>();
