@@ -4,10 +4,16 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.node.wire.SignedHead;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -16,48 +22,136 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.Set;
 
 /**
  * A compute node's Ed25519 key, with which it signs the heads of its audit log. Made on first start
- * and kept next to the log ({@code node-ed25519.key}, readable by its owner only, and {@code .pub}).
+ * and kept next to the log: the pair in {@code node-ed25519.key}, readable by its owner only, and
+ * the public half alone in {@code node-ed25519.pub}, for people and tools.
  */
 public final class NodeKey {
     private static final String ALGORITHM = "Ed25519";
+    private static final String SECRET = "node-ed25519.key";
+    private static final String SHARED = "node-ed25519.pub";
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final PrivateKey privateKey;
     private final String publicKey;
 
-    private NodeKey(KeyPair pair) {
-        this.privateKey = pair.getPrivate();
-        this.publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+    private NodeKey(PrivateKey privateKey, String publicKey) {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey;
     }
 
-    /** The key in {@code directory}, made there if it has none. */
+    /**
+     * The key in {@code directory}, made there if it has none. A key is made whole in a file of its
+     * own and synced before it takes its name, so a node killed meanwhile leaves no half key, and
+     * of two processes making one at once, both keep the first that took the name.
+     */
     public static NodeKey loadOrCreate(Path directory) {
-        Path secret = directory.resolve("node-ed25519.key");
-        Path shared = directory.resolve("node-ed25519.pub");
+        Path secret = directory.resolve(SECRET);
         try {
             Files.createDirectories(directory);
-            KeyFactory factory = KeyFactory.getInstance(ALGORITHM);
-            if (Files.exists(secret)) {
-                PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(decode(secret)));
-                PublicKey publicKey = factory.generatePublic(new X509EncodedKeySpec(decode(shared)));
-                return new NodeKey(new KeyPair(publicKey, privateKey));
+            if (!Files.exists(secret)) {
+                create(directory, secret);
             }
-            KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
-            write(shared, pair.getPublic().getEncoded());
-            Files.createFile(secret, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            write(secret, pair.getPrivate().getEncoded());
-            return new NodeKey(pair);
-        } catch (FileAlreadyExistsException e) {
-            return loadOrCreate(directory); // another process made it a moment ago
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            NodeKey key = load(secret);
+            publish(directory, key.publicKey);
+            return key;
+        } catch (IOException | GeneralSecurityException e) {
             throw new CoddException(ErrorCode.DATA_ERROR, "Cannot read or make the node key in " + directory + ": " + e, e);
         }
+    }
+
+    private static void create(Path directory, Path secret) throws IOException, GeneralSecurityException {
+        KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+        Path made = Files.createTempFile(directory, ".node-ed25519-", ".key", OWNER_ONLY);
+        try {
+            writeSynced(made, encode(pair.getPrivate().getEncoded()) + "\n" + encode(pair.getPublic().getEncoded()) + "\n");
+            try {
+                Files.createLink(secret, made); // fails, unlike a rename, if another process's key took the name first
+            } catch (FileAlreadyExistsException e) {
+                return; // that key is the node's
+            }
+            syncDirectory(directory);
+        } finally {
+            Files.deleteIfExists(made);
+        }
+    }
+
+    /** Reads the pair and checks that its halves belong together, so that no head is ever signed that cannot be verified. */
+    private static NodeKey load(Path secret) throws IOException, GeneralSecurityException {
+        List<String> lines = Files.readAllLines(secret, StandardCharsets.US_ASCII);
+        if (lines.isEmpty() || lines.get(0).isBlank()) {
+            throw unusable(secret, "it is empty; if this node has never signed a head, delete it and " + SHARED
+                    + " to make a new key, else restore it from a backup");
+        }
+        Path shared = secret.resolveSibling(SHARED);
+        if (lines.size() < 2 && !Files.exists(shared)) {
+            throw unusable(secret, "it holds no public key, and " + SHARED + " is missing");
+        }
+        // a key made before the pair was kept in one file has its public half in the .pub only
+        String publicKey = (lines.size() > 1 ? lines.get(1) : Files.readString(shared, StandardCharsets.US_ASCII)).strip();
+        KeyFactory factory = KeyFactory.getInstance(ALGORITHM);
+        NodeKey key;
+        try {
+            key = new NodeKey(factory.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(lines.get(0).strip()))),
+                    publicKey);
+        } catch (IllegalArgumentException | InvalidKeySpecException e) {
+            throw unusable(secret, "it holds no Ed25519 key (" + e.getMessage() + ")");
+        }
+        if (!verify(key.sign("", new AuditLog.Head(0, AuditLine.GENESIS)))) {
+            throw unusable(secret, "its public key does not belong to it");
+        }
+        return key;
+    }
+
+    /** Writes the public key to {@code node-ed25519.pub} unless it is there already. */
+    private static void publish(Path directory, String publicKey) throws IOException {
+        Path shared = directory.resolve(SHARED);
+        String text = publicKey + "\n";
+        if (Files.exists(shared) && Files.readString(shared, StandardCharsets.US_ASCII).equals(text)) {
+            return;
+        }
+        Path made = Files.createTempFile(directory, ".node-ed25519-", ".pub");
+        try {
+            writeSynced(made, text);
+            Files.setPosixFilePermissions(made, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.move(made, shared, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(directory);
+        } finally {
+            Files.deleteIfExists(made);
+        }
+    }
+
+    private static void writeSynced(Path file, String text) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+            channel.force(true);
+        }
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException ignored) {
+            // not every file system syncs directories; the key's own sync still holds it
+        }
+    }
+
+    private static CoddException unusable(Path secret, String why) {
+        return new CoddException(ErrorCode.DATA_ERROR, "Cannot use the node key " + secret + ": " + why);
+    }
+
+    private static String encode(byte[] key) {
+        return Base64.getEncoder().encodeToString(key);
     }
 
     /** The public key, X.509 encoded, base64. */
@@ -90,13 +184,5 @@ public final class NodeKey {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static byte[] decode(Path file) throws IOException {
-        return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
-    }
-
-    private static void write(Path file, byte[] encoded) throws IOException {
-        Files.writeString(file, Base64.getEncoder().encodeToString(encoded) + "\n", StandardCharsets.US_ASCII);
     }
 }
