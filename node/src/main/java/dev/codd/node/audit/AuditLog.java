@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -58,6 +59,9 @@ public final class AuditLog implements AutoCloseable {
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
     private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
+    /** The type of the record a segment starts with, when its log's owner carries something over. */
+    public static final String SEGMENT_STARTED = "audit.segment.started";
+
     /** The last record: its sequence number and hash. */
     public record Head(long seq, String hash) {}
 
@@ -65,6 +69,8 @@ public final class AuditLog implements AutoCloseable {
     /** Held while the log is open: two writers would break the chain. */
     private final Held held;
     private final long segmentBytes;
+    /** The data of the record each new segment starts with, or null; called under the log's lock. */
+    private final Supplier<Map<String, ?>> carried;
     private final Thread flusher;
     /**
      * The segment written now: a stream, not a channel, because a channel is closed when a thread
@@ -72,6 +78,8 @@ public final class AuditLog implements AutoCloseable {
      */
     private FileOutputStream segment;
     private long segmentSize;
+    /** The size of what the segment started with: it is never closed for the next with nothing more in it. */
+    private long segmentStart;
     private Head head;
     private boolean closed;
     /** The last record known to be on disk. */
@@ -92,10 +100,12 @@ public final class AuditLog implements AutoCloseable {
     /** How many fsyncs the log made: for tests of the group commit. */
     private long syncs;
 
-    private AuditLog(Path directory, Held held, long segmentBytes, Path segment, Head head) throws IOException {
+    private AuditLog(Path directory, Held held, long segmentBytes, Supplier<Map<String, ?>> carried, Path segment, Head head)
+            throws IOException {
         this.directory = directory;
         this.held = held;
         this.segmentBytes = segmentBytes;
+        this.carried = carried;
         this.head = head;
         this.durable = head;
         openSegment(segment);
@@ -109,6 +119,17 @@ public final class AuditLog implements AutoCloseable {
      * that {@code owner} opened it.
      */
     public static AuditLog open(Path directory, String owner, long segmentBytes, Map<String, ?> details) {
+        return open(directory, owner, segmentBytes, details, null);
+    }
+
+    /**
+     * Opens the log like {@link #open(Path, String, long, Map)}; each segment after the first then
+     * starts with a {@value #SEGMENT_STARTED} record of what {@code carried} gives (called under the
+     * log's lock, so it must take no lock held while appending): what its owner needs to read from the
+     * newest segment alone, without going back through all of them.
+     */
+    public static AuditLog open(Path directory, String owner, long segmentBytes, Map<String, ?> details,
+            Supplier<Map<String, ?>> carried) {
         Held held = null;
         try {
             Files.createDirectories(directory);
@@ -122,7 +143,7 @@ public final class AuditLog implements AutoCloseable {
                 dropped = dropPartialLine(last);
                 head = lastHead(directory, segments);
             }
-            AuditLog log = new AuditLog(directory, held, segmentBytes, last, head);
+            AuditLog log = new AuditLog(directory, held, segmentBytes, carried, last, head);
             Map<String, Object> opened = new LinkedHashMap<>();
             opened.put("owner", owner);
             opened.putAll(details);
@@ -316,7 +337,7 @@ public final class AuditLog implements AutoCloseable {
                 long seq = head.seq() + 1;
                 String line = AuditLine.format(seq, now(), body, head.hash());
                 byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-                boolean rotate = segmentSize > 0 && segmentSize + bytes.length > segmentBytes;
+                boolean rotate = segmentSize > segmentStart && segmentSize + bytes.length > segmentBytes;
                 if (rotate && syncing) {
                     // the segment's fsync under way must end, and report a failure, before it is closed
                     awaitNoSync();
@@ -328,21 +349,33 @@ public final class AuditLog implements AutoCloseable {
                         segment.close();
                         durable = head;
                         openSegment(directory.resolve(segmentName(seq)));
+                        if (carried != null) {
+                            String start = AuditLine.body(SEGMENT_STARTED, carried.get());
+                            String started = AuditLine.format(seq, now(), start, head.hash());
+                            writeLine(seq, started, (started + "\n").getBytes(StandardCharsets.UTF_8));
+                            segmentStart = segmentSize;
+                            continue; // the record comes next, after what the segment starts with
+                        }
                     }
-                    segment.write(bytes);
+                    return writeLine(seq, line, bytes);
                 } catch (IOException e) {
                     failure = e; // a part of the record may be in the file: what follows would not chain
                     LOG.error("Cannot write the audit log in {}: {}", directory, e.toString());
                     throw cannotWrite(e);
                 }
-                segmentSize += bytes.length;
-                if (durable.seq() == head.seq()) {
-                    unsyncedSinceNanos = System.nanoTime();
-                }
-                head = new Head(seq, AuditLine.hashOf(line));
-                return head;
             }
         }
+    }
+
+    /** Writes record {@code seq}, under the log's lock, as the head that follows the one before. */
+    private Head writeLine(long seq, String line, byte[] bytes) throws IOException {
+        segment.write(bytes);
+        segmentSize += bytes.length;
+        if (durable.seq() == head.seq()) {
+            unsyncedSinceNanos = System.nanoTime();
+        }
+        head = new Head(seq, AuditLine.hashOf(line));
+        return head;
     }
 
     /** Waits, under the log's lock, until no fsync runs; an interrupt is kept for later, as no caller can give up here. */
@@ -447,6 +480,7 @@ public final class AuditLog implements AutoCloseable {
     private void openSegment(Path segment) throws IOException {
         this.segment = new FileOutputStream(segment.toFile(), true);
         segmentSize = Files.size(segment);
+        segmentStart = 0;
         // the directory entry of a new segment must survive a crash too; a cancelled query's thread
         // (interrupted) may be the one that opens it, and an interrupt would close the channel unsynced
         boolean interrupted = Thread.interrupted();

@@ -7,9 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The heads of nodes' logs as the requester's log keeps them ({@value #TYPE} records). */
 public final class SignedHeads {
@@ -17,28 +20,75 @@ public final class SignedHeads {
     public static final String TYPE = "node.audit.head";
     /** The type of the record a log starts each opening with; a node's names it as {@code node NAME}. */
     static final String NODE_OWNER = "node ";
+    /** Where a segment's start holds the heads it carries over. */
+    private static final String CARRIED = "heads";
 
     private SignedHeads() {}
 
-    /** The heads node {@code node} signed, as the requester's log in {@code requesterLog} holds them, if their signatures hold. */
+    /**
+     * The heads node {@code node} signed, as the requester's log in {@code requesterLog} holds them, if
+     * their signatures hold: in its own records, and in those each segment starts with.
+     */
     public static List<SignedHead> read(Path requesterLog, String node) throws IOException {
         List<SignedHead> heads = new ArrayList<>();
         for (Path segment : AuditLog.segments(requesterLog)) {
-            for (String line : Files.readAllLines(segment, StandardCharsets.UTF_8)) {
-                Optional<AuditLine.Parsed> parsed = AuditLine.parse(line);
-                if (parsed.isEmpty() || !parsed.get().line().type().equals(TYPE)) {
-                    continue;
-                }
-                JsonNode data = parsed.get().line().data();
-                SignedHead head = new SignedHead(data.path("node").asText(), data.path("seq").asLong(),
-                        data.path("hash").asText(), data.path("time").asText(), data.path("publicKey").asText(),
-                        data.path("signature").asText());
-                if (head.node().equals(node) && NodeKey.verify(head)) {
+            kept(segment, head -> {
+                if (head.node().equals(node)) {
                     heads.add(head);
                 }
-            }
+            });
         }
         return heads;
+    }
+
+    /**
+     * The last head kept of each node, read from the requester log's newest segment alone: it starts
+     * with the heads kept before it ({@link #carried}). Read before the log is opened, so a line being
+     * written when the requester stopped is passed over.
+     */
+    public static Map<String, SignedHead> lastKept(Path requesterLog) throws IOException {
+        if (!Files.isDirectory(requesterLog)) {
+            return Map.of();
+        }
+        List<Path> segments = AuditLog.segments(requesterLog);
+        Map<String, SignedHead> last = new HashMap<>();
+        if (!segments.isEmpty()) {
+            kept(segments.get(segments.size() - 1), head -> last.put(head.node(), head));
+        }
+        return last;
+    }
+
+    /** What a segment of the requester's log starts with: the last head kept of each node. */
+    public static Map<String, ?> carried(Map<String, SignedHead> lastKept) {
+        return Map.of(CARRIED, lastKept.values().stream().sorted(Comparator.comparing(SignedHead::node))
+                .map(SignedHeads::data).toList());
+    }
+
+    /** Gives each head kept in {@code segment} whose signature holds, in order. */
+    private static void kept(Path segment, Consumer<SignedHead> each) throws IOException {
+        for (String line : Files.readAllLines(segment, StandardCharsets.UTF_8)) {
+            boolean head = line.contains(TYPE); // the cheap test first: most records are of queries
+            if (!head && !line.contains(AuditLog.SEGMENT_STARTED)) {
+                continue;
+            }
+            Optional<AuditLine.Parsed> parsed = AuditLine.parse(line);
+            if (parsed.isEmpty()) {
+                continue;
+            }
+            String type = parsed.get().line().type();
+            JsonNode data = parsed.get().line().data();
+            if (type.equals(AuditLog.SEGMENT_STARTED)) {
+                data.path(CARRIED).forEach(carried -> verified(carried).ifPresent(each));
+            } else if (type.equals(TYPE)) {
+                verified(data).ifPresent(each);
+            }
+        }
+    }
+
+    private static Optional<SignedHead> verified(JsonNode data) {
+        SignedHead head = new SignedHead(data.path("node").asText(), data.path("seq").asLong(), data.path("hash").asText(),
+                data.path("time").asText(), data.path("publicKey").asText(), data.path("signature").asText());
+        return NodeKey.verify(head) ? Optional.of(head) : Optional.empty();
     }
 
     /** The node a log says it belongs to, from its first record. */

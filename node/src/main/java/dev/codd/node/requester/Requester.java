@@ -16,6 +16,7 @@ import dev.codd.node.wire.Job;
 import dev.codd.node.wire.NodeAddress;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -75,7 +76,6 @@ public final class Requester implements AutoCloseable {
     private final RequesterService service;
     private final FlightServer server;
     private final NodeAddress address;
-    private final AuditLog auditLog;
     private final RequesterAudit audit;
     private final SystemTableServer systemTables;
 
@@ -88,16 +88,15 @@ public final class Requester implements AutoCloseable {
         streams = Executors.newCachedThreadPool(DaemonThreads.named("codd-result"));
         clients = new NodeClients(allocator);
         rootDuckDb = DuckDbExecutor.withoutFileAccess();
-        auditLog = config.auditDirectory() == null ? null : AuditLog.open(config.auditDirectory(), "requester",
-                AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("version", Version.current()));
-        audit = new RequesterAudit(auditLog);
+        audit = config.auditDirectory() == null ? RequesterAudit.OFF : RequesterAudit.open(config.auditDirectory(),
+                AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("version", Version.current()), Clock.systemUTC());
         RequesterService[] serviceRef = new RequesterService[1];
         registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);
         jobRunners = Executors.newCachedThreadPool(DaemonThreads.named("codd-job"));
         Jobs jobs = new Jobs(config.jobDirectory(), keptJobs, registry, clients, audit, jobRunners);
         WasmModules modules = new WasmModules(functions::module);
-        systemTables = new SystemTableServer(auditLog, new SystemTables(registry, log, functions, jobs), modules,
-                allocator, BATCH_ROWS, streams);
+        systemTables = new SystemTableServer(audit.log().orElse(null), new SystemTables(registry, log, functions, jobs),
+                modules, allocator, BATCH_ROWS, streams);
         QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, streams, timers,
                 log, audit, systemTables.address(), config.nodeTimeout(), BATCH_ROWS, functions,
                 new WasmFunctions(rootDuckDb, modules, () -> "the requester"));
@@ -150,7 +149,7 @@ public final class Requester implements AutoCloseable {
 
     /** The audit log; empty when the requester keeps none. */
     public Optional<AuditLog> audit() {
-        return Optional.ofNullable(auditLog);
+        return audit.log();
     }
 
     @Override
@@ -173,10 +172,7 @@ public final class Requester implements AutoCloseable {
         if (systemTables != null) {
             systemTables.close();
         }
-        if (auditLog != null) {
-            audit.keepLastHeads();
-            auditLog.close();
-        }
+        audit.close();
         allocator.close();
     }
 }

@@ -1,5 +1,7 @@
 package dev.codd.node.requester;
 
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.audit.SignedHeads;
@@ -11,6 +13,8 @@ import dev.codd.node.wire.SignedHead;
 import dev.codd.planner.DistributedPlan;
 import dev.codd.planner.Exchange;
 import dev.codd.planner.Fragment;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +23,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * leaving, going down; and the signed heads of the nodes' own logs. Without a log (audit off) it
  * records nothing.
  */
-final class RequesterAudit {
+final class RequesterAudit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequesterAudit.class);
     /** A node's signed head is recorded when it moved and the last one recorded is this old. */
     private static final Duration HEAD_EVERY = Duration.ofSeconds(10);
@@ -37,19 +43,45 @@ final class RequesterAudit {
     /** What the requester knows of a node's log: the key that signs it and the last head seen and kept. */
     private record NodeLog(String publicKey, long seq, SignedHead lastSeen, Instant recorded, long recordedSeq) {}
 
+    /** A requester that keeps no log. */
+    static final RequesterAudit OFF = new RequesterAudit(null, new ConcurrentHashMap<>(), Clock.systemUTC());
+
     private final AuditLog log;
     private final Clock clock;
     private final Map<String, NodeLog> nodes = new HashMap<>();
+    /** The last head kept of each node; each new segment of the log starts with them. */
+    private final Map<String, SignedHead> kept;
     /** The last head of each node found suspect, recorded once. */
     private final Map<String, SignedHead> suspects = new HashMap<>();
 
-    RequesterAudit(AuditLog log) {
-        this(log, Clock.systemUTC());
+    private RequesterAudit(AuditLog log, Map<String, SignedHead> kept, Clock clock) {
+        this.log = log;
+        this.kept = kept;
+        this.clock = clock;
+        // what a requester that ran before knew: a node's first heartbeat after a restart is checked against it
+        kept.values().forEach(head -> nodes.put(head.node(), new NodeLog(head.publicKey(), head.seq(), head, Instant.EPOCH,
+                head.seq())));
     }
 
-    RequesterAudit(AuditLog log, Clock clock) {
-        this.log = log;
-        this.clock = clock;
+    /**
+     * Opens the requester's log in {@code directory}, knowing each node's key and last head as the
+     * log kept them (its newest segment carries them), so that a restart forgets no node.
+     */
+    static RequesterAudit open(Path directory, long segmentBytes, Map<String, ?> details, Clock clock) {
+        Map<String, SignedHead> kept;
+        try {
+            kept = new ConcurrentHashMap<>(SignedHeads.lastKept(directory));
+        } catch (IOException e) {
+            throw new CoddException(ErrorCode.DATA_ERROR, "Cannot read the audit log in " + directory + ": " + e.getMessage(),
+                    e);
+        }
+        AuditLog log = AuditLog.open(directory, "requester", segmentBytes, details, () -> SignedHeads.carried(kept));
+        return new RequesterAudit(log, kept, clock);
+    }
+
+    /** The log, if the requester keeps one. */
+    Optional<AuditLog> log() {
+        return Optional.ofNullable(log);
     }
 
     /** Whether the requester keeps a log (it may be run without, to measure what auditing costs). */
@@ -191,21 +223,31 @@ final class RequesterAudit {
         boolean record = known == null || head.seq() > known.recordedSeq()
                 && Duration.between(known.recorded(), now).compareTo(HEAD_EVERY) >= 0;
         if (record) {
-            append(SignedHeads.TYPE, SignedHeads.data(head));
+            keep(head);
         }
         nodes.put(head.node(), new NodeLog(head.publicKey(), head.seq(), head,
                 record ? now : known.recorded(), record ? head.seq() : known.recordedSeq()));
     }
 
-    /** Keeps the last head of every node not kept yet: before the log closes, so that none goes unchecked. */
-    synchronized void keepLastHeads() {
-        List.copyOf(nodes.keySet()).forEach(this::recordLastHead);
+    /** Keeps the last head of every node not kept yet, so that none goes unchecked, and closes the log. */
+    @Override
+    public synchronized void close() {
+        if (log != null) {
+            List.copyOf(nodes.keySet()).forEach(this::recordLastHead);
+            log.close();
+        }
+    }
+
+    /** Records a node's head; noted first among the heads a new segment carries, so that none is ever left out. */
+    private void keep(SignedHead head) {
+        kept.put(head.node(), head);
+        append(SignedHeads.TYPE, SignedHeads.data(head));
     }
 
     private synchronized void recordLastHead(String node) {
         NodeLog known = nodes.get(node);
         if (known != null && known.seq() > known.recordedSeq()) {
-            append(SignedHeads.TYPE, SignedHeads.data(known.lastSeen()));
+            keep(known.lastSeen());
             nodes.put(node, new NodeLog(known.publicKey(), known.seq(), known.lastSeen(), clock.instant(), known.seq()));
         }
     }

@@ -244,6 +244,43 @@ class AuditLogTest {
     }
 
     @Test
+    void eachNewSegmentStartsWithWhatItsOwnerCarriesOverAndTheChainRunsOnThroughIt() throws Exception {
+        int[] given = {0};
+        try (AuditLog log = AuditLog.open(dir, "test", 1_000, Map.of(), () -> Map.of("carried", ++given[0]))) {
+            for (int i = 0; i < 20; i++) {
+                log.append("query.finished", Map.of("query", "q" + i, "pad", "x".repeat(100)));
+            }
+        }
+        List<Path> segments = AuditLog.segments(dir);
+        assertTrue(segments.size() > 2, segments.toString());
+        assertEquals(segments.size() - 1, given[0], "asked once for each new segment");
+        for (int i = 1; i < segments.size(); i++) {
+            String first = Files.readAllLines(segments.get(i)).get(0);
+            assertTrue(first.contains("\"type\":\"audit.segment.started\",\"data\":{\"carried\":" + i + "}"), first);
+        }
+        AuditVerifier.Report report = AuditVerifier.verify(dir);
+        assertTrue(report.ok(), report.toString());
+        assertEquals(1 + 20 + given[0], report.lastSeq());
+    }
+
+    @Test
+    void aSegmentStartLargerThanASegmentStillLetsEveryRecordIn() throws Exception {
+        try (AuditLog log = AuditLog.open(dir, "test", 1_000, Map.of(), () -> Map.of("carried", "y".repeat(2_000)))) {
+            for (int i = 0; i < 3; i++) {
+                log.appendDurably("query.finished", Map.of("query", "q" + i, "pad", "x".repeat(600)));
+            }
+        }
+        List<Path> segments = AuditLog.segments(dir);
+        for (Path later : segments.subList(1, segments.size())) {
+            List<String> lines = Files.readAllLines(later);
+            assertEquals(2, lines.size(), "a start and one record");
+            assertTrue(lines.get(0).contains("audit.segment.started") && lines.get(1).contains("query.finished"));
+        }
+        assertEquals(3, lines().stream().filter(line -> line.contains("query.finished")).count());
+        assertTrue(AuditVerifier.verify(dir).ok());
+    }
+
+    @Test
     void aRecordCutByACrashIsDroppedAndNothingElse() throws Exception {
         withRecords(5, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         Path segment = AuditLog.segments(dir).get(0);

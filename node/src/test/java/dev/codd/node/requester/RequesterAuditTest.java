@@ -1,6 +1,7 @@
 package dev.codd.node.requester;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
@@ -13,8 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +32,7 @@ class RequesterAuditTest {
     @Test
     void theLastHeadOfANodeThatWentQuietIsKeptOnceItsTimeComes() throws Exception {
         NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
-        try (AuditLog log = open()) {
-            RequesterAudit audit = new RequesterAudit(log, clock);
+        try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
             audit.nodeHead(head(key, 1));
             clock.advance(Duration.ofSeconds(5));
             SignedHead last = head(key, 2);
@@ -47,21 +49,19 @@ class RequesterAuditTest {
     @Test
     void headsNotKeptYetAreKeptBeforeTheLogCloses() throws Exception {
         NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
-        try (AuditLog log = open()) {
-            RequesterAudit audit = new RequesterAudit(log, clock);
-            audit.nodeHead(head(key, 1));
-            audit.nodeHead(head(key, 7));
-            audit.keepLastHeads();
-            assertEquals(List.of(1L, 7L), keptSeqs());
-        }
+        RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES);
+        audit.nodeHead(head(key, 1));
+        audit.nodeHead(head(key, 7));
+        assertEquals(List.of(1L), keptSeqs());
+        audit.close();
+        assertEquals(List.of(1L, 7L), keptSeqs());
     }
 
     @Test
     void aSuspectHeadIsRecordedOnceHoweverOftenItComes() throws Exception {
         NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
         NodeKey other = NodeKey.loadOrCreate(dir.resolve("other-key"));
-        try (AuditLog log = open()) {
-            RequesterAudit audit = new RequesterAudit(log, clock);
+        try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
             audit.nodeHead(head(key, 5));
             SignedHead rekeyed = head(other, 6);
             SignedHead wentBack = head(key, 3);
@@ -70,29 +70,84 @@ class RequesterAuditTest {
             }
             audit.nodeHead(wentBack);
             audit.nodeHead(wentBack);
-            assertEquals(2, records(log, "node.audit.suspect"), "one for each suspect head");
+            assertEquals(2, records("node.audit.suspect").size(), "one for each suspect head");
             assertEquals(List.of(5L), keptSeqs());
         }
+    }
+
+    @Test
+    void aRestartedRequesterStillKnowsEachNodesKeyAndLastHead() throws Exception {
+        NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
+        NodeKey other = NodeKey.loadOrCreate(dir.resolve("other-key"));
+        try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            audit.nodeHead(head(key, 5));
+        }
+        try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            audit.nodeHead(head(other, 6)); // the node's log and key were replaced while the requester was down
+            audit.nodeHead(head(key, 3));
+            audit.nodeHead(head(key, 9));
+        }
+        assertEquals(List.of("it is signed with another key than before", "the log went back from record 5 to 3"),
+                problems());
+        assertEquals(List.of(5L, 9L), keptSeqs(), "the first good head after the restart is kept at once");
+    }
+
+    @Test
+    void theNewestSegmentAloneTellsARestartedRequesterEveryNodesLastHead() throws Exception {
+        NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
+        NodeKey other = NodeKey.loadOrCreate(dir.resolve("other-key"));
+        try (RequesterAudit audit = open(2_000)) {
+            audit.nodeHead(head(key, 5));
+            audit.nodeHead(key.sign("n2", new AuditLog.Head(8, HASH)));
+            for (int i = 0; i < 20; i++) {
+                audit.log().orElseThrow().append("query.ended", Map.of("query", "q" + i, "pad", "x".repeat(200)));
+            }
+        }
+        // every segment but the newest archived away: the heads kept in them are carried in it
+        List<Path> segments = segments();
+        assertTrue(segments.size() > 2, segments.toString());
+        Path archive = Files.createDirectories(dir.resolve("archive"));
+        for (Path old : segments.subList(0, segments.size() - 1)) {
+            Files.move(old, archive.resolve(old.getFileName()));
+        }
+        assertEquals(List.of(8L), SignedHeads.read(dir.resolve("log"), "n2").stream().map(SignedHead::seq).toList(),
+                "what codd audit verify --requester checks a node's log against");
+        try (RequesterAudit audit = open(2_000)) {
+            audit.nodeHead(head(other, 6));
+        }
+        assertEquals(List.of("it is signed with another key than before"), problems());
     }
 
     private static SignedHead head(NodeKey key, long seq) {
         return key.sign("n1", new AuditLog.Head(seq, HASH));
     }
 
-    private AuditLog open() {
-        return AuditLog.open(dir.resolve("log"), "requester", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of());
+    private RequesterAudit open(long segmentBytes) {
+        return RequesterAudit.open(dir.resolve("log"), segmentBytes, Map.of(), clock);
     }
 
     private List<Long> keptSeqs() throws Exception {
         return SignedHeads.read(dir.resolve("log"), "n1").stream().map(SignedHead::seq).toList();
     }
 
-    private static long records(AuditLog log, String type) throws Exception {
-        long count = 0;
-        for (Path segment : log.segments()) {
-            count += Files.readAllLines(segment).stream().filter(line -> line.contains("\"type\":\"" + type + "\"")).count();
+    private List<String> problems() throws Exception {
+        return records("node.audit.suspect").stream().map(line -> line.replaceAll(".*\"problem\":\"([^\"]*)\".*", "$1"))
+                .toList();
+    }
+
+    private List<Path> segments() throws Exception {
+        try (Stream<Path> files = Files.list(dir.resolve("log"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
         }
-        return count;
+    }
+
+    private List<String> records(String type) throws Exception {
+        List<String> records = new ArrayList<>();
+        for (Path segment : segments()) {
+            Files.readAllLines(segment).stream().filter(line -> line.contains("\"type\":\"" + type + "\""))
+                    .forEach(records::add);
+        }
+        return records;
     }
 
     /** A clock the test moves. */
