@@ -2,6 +2,7 @@ package dev.codd.node.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.codd.node.wire.SignedHead;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,23 +67,24 @@ public final class SignedHeads {
 
     /** Gives each head kept in {@code segment} whose signature holds, in order. */
     private static void kept(Path segment, Consumer<SignedHead> each) throws IOException {
-        for (String line : Files.readAllLines(segment, StandardCharsets.UTF_8)) {
-            boolean head = line.contains(TYPE); // the cheap test first: most records are of queries
-            if (!head && !line.contains(AuditLog.SEGMENT_STARTED)) {
-                continue;
-            }
-            Optional<AuditLine.Parsed> parsed = AuditLine.parse(line);
-            if (parsed.isEmpty()) {
-                continue;
-            }
-            String type = parsed.get().line().type();
-            JsonNode data = parsed.get().line().data();
-            if (type.equals(AuditLog.SEGMENT_STARTED)) {
-                data.path(CARRIED).forEach(carried -> verified(carried).ifPresent(each));
-            } else if (type.equals(TYPE)) {
-                verified(data).ifPresent(each);
+        try (BufferedReader lines = Files.newBufferedReader(segment, StandardCharsets.UTF_8)) { // a segment holds up to 64 MiB
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                keptIn(line, each);
             }
         }
+    }
+
+    private static void keptIn(String line, Consumer<SignedHead> each) {
+        if (!line.contains(TYPE) && !line.contains(AuditLog.SEGMENT_STARTED)) {
+            return; // the cheap test first: most records are of queries
+        }
+        AuditLine.parse(line).map(AuditLine.Parsed::line).ifPresent(record -> {
+            if (record.type().equals(AuditLog.SEGMENT_STARTED)) {
+                record.data().path(CARRIED).forEach(carried -> verified(carried).ifPresent(each));
+            } else if (record.type().equals(TYPE)) {
+                verified(record.data()).ifPresent(each);
+            }
+        });
     }
 
     private static Optional<SignedHead> verified(JsonNode data) {
