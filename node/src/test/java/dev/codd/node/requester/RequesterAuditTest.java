@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +29,18 @@ class RequesterAuditTest {
     @TempDir
     Path dir;
     private final Settable clock = new Settable();
+    /** The key node n1 signs with, and another. */
+    private NodeKey key;
+    private NodeKey other;
+
+    @BeforeEach
+    void keys() {
+        key = NodeKey.loadOrCreate(dir.resolve("key"));
+        other = NodeKey.loadOrCreate(dir.resolve("other-key"));
+    }
 
     @Test
     void theLastHeadOfANodeThatWentQuietIsKeptOnceItsTimeComes() throws Exception {
-        NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
         try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
             audit.nodeHead(head(key, 1));
             clock.advance(Duration.ofSeconds(5));
@@ -48,7 +57,6 @@ class RequesterAuditTest {
 
     @Test
     void headsNotKeptYetAreKeptBeforeTheLogCloses() throws Exception {
-        NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
         RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES);
         audit.nodeHead(head(key, 1));
         audit.nodeHead(head(key, 7));
@@ -59,8 +67,6 @@ class RequesterAuditTest {
 
     @Test
     void aSuspectHeadIsRecordedOnceHoweverOftenItComes() throws Exception {
-        NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
-        NodeKey other = NodeKey.loadOrCreate(dir.resolve("other-key"));
         try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
             audit.nodeHead(head(key, 5));
             SignedHead rekeyed = head(other, 6);
@@ -77,8 +83,6 @@ class RequesterAuditTest {
 
     @Test
     void aRestartedRequesterStillKnowsEachNodesKeyAndLastHead() throws Exception {
-        NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
-        NodeKey other = NodeKey.loadOrCreate(dir.resolve("other-key"));
         try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
             audit.nodeHead(head(key, 5));
         }
@@ -94,8 +98,6 @@ class RequesterAuditTest {
 
     @Test
     void theNewestSegmentAloneTellsARestartedRequesterEveryNodesLastHead() throws Exception {
-        NodeKey key = NodeKey.loadOrCreate(dir.resolve("key"));
-        NodeKey other = NodeKey.loadOrCreate(dir.resolve("other-key"));
         try (RequesterAudit audit = open(2_000)) {
             audit.nodeHead(head(key, 5));
             audit.nodeHead(key.sign("n2", new AuditLog.Head(8, HASH)));
@@ -118,8 +120,8 @@ class RequesterAuditTest {
         assertEquals(List.of("it is signed with another key than before"), problems());
     }
 
-    private static SignedHead head(NodeKey key, long seq) {
-        return key.sign("n1", new AuditLog.Head(seq, HASH));
+    private static SignedHead head(NodeKey signer, long seq) {
+        return signer.sign("n1", new AuditLog.Head(seq, HASH));
     }
 
     private RequesterAudit open(long segmentBytes) {
