@@ -7,12 +7,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -25,6 +28,7 @@ import java.security.Signature;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -39,6 +43,9 @@ public final class NodeKey {
     private static final String ALGORITHM = "Ed25519";
     private static final String SECRET = "node-ed25519.key";
     private static final String SHARED = "node-ed25519.pub";
+    /** How the files a key is made in start; they take the key's name, or are deleted. */
+    private static final String TEMPORARY = ".node-ed25519-";
+    private static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
@@ -64,6 +71,7 @@ public final class NodeKey {
             }
             NodeKey key = load(secret);
             publish(directory, key.publicKey);
+            removeLeftovers(directory);
             return key;
         } catch (IOException | GeneralSecurityException e) {
             throw new CoddException(ErrorCode.DATA_ERROR, "Cannot read or make the node key in " + directory + ": " + e, e);
@@ -72,7 +80,7 @@ public final class NodeKey {
 
     private static void create(Path directory, Path secret) throws IOException, GeneralSecurityException {
         KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
-        Path made = Files.createTempFile(directory, ".node-ed25519-", ".key", OWNER_ONLY);
+        Path made = Files.createTempFile(directory, TEMPORARY, ".key", OWNER_ONLY);
         try {
             writeSynced(made, encode(pair.getPrivate().getEncoded()) + "\n" + encode(pair.getPublic().getEncoded()) + "\n");
             try {
@@ -83,6 +91,25 @@ public final class NodeKey {
             syncDirectory(directory);
         } finally {
             Files.deleteIfExists(made);
+        }
+    }
+
+    /**
+     * Deletes what a node killed while making a key left: a file of a key that never took the name.
+     * One made a moment ago may be another process's, about to be linked, and stays.
+     */
+    private static void removeLeftovers(Path directory) throws IOException {
+        FileTime before = FileTime.from(Instant.now().minus(LEFTOVER_AGE));
+        try (DirectoryStream<Path> made = Files.newDirectoryStream(directory, TEMPORARY + "*")) {
+            for (Path file : made) {
+                try {
+                    if (Files.getLastModifiedTime(file).compareTo(before) < 0) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (NoSuchFileException gone) {
+                    // another process's, which took its name or was deleted meanwhile
+                }
+            }
         }
     }
 
@@ -120,7 +147,7 @@ public final class NodeKey {
         if (Files.exists(shared) && Files.readString(shared, StandardCharsets.US_ASCII).equals(text)) {
             return;
         }
-        Path made = Files.createTempFile(directory, ".node-ed25519-", ".pub");
+        Path made = Files.createTempFile(directory, TEMPORARY, ".pub");
         try {
             writeSynced(made, text);
             Files.setPosixFilePermissions(made, PosixFilePermissions.fromString("rw-r--r--"));

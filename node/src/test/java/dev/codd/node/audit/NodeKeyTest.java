@@ -8,9 +8,12 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -66,6 +69,16 @@ class NodeKeyTest {
         Files.writeString(dir.resolve("node-ed25519.pub"), encode(generate().getPublic().getEncoded()) + "\n");
         assertEquals(key, NodeKey.loadOrCreate(dir).publicKey());
         assertEquals(key + "\n", Files.readString(dir.resolve("node-ed25519.pub")));
+    }
+
+    @Test
+    void aKeyFileLeftByANodeKilledWhileMakingItIsDeletedOnceItIsOld() throws Exception {
+        Path old = Files.writeString(dir.resolve(".node-ed25519-123.key"), "a key that never took the name\n");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        Path recent = Files.writeString(dir.resolve(".node-ed25519-456.key"), "another process's, about to be linked\n");
+
+        NodeKey.loadOrCreate(dir);
+        assertEquals(Set.of("node-ed25519.key", "node-ed25519.pub", recent.getFileName().toString()), files());
     }
 
     @Test
