@@ -59,8 +59,11 @@ public final class AuditLog implements AutoCloseable {
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
     private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
-    /** The type of the record a segment starts with, when its log's owner carries something over. */
-    public static final String SEGMENT_STARTED = "audit.segment.started";
+    /**
+     * The type of the record of what a log's owner carries over ({@code carried} of {@link #open}):
+     * first in each new segment, so that the newest can be read alone.
+     */
+    public static final String CHECKPOINT = "audit.checkpoint";
 
     /** The last record: its sequence number and hash. */
     public record Head(long seq, String hash) {}
@@ -69,7 +72,7 @@ public final class AuditLog implements AutoCloseable {
     /** Held while the log is open: two writers would break the chain. */
     private final Held held;
     private final long segmentBytes;
-    /** The data of the record each new segment starts with, or null; called under the log's lock. */
+    /** The data of a {@value #CHECKPOINT} record, or null; called under the log's lock. */
     private final Supplier<Map<String, ?>> carried;
     private final Thread flusher;
     /**
@@ -78,7 +81,7 @@ public final class AuditLog implements AutoCloseable {
      */
     private FileOutputStream segment;
     private long segmentSize;
-    /** The size of what the segment started with: it is never closed for the next with nothing more in it. */
+    /** The size of the checkpoint the segment starts with: it is never closed for the next with nothing more in it. */
     private long segmentStart;
     private Head head;
     private boolean closed;
@@ -124,8 +127,8 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Opens the log like {@link #open(Path, String, long, Map)}; each segment after the first then
-     * starts with a {@value #SEGMENT_STARTED} record of what {@code carried} gives (called under the
-     * log's lock, so it must take no lock held while appending): what its owner needs to read from the
+     * starts with a {@value #CHECKPOINT} record of what {@code carried} gives (called under the log's
+     * lock, so it must take no lock held while appending): what its owner needs to read from the
      * newest segment alone, without going back through all of them.
      */
     public static AuditLog open(Path directory, String owner, long segmentBytes, Map<String, ?> details,
@@ -274,6 +277,17 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends a {@value #CHECKPOINT} record now, as a new segment starts with: for an owner whose newest
+     * segment has none (written before checkpoints were, or cut by a crash), so it need not go back
+     * further next time.
+     */
+    public void checkpoint() {
+        if (carried != null) {
+            append(CHECKPOINT, carried.get());
+        }
+    }
+
     /** Appends and waits until the record is on disk; a log that cannot be written fails the caller. */
     public Head appendDurably(String type, Map<String, ?> data) {
         Head appended = appendUrgently(type, data);
@@ -350,11 +364,10 @@ public final class AuditLog implements AutoCloseable {
                         durable = head;
                         openSegment(directory.resolve(segmentName(seq)));
                         if (carried != null) {
-                            String start = AuditLine.body(SEGMENT_STARTED, carried.get());
-                            String started = AuditLine.format(seq, now(), start, head.hash());
-                            writeLine(seq, started, (started + "\n").getBytes(StandardCharsets.UTF_8));
+                            String checkpoint = AuditLine.format(seq, now(), checkpointBody(), head.hash());
+                            writeLine(seq, checkpoint, (checkpoint + "\n").getBytes(StandardCharsets.UTF_8));
                             segmentStart = segmentSize;
-                            continue; // the record comes next, after what the segment starts with
+                            continue; // the record comes next, after the checkpoint the segment starts with
                         }
                     }
                     return writeLine(seq, line, bytes);
@@ -365,6 +378,10 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private String checkpointBody() {
+        return AuditLine.body(CHECKPOINT, carried.get());
     }
 
     /** Writes record {@code seq}, under the log's lock, as the head that follows the one before. */

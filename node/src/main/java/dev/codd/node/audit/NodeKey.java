@@ -6,9 +6,11 @@ import dev.codd.node.wire.SignedHead;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,9 +32,12 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A compute node's Ed25519 key, with which it signs the heads of its audit log. Made on first start
@@ -40,6 +45,7 @@ import java.util.Set;
  * the public half alone in {@code node-ed25519.pub}, for people and tools.
  */
 public final class NodeKey {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeKey.class);
     private static final String ALGORITHM = "Ed25519";
     private static final String SECRET = "node-ed25519.key";
     private static final String SHARED = "node-ed25519.pub";
@@ -86,7 +92,14 @@ public final class NodeKey {
             try {
                 Files.createLink(secret, made); // fails, unlike a rename, if another process's key took the name first
             } catch (FileAlreadyExistsException e) {
-                return; // that key is the node's
+                // that key is the node's
+            } catch (FileSystemException | UnsupportedOperationException e) {
+                // a file system without hard links (FAT on an SD card): a move that checks first is nearly as good
+                try {
+                    Files.move(made, secret);
+                } catch (FileAlreadyExistsException taken) {
+                    // that key is the node's
+                }
             }
             syncDirectory(directory);
         } finally {
@@ -98,7 +111,7 @@ public final class NodeKey {
      * Deletes what a node killed while making a key left: a file of a key that never took the name.
      * One made a moment ago may be another process's, about to be linked, and stays.
      */
-    private static void removeLeftovers(Path directory) throws IOException {
+    private static void removeLeftovers(Path directory) {
         FileTime before = FileTime.from(Instant.now().minus(LEFTOVER_AGE));
         try (DirectoryStream<Path> made = Files.newDirectoryStream(directory, TEMPORARY + "*")) {
             for (Path file : made) {
@@ -110,22 +123,24 @@ public final class NodeKey {
                     // another process's, which took its name or was deleted meanwhile
                 }
             }
+        } catch (IOException e) {
+            LOG.warn("Cannot delete what was left of making a node key in {}: {}", directory, e.toString());
         }
     }
 
     /** Reads the pair and checks that its halves belong together, so that no head is ever signed that cannot be verified. */
     private static NodeKey load(Path secret) throws IOException, GeneralSecurityException {
-        List<String> lines = Files.readAllLines(secret, StandardCharsets.US_ASCII);
+        Path shared = secret.resolveSibling(SHARED);
+        List<String> lines = text(secret).lines().toList();
         if (lines.isEmpty() || lines.get(0).isBlank()) {
             throw unusable(secret, "it is empty; if this node has never signed a head, delete it and " + SHARED
                     + " to make a new key, else restore it from a backup");
         }
-        Path shared = secret.resolveSibling(SHARED);
-        if (lines.size() < 2 && !Files.exists(shared)) {
+        boolean pair = lines.size() > 1; // a key made before the pair was kept in one file has its public half in the .pub only
+        if (!pair && !Files.exists(shared)) {
             throw unusable(secret, "it holds no public key, and " + SHARED + " is missing");
         }
-        // a key made before the pair was kept in one file has its public half in the .pub only
-        String publicKey = (lines.size() > 1 ? lines.get(1) : Files.readString(shared, StandardCharsets.US_ASCII)).strip();
+        String publicKey = (pair ? lines.get(1) : text(shared)).strip();
         KeyFactory factory = KeyFactory.getInstance(ALGORITHM);
         NodeKey key;
         try {
@@ -135,22 +150,36 @@ public final class NodeKey {
             throw unusable(secret, "it holds no Ed25519 key (" + e.getMessage() + ")");
         }
         if (!verify(key.sign("", new AuditLog.Head(0, AuditLine.GENESIS)))) {
-            throw unusable(secret, "its public key does not belong to it");
+            throw unusable(secret, pair ? "its public key does not belong to it" : "the public key in " + SHARED
+                    + " does not belong to it");
         }
         return key;
+    }
+
+    /** A key file's text, which is base64 only. */
+    private static String text(Path file) throws IOException {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (CharacterCodingException e) {
+            throw unusable(file, "it is not a key: it holds bytes that are not text");
+        }
     }
 
     /** Writes the public key to {@code node-ed25519.pub} unless it is there already. */
     private static void publish(Path directory, String publicKey) throws IOException {
         Path shared = directory.resolve(SHARED);
         String text = publicKey + "\n";
-        if (Files.exists(shared) && Files.readString(shared, StandardCharsets.US_ASCII).equals(text)) {
+        if (Files.exists(shared) && Arrays.equals(Files.readAllBytes(shared), text.getBytes(StandardCharsets.US_ASCII))) {
             return;
         }
         Path made = Files.createTempFile(directory, TEMPORARY, ".pub");
         try {
             writeSynced(made, text);
-            Files.setPosixFilePermissions(made, PosixFilePermissions.fromString("rw-r--r--"));
+            try {
+                Files.setPosixFilePermissions(made, PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (IOException | UnsupportedOperationException e) {
+                // a file system without modes: the .pub is public anyway
+            }
             Files.move(made, shared, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(directory);
         } finally {
@@ -173,8 +202,8 @@ public final class NodeKey {
         }
     }
 
-    private static CoddException unusable(Path secret, String why) {
-        return new CoddException(ErrorCode.DATA_ERROR, "Cannot use the node key " + secret + ": " + why);
+    private static CoddException unusable(Path file, String why) {
+        return new CoddException(ErrorCode.DATA_ERROR, "Cannot use the node key " + file + ": " + why);
     }
 
     private static String encode(byte[] key) {

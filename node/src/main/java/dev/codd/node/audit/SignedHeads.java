@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.codd.node.wire.SignedHead;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,14 +22,21 @@ public final class SignedHeads {
     public static final String TYPE = "node.audit.head";
     /** The type of the record a log starts each opening with; a node's names it as {@code node NAME}. */
     static final String NODE_OWNER = "node ";
-    /** Where a segment's start holds the heads it carries over. */
+    /** Where a checkpoint holds the heads it carries over. */
     private static final String CARRIED = "heads";
 
     private SignedHeads() {}
 
     /**
+     * The last head kept of each node, as the requester's log holds them, and whether its newest segment
+     * can be read alone for them next time: it holds a {@linkplain AuditLog#CHECKPOINT checkpoint}, or is
+     * the first segment.
+     */
+    public record Kept(Map<String, SignedHead> last, boolean readAlone) {}
+
+    /**
      * The heads node {@code node} signed, as the requester's log in {@code requesterLog} holds them, if
-     * their signatures hold: in its own records, and in those each segment starts with.
+     * their signatures hold: in its own records, and in its checkpoints.
      */
     public static List<SignedHead> read(Path requesterLog, String node) throws IOException {
         List<SignedHead> heads = new ArrayList<>();
@@ -37,54 +45,63 @@ public final class SignedHeads {
                 if (head.node().equals(node)) {
                     heads.add(head);
                 }
-            });
+            }, () -> {});
         }
         return heads;
     }
 
     /**
-     * The last head kept of each node, read from the requester log's newest segment alone: it starts
-     * with the heads kept before it ({@link #carried}). Read before the log is opened, so a line being
-     * written when the requester stopped is passed over.
+     * The last head kept of each node, read from the newest segments back to the latest checkpoint
+     * (usually the newest segment's first record). Read before the log is opened: a line being
+     * written when the requester stopped is passed over, whatever bytes it was cut in.
      */
-    public static Map<String, SignedHead> lastKept(Path requesterLog) throws IOException {
+    public static Kept lastKept(Path requesterLog) throws IOException {
         if (!Files.isDirectory(requesterLog)) {
-            return Map.of();
+            return new Kept(Map.of(), true);
         }
         List<Path> segments = AuditLog.segments(requesterLog);
         Map<String, SignedHead> last = new HashMap<>();
-        if (!segments.isEmpty()) {
-            kept(segments.get(segments.size() - 1), head -> last.put(head.node(), head));
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            Map<String, SignedHead> inSegment = new HashMap<>();
+            boolean checkpointed = kept(segments.get(i), head -> inSegment.put(head.node(), head), inSegment::clear);
+            inSegment.forEach(last::putIfAbsent); // newer segments' heads came later
+            if (checkpointed || i == 0) {
+                return new Kept(last, i == segments.size() - 1);
+            }
         }
-        return last;
+        return new Kept(last, true);
     }
 
-    /** What a segment of the requester's log starts with: the last head kept of each node. */
+    /** What a checkpoint of the requester's log holds: the last head kept of each node. */
     public static Map<String, ?> carried(Map<String, SignedHead> lastKept) {
         return Map.of(CARRIED, lastKept.values().stream().sorted(Comparator.comparing(SignedHead::node))
                 .map(SignedHeads::data).toList());
     }
 
-    /** Gives each head kept in {@code segment} whose signature holds, in order. */
-    private static void kept(Path segment, Consumer<SignedHead> each) throws IOException {
-        try (BufferedReader lines = Files.newBufferedReader(segment, StandardCharsets.UTF_8)) { // a segment holds up to 64 MiB
+    /**
+     * Gives each head kept in {@code segment} whose signature holds, in order, calling {@code checkpoint}
+     * before the heads of each checkpoint; returns whether there was one.
+     */
+    private static boolean kept(Path segment, Consumer<SignedHead> each, Runnable checkpoint) throws IOException {
+        boolean checkpointed = false;
+        // a segment holds up to 64 MiB: line by line; bytes that are not UTF-8 (a line cut short) are replaced
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(Files.newInputStream(segment),
+                StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                keptIn(line, each);
+                if (!line.contains(TYPE) && !line.contains(AuditLog.CHECKPOINT)) {
+                    continue; // the cheap test first: most records are of queries
+                }
+                Optional<AuditLine> record = AuditLine.parse(line).map(AuditLine.Parsed::line);
+                if (record.isPresent() && record.get().type().equals(AuditLog.CHECKPOINT)) {
+                    checkpointed = true;
+                    checkpoint.run();
+                    record.get().data().path(CARRIED).forEach(carried -> verified(carried).ifPresent(each));
+                } else if (record.isPresent() && record.get().type().equals(TYPE)) {
+                    verified(record.get().data()).ifPresent(each);
+                }
             }
         }
-    }
-
-    private static void keptIn(String line, Consumer<SignedHead> each) {
-        if (!line.contains(TYPE) && !line.contains(AuditLog.SEGMENT_STARTED)) {
-            return; // the cheap test first: most records are of queries
-        }
-        AuditLine.parse(line).map(AuditLine.Parsed::line).ifPresent(record -> {
-            if (record.type().equals(AuditLog.SEGMENT_STARTED)) {
-                record.data().path(CARRIED).forEach(carried -> verified(carried).ifPresent(each));
-            } else if (record.type().equals(TYPE)) {
-                verified(record.data()).ifPresent(each);
-            }
-        });
+        return checkpointed;
     }
 
     private static Optional<SignedHead> verified(JsonNode data) {

@@ -88,7 +88,7 @@ public final class Requester implements AutoCloseable {
         streams = Executors.newCachedThreadPool(DaemonThreads.named("codd-result"));
         clients = new NodeClients(allocator);
         rootDuckDb = DuckDbExecutor.withoutFileAccess();
-        audit = config.auditDirectory() == null ? RequesterAudit.OFF : RequesterAudit.open(config.auditDirectory(),
+        audit = config.auditDirectory() == null ? RequesterAudit.off() : RequesterAudit.open(config.auditDirectory(),
                 AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("version", Version.current()), Clock.systemUTC());
         RequesterService[] serviceRef = new RequesterService[1];
         registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);

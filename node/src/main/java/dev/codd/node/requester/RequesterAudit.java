@@ -43,13 +43,11 @@ final class RequesterAudit implements AutoCloseable {
     /** What the requester knows of a node's log: the key that signs it and the last head seen and kept. */
     private record NodeLog(String publicKey, long seq, SignedHead lastSeen, Instant recorded, long recordedSeq) {}
 
-    /** A requester that keeps no log. */
-    static final RequesterAudit OFF = new RequesterAudit(null, new ConcurrentHashMap<>(), Clock.systemUTC());
 
     private final AuditLog log;
     private final Clock clock;
     private final Map<String, NodeLog> nodes = new HashMap<>();
-    /** The last head kept of each node; each new segment of the log starts with them. */
+    /** The last head kept of each node; each new segment of the log starts with a checkpoint of them. */
     private final Map<String, SignedHead> kept;
     /** The last head of each node found suspect, recorded once. */
     private final Map<String, SignedHead> suspects = new HashMap<>();
@@ -63,20 +61,29 @@ final class RequesterAudit implements AutoCloseable {
                 head.seq())));
     }
 
+    /** For a requester that keeps no log. */
+    static RequesterAudit off() {
+        return new RequesterAudit(null, new ConcurrentHashMap<>(), Clock.systemUTC());
+    }
+
     /**
      * Opens the requester's log in {@code directory}, knowing each node's key and last head as the
      * log kept them (its newest segment carries them), so that a restart forgets no node.
      */
     static RequesterAudit open(Path directory, long segmentBytes, Map<String, ?> details, Clock clock) {
-        Map<String, SignedHead> kept;
+        SignedHeads.Kept kept;
         try {
-            kept = new ConcurrentHashMap<>(SignedHeads.lastKept(directory));
+            kept = SignedHeads.lastKept(directory);
         } catch (IOException e) {
             throw new CoddException(ErrorCode.DATA_ERROR, "Cannot read the audit log in " + directory + ": " + e.getMessage(),
                     e);
         }
-        AuditLog log = AuditLog.open(directory, "requester", segmentBytes, details, () -> SignedHeads.carried(kept));
-        return new RequesterAudit(log, kept, clock);
+        Map<String, SignedHead> last = new ConcurrentHashMap<>(kept.last());
+        AuditLog log = AuditLog.open(directory, "requester", segmentBytes, details, () -> SignedHeads.carried(last));
+        if (!kept.readAlone()) {
+            log.checkpoint(); // so that the next start need not go back so far
+        }
+        return new RequesterAudit(log, last, clock);
     }
 
     /** The log, if the requester keeps one. */

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -244,7 +245,7 @@ class AuditLogTest {
     }
 
     @Test
-    void eachNewSegmentStartsWithWhatItsOwnerCarriesOverAndTheChainRunsOnThroughIt() throws Exception {
+    void eachNewSegmentStartsWithACheckpointOfWhatItsOwnerCarriesAndTheChainRunsOnThroughIt() throws Exception {
         int[] given = {0};
         try (AuditLog log = AuditLog.open(dir, "test", 1_000, Map.of(), () -> Map.of("carried", ++given[0]))) {
             for (int i = 0; i < 20; i++) {
@@ -256,7 +257,7 @@ class AuditLogTest {
         assertEquals(segments.size() - 1, given[0], "asked once for each new segment");
         for (int i = 1; i < segments.size(); i++) {
             String first = Files.readAllLines(segments.get(i)).get(0);
-            assertTrue(first.contains("\"type\":\"audit.segment.started\",\"data\":{\"carried\":" + i + "}"), first);
+            assertTrue(first.contains("\"type\":\"audit.checkpoint\",\"data\":{\"carried\":" + i + "}"), first);
         }
         AuditVerifier.Report report = AuditVerifier.verify(dir);
         assertTrue(report.ok(), report.toString());
@@ -264,7 +265,8 @@ class AuditLogTest {
     }
 
     @Test
-    void aSegmentStartLargerThanASegmentStillLetsEveryRecordIn() throws Exception {
+    @Timeout(10) // without the guard, each record would open a segment for ever
+    void aCheckpointLargerThanASegmentStillLetsEveryRecordIn() throws Exception {
         try (AuditLog log = AuditLog.open(dir, "test", 1_000, Map.of(), () -> Map.of("carried", "y".repeat(2_000)))) {
             for (int i = 0; i < 3; i++) {
                 log.appendDurably("query.finished", Map.of("query", "q" + i, "pad", "x".repeat(600)));
@@ -273,8 +275,8 @@ class AuditLogTest {
         List<Path> segments = AuditLog.segments(dir);
         for (Path later : segments.subList(1, segments.size())) {
             List<String> lines = Files.readAllLines(later);
-            assertEquals(2, lines.size(), "a start and one record");
-            assertTrue(lines.get(0).contains("audit.segment.started") && lines.get(1).contains("query.finished"));
+            assertEquals(2, lines.size(), "a checkpoint and one record");
+            assertTrue(lines.get(0).contains("audit.checkpoint") && lines.get(1).contains("query.finished"));
         }
         assertEquals(3, lines().stream().filter(line -> line.contains("query.finished")).count());
         assertTrue(AuditVerifier.verify(dir).ok());

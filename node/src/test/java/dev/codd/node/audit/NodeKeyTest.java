@@ -69,6 +69,10 @@ class NodeKeyTest {
         Files.writeString(dir.resolve("node-ed25519.pub"), encode(generate().getPublic().getEncoded()) + "\n");
         assertEquals(key, NodeKey.loadOrCreate(dir).publicKey());
         assertEquals(key + "\n", Files.readString(dir.resolve("node-ed25519.pub")));
+
+        Files.write(dir.resolve("node-ed25519.pub"), new byte[] {(byte) 0xff, 0});
+        assertEquals(key, NodeKey.loadOrCreate(dir).publicKey());
+        assertEquals(key + "\n", Files.readString(dir.resolve("node-ed25519.pub")));
     }
 
     @Test
@@ -102,20 +106,28 @@ class NodeKeyTest {
         Files.writeString(dir.resolve("node-ed25519.pub"), "irrelevant\n");
         assertUnusable("it holds no Ed25519 key");
 
-        // the old way, with the halves of two keys: heads signed with it could never be verified
-        Files.writeString(secret, encode(generate().getPrivate().getEncoded()) + "\n");
-        Files.writeString(dir.resolve("node-ed25519.pub"), encode(generate().getPublic().getEncoded()) + "\n");
+        Files.write(secret, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        assertUnusable("it is not a key: it holds bytes that are not text", secret);
+
+        // the halves of two keys: heads signed with it could never be verified
+        Files.writeString(secret, encode(generate().getPrivate().getEncoded()) + "\n" + encode(generate().getPublic().getEncoded()));
         assertUnusable("its public key does not belong to it");
+        Files.writeString(secret, encode(generate().getPrivate().getEncoded()) + "\n"); // the old way
+        Files.writeString(dir.resolve("node-ed25519.pub"), encode(generate().getPublic().getEncoded()) + "\n");
+        assertUnusable("the public key in node-ed25519.pub does not belong to it");
 
         Files.delete(dir.resolve("node-ed25519.pub"));
         assertUnusable("it holds no public key, and node-ed25519.pub is missing");
     }
 
     private void assertUnusable(String why) {
+        assertUnusable(why, dir.resolve("node-ed25519.key"));
+    }
+
+    private void assertUnusable(String why, Path file) {
         CoddException e = assertThrows(CoddException.class, () -> NodeKey.loadOrCreate(dir));
         assertEquals(ErrorCode.DATA_ERROR, e.errorCode());
-        assertTrue(e.getMessage().startsWith("Cannot use the node key " + dir.resolve("node-ed25519.key") + ": " + why),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith("Cannot use the node key " + file + ": " + why), e.getMessage());
     }
 
     private Set<String> files() throws Exception {

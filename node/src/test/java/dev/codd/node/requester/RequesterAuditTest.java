@@ -7,14 +7,17 @@ import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.audit.SignedHeads;
 import dev.codd.node.wire.SignedHead;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -115,6 +118,40 @@ class RequesterAuditTest {
         assertEquals(List.of(8L), SignedHeads.read(dir.resolve("log"), "n2").stream().map(SignedHead::seq).toList(),
                 "what codd audit verify --requester checks a node's log against");
         try (RequesterAudit audit = open(2_000)) {
+            audit.nodeHead(head(other, 6));
+            audit.nodeHead(key.sign("n2", new AuditLog.Head(4, HASH)));
+        }
+        assertEquals(List.of("it is signed with another key than before", "the log went back from record 8 to 4"),
+                problems());
+    }
+
+    @Test
+    void aLogWithoutCheckpointsOrWithAnEmptyNewestSegmentIsReadBackToTheLastHeadsAndGetsACheckpoint() throws Exception {
+        // written as a requester did before checkpoints: the head is in an older segment only
+        try (AuditLog log = AuditLog.open(dir.resolve("log"), "requester", 2_000, Map.of())) {
+            log.append(SignedHeads.TYPE, SignedHeads.data(head(key, 5)));
+            for (int i = 0; i < 20; i++) {
+                log.append("query.ended", Map.of("query", "q" + i, "pad", "x".repeat(200)));
+            }
+            // and the machine failed just after the next segment was made: it is empty
+            Files.createFile(dir.resolve("log").resolve(String.format("audit-%010d.jsonl", log.head().seq() + 1)));
+        }
+        assertTrue(segments().size() > 2);
+        try (RequesterAudit audit = open(2_000)) {
+            audit.nodeHead(head(other, 6));
+        }
+        assertEquals(List.of("it is signed with another key than before"), problems());
+        assertTrue(SignedHeads.lastKept(dir.resolve("log")).readAlone(), "a checkpoint was written: no need to go back again");
+    }
+
+    @Test
+    void aLastLineCutInTheMiddleOfACharacterDoesNotStopARestart() throws Exception {
+        try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            audit.nodeHead(head(key, 5));
+        }
+        byte[] cut = "{\"seq\":99,\"type\":\"query.accepted\",\"data\":{\"sql\":\"SELECT 'Z\u00fcrich'".getBytes(StandardCharsets.UTF_8);
+        Files.write(segments().get(0), Arrays.copyOf(cut, cut.length - 6), StandardOpenOption.APPEND); // after the ü's first byte
+        try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
             audit.nodeHead(head(other, 6));
         }
         assertEquals(List.of("it is signed with another key than before"), problems());
