@@ -80,16 +80,17 @@ public final class Requester implements AutoCloseable {
     private final SystemTableServer systemTables;
 
     private Requester(Config config, BufferAllocator parent) {
-        FunctionCatalog functions = FunctionCatalog.open(config.functionDirectory()); // first: they may fail
+        // first what may fail on what is on disk: nothing else is open yet to be closed
+        FunctionCatalog functions = FunctionCatalog.open(config.functionDirectory());
         List<Job> keptJobs = Jobs.load(config.jobDirectory());
+        audit = config.auditDirectory() == null ? RequesterAudit.off() : RequesterAudit.open(config.auditDirectory(),
+                AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("version", Version.current()), Clock.systemUTC());
         allocator = parent.newChildAllocator("requester", 0, Long.MAX_VALUE);
         timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("codd-requester-timer"));
         fetchers = Executors.newCachedThreadPool(DaemonThreads.named("codd-fetch"));
         streams = Executors.newCachedThreadPool(DaemonThreads.named("codd-result"));
         clients = new NodeClients(allocator);
         rootDuckDb = DuckDbExecutor.withoutFileAccess();
-        audit = config.auditDirectory() == null ? RequesterAudit.off() : RequesterAudit.open(config.auditDirectory(),
-                AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("version", Version.current()), Clock.systemUTC());
         RequesterService[] serviceRef = new RequesterService[1];
         registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);
         jobRunners = Executors.newCachedThreadPool(DaemonThreads.named("codd-job"));

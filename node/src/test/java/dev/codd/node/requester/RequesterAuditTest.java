@@ -1,8 +1,11 @@
 package dev.codd.node.requester;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.codd.common.CoddException;
+import dev.codd.common.ErrorCode;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.audit.SignedHeads;
@@ -20,7 +23,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,6 +161,17 @@ class RequesterAuditTest {
             audit.nodeHead(head(other, 6));
         }
         assertEquals(List.of("it is signed with another key than before"), problems());
+    }
+
+    @Test
+    void aRequesterRefusedItsLogLeavesNothingOpen() {
+        try (RequesterAudit first = open(AuditLog.DEFAULT_SEGMENT_BYTES); BufferAllocator root = new RootAllocator()) {
+            CoddException refused = assertThrows(CoddException.class, () -> Requester.start(new Requester.Config("127.0.0.1", 0,
+                    Duration.ofSeconds(2), Duration.ofSeconds(30), dir.resolve("log"), null, null, null, null), root));
+            assertEquals(ErrorCode.DATA_ERROR, refused.errorCode());
+            assertTrue(refused.getMessage().contains("this process writes it already"), refused.getMessage());
+            assertEquals(Set.of(), root.getChildAllocators(), "nothing of the requester's left open");
+        }
     }
 
     private static SignedHead head(NodeKey signer, long seq) {
