@@ -364,7 +364,7 @@ public final class AuditLog implements AutoCloseable {
                         durable = head;
                         openSegment(directory.resolve(segmentName(seq)));
                         if (carried != null) {
-                            String checkpoint = AuditLine.format(seq, now(), checkpointBody(), head.hash());
+                            String checkpoint = AuditLine.format(seq, now(), AuditLine.body(CHECKPOINT, carried.get()), head.hash());
                             writeLine(seq, checkpoint, (checkpoint + "\n").getBytes(StandardCharsets.UTF_8));
                             segmentStart = segmentSize;
                             continue; // the record comes next, after the checkpoint the segment starts with
@@ -378,10 +378,6 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private String checkpointBody() {
-        return AuditLine.body(CHECKPOINT, carried.get());
     }
 
     /** Writes record {@code seq}, under the log's lock, as the head that follows the one before. */

@@ -43,7 +43,6 @@ final class RequesterAudit implements AutoCloseable {
     /** What the requester knows of a node's log: the key that signs it and the last head seen and kept. */
     private record NodeLog(String publicKey, long seq, SignedHead lastSeen, Instant recorded, long recordedSeq) {}
 
-
     private final AuditLog log;
     private final Clock clock;
     private final Map<String, NodeLog> nodes = new HashMap<>();
