@@ -2,7 +2,6 @@ package dev.codd.bench;
 
 import dev.codd.node.LocalCluster;
 import dev.codd.node.compute.AuditSync;
-import dev.codd.node.tpch.TpchData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -83,7 +82,7 @@ final class AuditOverhead implements Callable<Integer> {
         }
         Path root = Files.createTempDirectory("codd-bench-audit");
         List<Path> nodes = List.of(root.resolve("node1"), root.resolve("node2"), root.resolve("node3"));
-        TpchData.writeSharded(0.01, nodes);
+        TpchFiles.writeSharded(0.01, nodes);
         // [setting][clients][round]; setting 0 keeps no log, 1 keeps them
         Run[][][] runs = new Run[2][clients.length][rounds];
         int most = Arrays.stream(clients).max().orElse(1);

@@ -102,17 +102,23 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     private Process start(String name, Path work, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(FLAGS);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("dev.codd.node.cli.CoddCommand");
+        List<String> command = new ArrayList<>(java("dev.codd.node.cli.CoddCommand"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".log").toFile()).start();
         processes.put(name, process);
         return process;
+    }
+
+    /** The command that runs {@code mainClass} in a JVM like this one, from its class path. */
+    static List<String> java(String mainClass) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(FLAGS);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        return command;
     }
 
     /** The URL the requester prints once it listens. */
