@@ -1,5 +1,6 @@
 package dev.codd.bench;
 
+import dev.codd.node.FileTrees;
 import dev.codd.node.LocalCluster;
 import dev.codd.node.compute.AuditSync;
 import java.nio.file.Files;
@@ -81,9 +82,22 @@ final class AuditOverhead implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--control runs both clusters without logs: --audit-sync has nothing to set");
         }
         Path root = Files.createTempDirectory("codd-bench-audit");
+        Run[][][] runs;
+        try {
+            runs = measureInTurns(root);
+        } finally {
+            FileTrees.delete(root); // the data and both clusters' logs: the report holds all that is kept
+        }
+        System.out.println();
+        Benchmarks.writeReport(out, control ? "audit-overhead-control.md"
+                : auditSync == AuditSync.INTERVAL ? "audit-overhead-interval.md" : "audit-overhead.md", report(runs));
+        return 0;
+    }
+
+    /** Each setting's runs, by {@code [setting][clients][round]}; setting 0 keeps no log, 1 keeps them. */
+    private Run[][][] measureInTurns(Path root) throws Exception {
         List<Path> nodes = List.of(root.resolve("node1"), root.resolve("node2"), root.resolve("node3"));
         TpchFiles.writeSharded(0.01, nodes);
-        // [setting][clients][round]; setting 0 keeps no log, 1 keeps them
         Run[][][] runs = new Run[2][clients.length][rounds];
         int most = Arrays.stream(clients).max().orElse(1);
         // both clusters at once, over the same files, measured in turns: they warm up alike
@@ -104,10 +118,7 @@ final class AuditOverhead implements Callable<Integer> {
                 }
             }
         }
-        System.out.println();
-        Benchmarks.writeReport(out, control ? "audit-overhead-control.md"
-                : auditSync == AuditSync.INTERVAL ? "audit-overhead-interval.md" : "audit-overhead.md", report(runs));
-        return 0;
+        return runs;
     }
 
     private String report(Run[][][] runs) {

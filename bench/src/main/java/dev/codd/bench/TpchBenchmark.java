@@ -1,5 +1,6 @@
 package dev.codd.bench;
 
+import dev.codd.node.FileTrees;
 import dev.codd.node.tpch.TpchData;
 import dev.codd.node.tpch.TpchQueries;
 import java.io.IOException;
@@ -121,6 +122,7 @@ final class TpchBenchmark implements Callable<Integer> {
                 memory, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
         Benchmarks.writeReport(out, "tpch.md", report);
         BenchReport.ratioChart(queries, out.resolve("tpch-ratios.png"));
+        FileTrees.delete(work); // the processes' logs, kept when a run fails for the error to point at
         return queries.stream().allMatch(QueryResult::sameResult) ? 0 : 1;
     }
 

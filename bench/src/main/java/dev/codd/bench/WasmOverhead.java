@@ -14,6 +14,7 @@ import dev.codd.executors.wasm.WasmFunctions;
 import dev.codd.executors.wasm.WasmLimits;
 import dev.codd.executors.wasm.WasmModules;
 import dev.codd.executors.wasm.WasmType;
+import dev.codd.node.FileTrees;
 import dev.codd.node.LocalCluster;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,6 +64,14 @@ final class WasmOverhead implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root = Files.createTempDirectory("codd-bench-wasm");
+        try {
+            return run(root);
+        } finally {
+            FileTrees.delete(root); // the data and the modules: the report holds all that is kept
+        }
+    }
+
+    private Integer run(Path root) throws Exception {
         List<Path> nodes = List.of(root.resolve("node1"), root.resolve("node2"), root.resolve("node3"));
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
             for (int i = 0; i < nodes.size(); i++) {

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,9 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditOverheadSmokeTest {
     @Test
     void writesItsReport(@TempDir Path out) throws Exception {
+        Set<String> before = TempDirectories.named("codd-bench-audit");
         int exit = BenchCommand.commandLine().execute("audit", "--seconds", "1", "--rounds", "1", "--clients", "1,4", "--warmup", "1",
                 "--out", out.toString());
         assertEquals(0, exit);
+        assertEquals(before, TempDirectories.named("codd-bench-audit"), "the data and logs it made are gone");
         String report = Files.readString(out.resolve("audit-overhead.md"));
         assertTrue(report.contains("| context switches per query off / on |"), report);
         assertTrue(report.contains("| middle half of the rounds' costs |"), report);

@@ -1,5 +1,6 @@
 package dev.codd.node.cli;
 
+import dev.codd.node.FileTrees;
 import dev.codd.node.LocalCluster;
 import dev.codd.node.requester.QueryRecord;
 import dev.codd.node.tpch.TpchData;
@@ -16,7 +17,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -245,10 +245,8 @@ final class DemoCommand implements Runnable {
     }
 
     private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(root);
         } catch (IOException e) {
             System.err.println("codd: could not remove " + root + ": " + e.getMessage());
         }

@@ -3,6 +3,7 @@ package dev.codd.node.tpch;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.executors.Sql;
+import dev.codd.node.FileTrees;
 import io.trino.tpch.TpchColumn;
 import io.trino.tpch.TpchEntity;
 import io.trino.tpch.TpchTable;
@@ -16,7 +17,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +48,7 @@ public final class TpchData {
                 writeParts(scaleFactor, nodeDirectories.size(), parts);
                 layOut(parts, nodeDirectories);
             } finally {
-                deleteTree(parts);
+                FileTrees.delete(parts);
             }
         } catch (IOException e) {
             throw new CoddException(ErrorCode.INTERNAL_ERROR, "Cannot write TPC-H data: " + e.getMessage(), e);
@@ -128,14 +128,6 @@ public final class TpchData {
             Files.createLink(link, existing);
         } catch (UnsupportedOperationException | IOException e) {
             Files.copy(existing, link);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 
