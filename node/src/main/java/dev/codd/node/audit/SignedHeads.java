@@ -84,9 +84,7 @@ public final class SignedHeads {
      */
     private static boolean kept(Path segment, Consumer<SignedHead> each, Runnable checkpoint) throws IOException {
         boolean checkpointed = false;
-        // a segment holds up to 64 MiB: line by line; bytes that are not UTF-8 (a line cut short) are replaced
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(Files.newInputStream(segment),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = lines(segment)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (!line.contains(TYPE) && !line.contains(AuditLog.CHECKPOINT)) {
                     continue; // the cheap test first: most records are of queries
@@ -104,6 +102,14 @@ public final class SignedHeads {
         return checkpointed;
     }
 
+    /**
+     * A segment's lines, one at a time (it holds up to 64 MiB); bytes that are not UTF-8, in a line
+     * cut short, are replaced.
+     */
+    private static BufferedReader lines(Path segment) throws IOException {
+        return new BufferedReader(new InputStreamReader(Files.newInputStream(segment), StandardCharsets.UTF_8));
+    }
+
     private static Optional<SignedHead> verified(JsonNode data) {
         SignedHead head = new SignedHead(data.path("node").asText(), data.path("seq").asLong(), data.path("hash").asText(),
                 data.path("time").asText(), data.path("publicKey").asText(), data.path("signature").asText());
@@ -113,12 +119,14 @@ public final class SignedHeads {
     /** The node a log says it belongs to, from its first record. */
     public static Optional<String> ownerNode(Path log) throws IOException {
         for (Path segment : AuditLog.segments(log)) {
-            for (String line : Files.readAllLines(segment, StandardCharsets.UTF_8)) {
-                Optional<String> owner = AuditLine.parse(line).map(p -> p.line().data().path("owner").asText(""))
-                        .filter(o -> o.startsWith(NODE_OWNER))
-                        .map(o -> o.substring(NODE_OWNER.length()));
-                if (owner.isPresent()) {
-                    return owner;
+            try (BufferedReader lines = lines(segment)) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    Optional<String> owner = AuditLine.parse(line).map(p -> p.line().data().path("owner").asText(""))
+                            .filter(o -> o.startsWith(NODE_OWNER))
+                            .map(o -> o.substring(NODE_OWNER.length()));
+                    if (owner.isPresent()) {
+                        return owner; // the first record, as a rule: a segment need not be read whole
+                    }
                 }
             }
         }
