@@ -1,6 +1,5 @@
 package dev.codd.bench;
 
-import dev.codd.node.FileTrees;
 import dev.codd.node.LocalCluster;
 import dev.codd.node.compute.AuditSync;
 import java.nio.file.Files;
@@ -86,7 +85,7 @@ final class AuditOverhead implements Callable<Integer> {
         try {
             runs = measureInTurns(root);
         } finally {
-            FileTrees.delete(root); // the data and both clusters' logs: the report holds all that is kept
+            Benchmarks.remove(root); // the data and both clusters' logs: the report holds all that is kept
         }
         System.out.println();
         Benchmarks.writeReport(out, control ? "audit-overhead-control.md"

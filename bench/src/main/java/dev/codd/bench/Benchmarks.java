@@ -1,5 +1,6 @@
 package dev.codd.bench;
 
+import dev.codd.node.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,15 @@ final class Benchmarks {
         try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
+        }
+    }
+
+    /** Deletes a directory the benchmark made, saying so if it cannot (not to hide what the benchmark threw). */
+    static void remove(Path directory) {
+        try {
+            FileTrees.delete(directory);
+        } catch (IOException e) {
+            System.err.println("codd bench: could not remove " + directory + ": " + e.getMessage());
         }
     }
 

@@ -282,9 +282,9 @@ public final class AuditLog implements AutoCloseable {
      * segment has none (written before checkpoints were, or cut by a crash), so it need not go back
      * further next time.
      */
-    public void checkpoint() {
+    public synchronized void checkpoint() {
         if (carried != null) {
-            append(CHECKPOINT, carried.get());
+            append(CHECKPOINT, carried.get()); // under the lock, as at a rotation: no head kept meanwhile is left out
         }
     }
 

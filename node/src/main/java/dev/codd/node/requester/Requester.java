@@ -85,24 +85,29 @@ public final class Requester implements AutoCloseable {
         List<Job> keptJobs = Jobs.load(config.jobDirectory());
         audit = config.auditDirectory() == null ? RequesterAudit.off() : RequesterAudit.open(config.auditDirectory(),
                 AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("version", Version.current()), Clock.systemUTC());
-        allocator = parent.newChildAllocator("requester", 0, Long.MAX_VALUE);
-        timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("codd-requester-timer"));
-        fetchers = Executors.newCachedThreadPool(DaemonThreads.named("codd-fetch"));
-        streams = Executors.newCachedThreadPool(DaemonThreads.named("codd-result"));
-        clients = new NodeClients(allocator);
-        rootDuckDb = DuckDbExecutor.withoutFileAccess();
-        RequesterService[] serviceRef = new RequesterService[1];
-        registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);
-        jobRunners = Executors.newCachedThreadPool(DaemonThreads.named("codd-job"));
-        Jobs jobs = new Jobs(config.jobDirectory(), keptJobs, registry, clients, audit, jobRunners);
-        WasmModules modules = new WasmModules(functions::module);
-        systemTables = new SystemTableServer(audit.log().orElse(null), new SystemTables(registry, log, functions, jobs),
-                modules, allocator, BATCH_ROWS, streams);
-        QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, streams, timers,
-                log, audit, systemTables.address(), config.nodeTimeout(), BATCH_ROWS, functions,
-                new WasmFunctions(rootDuckDb, modules, () -> "the requester"));
-        service = new RequesterService(services, timers, Version.current(), jobs);
-        serviceRef[0] = service;
+        try {
+            allocator = parent.newChildAllocator("requester", 0, Long.MAX_VALUE);
+            timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("codd-requester-timer"));
+            fetchers = Executors.newCachedThreadPool(DaemonThreads.named("codd-fetch"));
+            streams = Executors.newCachedThreadPool(DaemonThreads.named("codd-result"));
+            clients = new NodeClients(allocator);
+            rootDuckDb = DuckDbExecutor.withoutFileAccess();
+            RequesterService[] serviceRef = new RequesterService[1];
+            registry = new NodeRegistry(config.downAfter(), node -> serviceRef[0].nodeDown(node), audit);
+            jobRunners = Executors.newCachedThreadPool(DaemonThreads.named("codd-job"));
+            Jobs jobs = new Jobs(config.jobDirectory(), keptJobs, registry, clients, audit, jobRunners);
+            WasmModules modules = new WasmModules(functions::module);
+            systemTables = new SystemTableServer(audit.log().orElse(null), new SystemTables(registry, log, functions, jobs),
+                    modules, allocator, BATCH_ROWS, streams);
+            QueryServices services = new QueryServices(registry, clients, rootDuckDb, allocator, fetchers, streams, timers,
+                    log, audit, systemTables.address(), config.nodeTimeout(), BATCH_ROWS, functions,
+                    new WasmFunctions(rootDuckDb, modules, () -> "the requester"));
+            service = new RequesterService(services, timers, Version.current(), jobs);
+            serviceRef[0] = service;
+        } catch (RuntimeException e) {
+            audit.close(); // its lock would keep this process from opening the log again
+            throw e;
+        }
         FlightServer.Builder builder = FlightServer.builder(allocator, config.tlsCertificate() == null
                 ? Location.forGrpcInsecure(config.host(), config.port())
                 : Location.forGrpcTls(config.host(), config.port()), service);
