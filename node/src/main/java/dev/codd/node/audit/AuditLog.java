@@ -350,7 +350,7 @@ public final class AuditLog implements AutoCloseable {
                 }
                 long seq = head.seq() + 1;
                 String line = AuditLine.format(seq, now(), body, head.hash());
-                byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                byte[] bytes = bytesOf(line);
                 boolean rotate = segmentSize > segmentStart && segmentSize + bytes.length > segmentBytes;
                 if (rotate && syncing) {
                     // the segment's fsync under way must end, and report a failure, before it is closed
@@ -365,7 +365,7 @@ public final class AuditLog implements AutoCloseable {
                         openSegment(directory.resolve(segmentName(seq)));
                         if (carried != null) {
                             String checkpoint = AuditLine.format(seq, now(), AuditLine.body(CHECKPOINT, carried.get()), head.hash());
-                            writeLine(seq, checkpoint, (checkpoint + "\n").getBytes(StandardCharsets.UTF_8));
+                            writeLine(seq, checkpoint, bytesOf(checkpoint));
                             segmentStart = segmentSize;
                             continue; // the record comes next, after the checkpoint the segment starts with
                         }
@@ -378,6 +378,11 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A record's line as the segment holds it. */
+    private static byte[] bytesOf(String line) {
+        return (line + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Writes record {@code seq}, under the log's lock, as the head that follows the one before. */
@@ -427,7 +432,7 @@ public final class AuditLog implements AutoCloseable {
                 if (error != null) { // the segment is never closed for the next while it is synced
                     LOG.error("Cannot sync the audit log in {}: {}", directory, error.toString());
                     failure = error;
-                } else if (error == null && target.seq() > durable.seq()) {
+                } else if (target.seq() > durable.seq()) {
                     durable = target;
                     if (durable.seq() < head.seq()) {
                         unsyncedSinceNanos = startedNanos; // the records left were written since: none waits longer

@@ -236,7 +236,7 @@ public final class NodeRegistry {
         nodes.values().stream().filter(NodeState::audited).forEach(node -> auditing.put(node.name(), node.up()));
         Set<String> containerNodes = nodes.values().stream().filter(node -> node.up() && node.containers())
                 .map(NodeState::name).collect(Collectors.toSet());
-        return new ClusterCatalog(tables, SystemTables.catalog(audit.keeping(), auditing), Map.of(), containerNodes);
+        return new ClusterCatalog(tables, SystemTables.catalog(audit.log().isPresent(), auditing), Map.of(), containerNodes);
     }
 
     private static TableProblem unreadable(String table, List<String> reasons) {

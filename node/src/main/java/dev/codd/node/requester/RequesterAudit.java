@@ -85,14 +85,9 @@ final class RequesterAudit implements AutoCloseable {
         return new RequesterAudit(log, last, clock);
     }
 
-    /** The log, if the requester keeps one. */
+    /** The log, if the requester keeps one (it may be run without, to measure what auditing costs). */
     Optional<AuditLog> log() {
         return Optional.ofNullable(log);
-    }
-
-    /** Whether the requester keeps a log (it may be run without, to measure what auditing costs). */
-    boolean keeping() {
-        return log != null;
     }
 
     /**
