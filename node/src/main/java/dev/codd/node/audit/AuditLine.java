@@ -24,6 +24,9 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
     static final String GENESIS = "0".repeat(64);
     private static final String HASH_FIELD = ",\"hash\":\"";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] HASH_START = HASH_FIELD.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LINE_END = {'"', '}', '\n'};
+    private static final HexFormat HEX = HexFormat.of();
     /** One digest per thread: looking one up costs more than hashing a record. */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
@@ -33,12 +36,15 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
         }
     });
 
-    /** The part of a record that does not depend on its place in the log: written before the log is locked. */
-    static String body(String type, Map<String, ?> data) {
+    /**
+     * The part of a record that does not depend on its place in the log, as UTF-8: built before the
+     * log is locked.
+     */
+    static byte[] body(String type, Map<String, ?> data) {
         StringBuilder body = new StringBuilder(256).append(",\"type\":");
         string(body, type);
         json(body.append(",\"data\":"), data);
-        return body.toString();
+        return body.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -51,9 +57,10 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
             out.append("null");
         } else if (value instanceof String text) {
             string(out, text);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
-                || value instanceof Boolean) {
-            out.append(value);
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            out.append(((Number) value).longValue());
+        } else if (value instanceof Boolean flag) {
+            out.append(flag.booleanValue());
         } else if (value instanceof Enum<?> constant) {
             string(out, constant.name());
         } else if (value instanceof Map<?, ?> map) {
@@ -82,38 +89,60 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
         }
     }
 
-    /** A JSON string: quotes, backslashes and control characters escaped, the rest as it is. */
+    /**
+     * A JSON string: quotes, backslashes and control characters escaped, the rest as it is; the runs
+     * between them are copied whole, as most texts (SQL, names) have none.
+     */
     private static void string(StringBuilder out, String text) {
         out.append('"');
+        int from = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
+            if (c < 0x20 || c == '"' || c == '\\') {
+                out.append(text, from, i);
+                switch (c) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    default -> out.append(String.format("\\u%04x", (int) c));
                 }
+                from = i + 1;
             }
         }
-        out.append('"');
+        out.append(text, from, text.length()).append('"');
     }
 
-    /** The line of a record whose {@link #body} is written; {@code time} and {@code prev} need no escaping. */
-    static String format(long seq, String time, String body, String prev) {
-        String content = "{\"seq\":" + seq + ",\"time\":\"" + time + "\"" + body + ",\"prev\":\"" + prev + "\"";
-        return content + HASH_FIELD + sha256(content + "}") + "\"}";
+    /** A record as the log holds it: its line's bytes (newline included) and its hash. */
+    record Encoded(byte[] bytes, String hash) {}
+
+    /**
+     * The line of a record whose {@link #body} is written, hashed as its bytes are put together:
+     * {@code time} and {@code prev} are ASCII and need no escaping.
+     */
+    static Encoded encode(long seq, String time, byte[] body, String prev) {
+        byte[] start = ("{\"seq\":" + seq + ",\"time\":\"" + time + "\"").getBytes(StandardCharsets.US_ASCII);
+        byte[] end = (",\"prev\":\"" + prev + "\"").getBytes(StandardCharsets.US_ASCII);
+        MessageDigest digest = SHA256.get();
+        digest.update(start);
+        digest.update(body);
+        digest.update(end);
+        digest.update((byte) '}');
+        String hash = HEX.formatHex(digest.digest());
+        byte[] line = new byte[start.length + body.length + end.length + HASH_START.length + hash.length() + LINE_END.length];
+        int at = put(line, 0, start);
+        at = put(line, at, body);
+        at = put(line, at, end);
+        at = put(line, at, HASH_START);
+        at = put(line, at, hash.getBytes(StandardCharsets.US_ASCII));
+        put(line, at, LINE_END);
+        return new Encoded(line, hash);
     }
 
-    /** The hash a line written by {@link #format} states. */
-    static String hashOf(String line) {
-        return line.substring(line.length() - 66, line.length() - 2);
+    private static int put(byte[] line, int at, byte[] part) {
+        System.arraycopy(part, 0, line, at, part.length);
+        return at + part.length;
     }
 
     /** The record a line holds, if it is one; its hash is read, not trusted: see {@link #intact}. */
@@ -146,6 +175,6 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
     }
 
     static String sha256(String text) {
-        return HexFormat.of().formatHex(SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
+        return HEX.formatHex(SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

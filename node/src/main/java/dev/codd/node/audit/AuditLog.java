@@ -261,7 +261,7 @@ public final class AuditLog implements AutoCloseable {
      * the first row of a query leaves, say); fails if it cannot be written.
      */
     public Head appendUrgently(String type, Map<String, ?> data) {
-        String body = AuditLine.body(type, data); // the costly part, outside the lock
+        byte[] body = AuditLine.body(type, data); // the costly part, outside the lock
         synchronized (this) {
             Head appended = write(body);
             long now = System.nanoTime();
@@ -339,7 +339,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Writes a record of {@link AuditLine#body} under the log's lock; it is in the file (not yet on disk) on return. */
-    private Head write(String body) {
+    private Head write(byte[] body) {
         synchronized (this) {
             while (true) {
                 if (closed) {
@@ -349,9 +349,8 @@ public final class AuditLog implements AutoCloseable {
                     throw cannotWrite(failure);
                 }
                 long seq = head.seq() + 1;
-                String line = AuditLine.format(seq, now(), body, head.hash());
-                byte[] bytes = bytesOf(line);
-                boolean rotate = segmentSize > segmentStart && segmentSize + bytes.length > segmentBytes;
+                AuditLine.Encoded line = AuditLine.encode(seq, now(), body, head.hash());
+                boolean rotate = segmentSize > segmentStart && segmentSize + line.bytes().length > segmentBytes;
                 if (rotate && syncing) {
                     // the segment's fsync under way must end, and report a failure, before it is closed
                     awaitNoSync();
@@ -364,13 +363,12 @@ public final class AuditLog implements AutoCloseable {
                         durable = head;
                         openSegment(directory.resolve(segmentName(seq)));
                         if (carried != null) {
-                            String checkpoint = AuditLine.format(seq, now(), AuditLine.body(CHECKPOINT, carried.get()), head.hash());
-                            writeLine(seq, checkpoint, bytesOf(checkpoint));
+                            writeLine(seq, AuditLine.encode(seq, now(), AuditLine.body(CHECKPOINT, carried.get()), head.hash()));
                             segmentStart = segmentSize;
                             continue; // the record comes next, after the checkpoint the segment starts with
                         }
                     }
-                    return writeLine(seq, line, bytes);
+                    return writeLine(seq, line);
                 } catch (IOException e) {
                     failure = e; // a part of the record may be in the file: what follows would not chain
                     LOG.error("Cannot write the audit log in {}: {}", directory, e.toString());
@@ -380,19 +378,14 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** A record's line as the segment holds it. */
-    private static byte[] bytesOf(String line) {
-        return (line + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
     /** Writes record {@code seq}, under the log's lock, as the head that follows the one before. */
-    private Head writeLine(long seq, String line, byte[] bytes) throws IOException {
-        segment.write(bytes);
-        segmentSize += bytes.length;
+    private Head writeLine(long seq, AuditLine.Encoded line) throws IOException {
+        segment.write(line.bytes());
+        segmentSize += line.bytes().length;
         if (durable.seq() == head.seq()) {
             unsyncedSinceNanos = System.nanoTime();
         }
-        head = new Head(seq, AuditLine.hashOf(line));
+        head = new Head(seq, line.hash());
         return head;
     }
 

@@ -92,6 +92,7 @@ class AuditLogTest {
     void anyValueARecordHoldsReadsBackAsWritten() throws Exception {
         Map<String, Object> data = new java.util.LinkedHashMap<>();
         data.put("sql", "SELECT 'a\"b' AS \"x\\y\"\n\tFROM t -- \u0001 é ✓");
+        data.put("edges", List.of("", "\"", "\\starts", "ends\n", "\u001f", "plain")); // escapes at either end, or all
         data.put("rows", 42L);
         data.put("ok", true);
         data.put("none", null);
@@ -346,8 +347,9 @@ class AuditLogTest {
     void aForgedRecordThatHashesItselfStillBreaksTheChain() throws Exception {
         withRecords(4, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         List<String> lines = lines();
-        lines.set(2, AuditLine.format(3, "2026-01-01T00:00:00Z",
-                AuditLine.body("query.finished", Map.of("query", "nothing to see")), AuditLine.GENESIS));
+        lines.set(2, new String(AuditLine.encode(3, "2026-01-01T00:00:00Z",
+                AuditLine.body("query.finished", Map.of("query", "nothing to see")), AuditLine.GENESIS).bytes(),
+                java.nio.charset.StandardCharsets.UTF_8).strip());
         rewrite(lines);
         assertEquals(new AuditVerifier.Finding(Problem.EDITED, 3, problem().message()), problem());
     }
