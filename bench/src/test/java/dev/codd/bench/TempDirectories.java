@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 final class TempDirectories {
     private TempDirectories() {}
 
-    /** The names in the system's temporary directory that start with {@code prefix}. */
+    /** The names in the temporary directory (this module's build directory, as its pom sets) that start with {@code prefix}. */
     static Set<String> named(String prefix) throws IOException {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith(prefix))
