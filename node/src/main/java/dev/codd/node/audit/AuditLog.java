@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -581,16 +582,55 @@ public final class AuditLog implements AutoCloseable {
     /** The last record of the log, which must be intact: a damaged log is for a person to look at. */
     private static Head lastHead(Path directory, List<Path> segments) throws IOException {
         for (int i = segments.size() - 1; i >= 0; i--) {
-            List<String> lines = Files.readAllLines(segments.get(i), StandardCharsets.UTF_8);
-            if (lines.isEmpty()) {
+            Path segment = segments.get(i);
+            Optional<String> last = lastLine(segment);
+            if (last.isEmpty()) {
                 continue;
             }
-            String last = lines.get(lines.size() - 1);
-            AuditLine.Parsed parsed = AuditLine.parse(last).filter(AuditLine.Parsed::intact).orElseThrow(() ->
-                    new IOException("its last record (" + segments.get(segments.size() - 1).getFileName()
+            AuditLine.Parsed parsed = last.flatMap(AuditLine::parse).filter(AuditLine.Parsed::intact).orElseThrow(() ->
+                    new IOException("its last record (" + segment.getFileName()
                             + ") is damaged; see codd audit verify " + directory));
             return new Head(parsed.line().seq(), parsed.line().hash());
         }
         return new Head(0, AuditLine.GENESIS);
+    }
+
+    /**
+     * The last line of a segment that ends with a newline (as {@link #dropPartialLine} leaves it), read
+     * from the end; bytes that are not UTF-8 become U+FFFD, and the record then no longer hashes right.
+     */
+    private static Optional<String> lastLine(Path segment) throws IOException {
+        try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ)) {
+            long end = file.size() - 1; // where the last line's newline is
+            if (end <= 0) {
+                return Optional.empty();
+            }
+            long start = end;
+            ByteBuffer chunk = ByteBuffer.allocate(8192);
+            search:
+            while (start > 0) {
+                long from = Math.max(0, start - chunk.capacity());
+                chunk.clear().limit((int) (start - from));
+                readFully(file, chunk, from);
+                for (int i = chunk.limit() - 1; i >= 0; i--) {
+                    if (chunk.get(i) == '\n') {
+                        start = from + i + 1;
+                        break search;
+                    }
+                }
+                start = from;
+            }
+            ByteBuffer line = ByteBuffer.allocate(Math.toIntExact(end - start));
+            readFully(file, line, start);
+            return Optional.of(new String(line.array(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void readFully(FileChannel file, ByteBuffer into, long position) throws IOException {
+        while (into.hasRemaining()) {
+            if (file.read(into, position + into.position()) < 0) {
+                throw new IOException("the file ended while it was read");
+            }
+        }
     }
 }

@@ -1,13 +1,15 @@
 package dev.codd.node.audit;
 
 import dev.codd.node.wire.SignedHead;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,105 +45,182 @@ public final class AuditVerifier {
         return verify(directory, List.of());
     }
 
-    /** Verifies the log in {@code directory}, and that it holds each of {@code heads} (its node signed them). */
+    /**
+     * Verifies the log in {@code directory}, and that it holds each of {@code heads} (its node signed
+     * them). It reads one line at a time, so a log of any age fits in memory; a byte that is not UTF-8
+     * is a changed record, as any other edit.
+     */
     public static Report verify(Path directory, List<SignedHead> heads) throws IOException {
         if (!Files.isDirectory(directory)) {
             throw new IOException(directory + " is not a directory");
         }
-        List<Located> lines = new ArrayList<>();
         List<Path> segments = AuditLog.segments(directory);
-        for (int s = 0; s < segments.size(); s++) {
-            String text = Files.readString(segments.get(s), StandardCharsets.UTF_8);
-            String[] parts = text.split("\n", -1);
-            long named = AuditLog.firstSeq(segments.get(s));
-            for (int i = 0; i < parts.length; i++) {
-                boolean lastPart = i == parts.length - 1;
-                if (lastPart && parts[i].isEmpty()) {
-                    break; // the file ends with a newline, as it should
-                }
-                lines.add(new Located(segments.get(s).getFileName() + " line " + (i + 1), parts[i], !lastPart, named));
-            }
+        if (segments.isEmpty()) { // a log removed whole, or a directory that never held one: neither verifies
+            return broken(0, 0, 0, null, Problem.MISSING, 1, directory + " holds no segment (audit-*.jsonl): the log's "
+                    + "records were removed, or this is not its directory");
         }
-        Set<Long> present = new HashSet<>();
-        List<AuditLine.Parsed> parsed = new ArrayList<>();
-        for (Located line : lines) {
-            Optional<AuditLine.Parsed> record = AuditLine.parse(line.text());
-            parsed.add(record.orElse(null));
-            record.ifPresent(r -> present.add(r.line().seq()));
-        }
-        Map<Long, String> hashes = new HashMap<>();
+        Set<Long> signed = new HashSet<>();
+        heads.forEach(head -> signed.add(head.seq()));
+        Map<Long, String> signedHashes = new HashMap<>(); // the log's hashes of the records its node signed
+        long records = 0;
         long expected = -1;
         String previousHash = null;
         long first = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            Located line = lines.get(i);
-            AuditLine.Parsed record = parsed.get(i);
-            long at = expected < 0 ? 1 : expected;
-            if (!line.complete()) {
-                return broken(hashes, first, expected - 1, previousHash, Problem.TRUNCATED, at,
-                        "the log ends inside record " + at + " (" + line.where() + "): it was cut");
-            }
-            if (record == null) {
-                return broken(hashes, first, expected - 1, previousHash, Problem.EDITED, at,
-                        "record " + at + " (" + line.where() + ") is not a record any more");
-            }
-            long seq = record.line().seq();
-            if (expected < 0) {
-                expected = seq; // a log whose first segments were archived starts later
-                first = seq;
-                if (seq == 1 && !record.line().prev().equals(AuditLine.GENESIS)) {
-                    return broken(hashes, first, 0, null, Problem.EDITED, 1, "record 1 (" + line.where()
-                            + ") does not start a chain");
+        try (SegmentLines lines = new SegmentLines(segments)) {
+            for (Located line = lines.next(); line != null; line = lines.next()) {
+                long at = expected < 0 ? line.segmentFirstSeq() : expected;
+                if (!line.complete()) {
+                    return broken(records, first, expected - 1, previousHash, Problem.TRUNCATED, at,
+                            "the log ends inside record " + at + " (" + line.where() + "): it was cut");
                 }
-                // a segment is named after its first record: records cut from its start would pass for archived
-                if (seq != line.segmentFirstSeq()) {
-                    return broken(hashes, first, 0, null, seq > line.segmentFirstSeq() ? Problem.MISSING : Problem.EDITED,
-                            line.segmentFirstSeq(), "the segment of record " + line.segmentFirstSeq() + " starts with record "
-                                    + seq + " (" + line.where() + ")" + (seq > line.segmentFirstSeq()
-                                    ? ": records " + line.segmentFirstSeq() + " to " + (seq - 1) + " were removed"
-                                    : ": the segment was renamed"));
+                AuditLine.Parsed record = AuditLine.parse(line.text()).orElse(null);
+                if (record == null) {
+                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, at,
+                            "record " + at + " (" + line.where() + ") is not a record any more");
                 }
+                long seq = record.line().seq();
+                if (expected < 0) {
+                    expected = seq; // a log whose first segments were archived starts later
+                    first = seq;
+                    if (seq == 1 && !record.line().prev().equals(AuditLine.GENESIS)) {
+                        return broken(records, first, 0, null, Problem.EDITED, 1, "record 1 (" + line.where()
+                                + ") does not start a chain");
+                    }
+                    // a segment is named after its first record: records cut from its start would pass for archived
+                    if (seq != line.segmentFirstSeq()) {
+                        return broken(records, first, 0, null, seq > line.segmentFirstSeq() ? Problem.MISSING : Problem.EDITED,
+                                line.segmentFirstSeq(), "the segment of record " + line.segmentFirstSeq() + " starts with record "
+                                        + seq + " (" + line.where() + ")" + (seq > line.segmentFirstSeq()
+                                        ? ": records " + line.segmentFirstSeq() + " to " + (seq - 1) + " were removed"
+                                        : ": the segment was renamed"));
+                    }
+                }
+                if (seq != expected) {
+                    boolean later = lines.restHolds(expected);
+                    return broken(records, first, expected - 1, previousHash, later ? Problem.REORDERED : Problem.MISSING,
+                            expected, later
+                                    ? "record " + expected + " is out of order: " + line.where() + " holds record " + seq
+                                    : "record " + expected + " is missing: " + line.where() + " holds record " + seq);
+                }
+                if (!record.intact()) {
+                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, seq,
+                            "record " + seq + " (" + line.where() + ") was changed: its hash does not match its content");
+                }
+                if (previousHash != null && !record.line().prev().equals(previousHash)) {
+                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, seq,
+                            "record " + seq + " (" + line.where() + ") does not follow record " + (seq - 1));
+                }
+                if (signed.contains(seq)) {
+                    signedHashes.put(seq, record.line().hash());
+                }
+                records++;
+                previousHash = record.line().hash();
+                expected = seq + 1;
             }
-            if (seq != expected) {
-                boolean later = present.contains(expected);
-                return broken(hashes, first, expected - 1, previousHash, later ? Problem.REORDERED : Problem.MISSING,
-                        expected, later
-                                ? "record " + expected + " is out of order: " + line.where() + " holds record " + seq
-                                : "record " + expected + " is missing: " + line.where() + " holds record " + seq);
-            }
-            if (!record.intact()) {
-                return broken(hashes, first, expected - 1, previousHash, Problem.EDITED, seq,
-                        "record " + seq + " (" + line.where() + ") was changed: its hash does not match its content");
-            }
-            if (previousHash != null && !record.line().prev().equals(previousHash)) {
-                return broken(hashes, first, expected - 1, previousHash, Problem.EDITED, seq,
-                        "record " + seq + " (" + line.where() + ") does not follow record " + (seq - 1));
-            }
-            hashes.put(seq, record.line().hash());
-            previousHash = record.line().hash();
-            expected = seq + 1;
+        }
+        if (expected < 0) {
+            long named = AuditLog.firstSeq(segments.get(0));
+            return broken(0, named, 0, null, Problem.MISSING, named, "the log holds no record: its "
+                    + segments.size() + " segment(s) are empty");
         }
         long last = expected - 1;
         for (SignedHead head : heads) {
             if (head.seq() > last) {
-                return broken(hashes, first, last, previousHash, Problem.TRUNCATED, last + 1, "the log ends at record "
+                return broken(records, first, last, previousHash, Problem.TRUNCATED, last + 1, "the log ends at record "
                         + last + " but node " + head.node() + " signed record " + head.seq() + " at " + head.time()
                         + ": records " + (last + 1) + " to " + head.seq() + " were removed");
             }
-            String hash = hashes.get(head.seq());
+            String hash = signedHashes.get(head.seq());
             if (hash != null && !hash.equals(head.hash())) {
-                return broken(hashes, first, last, previousHash, Problem.REWRITTEN, head.seq(), "record " + head.seq()
+                return broken(records, first, last, previousHash, Problem.REWRITTEN, head.seq(), "record " + head.seq()
                         + " is not the one node " + head.node() + " signed at " + head.time() + ": the log was rewritten");
             }
         }
-        return new Report(hashes.size(), first, last, previousHash, Optional.empty());
+        return new Report(records, first, last, previousHash, Optional.empty());
     }
 
-    private static Report broken(Map<Long, String> hashes, long first, long last, String lastHash, Problem problem,
+    private static Report broken(long records, long first, long last, String lastHash, Problem problem,
             long seq, String message) {
-        return new Report(hashes.size(), first, Math.max(last, 0), lastHash, Optional.of(new Finding(problem, seq, message)));
+        return new Report(records, first, Math.max(last, 0), lastHash, Optional.of(new Finding(problem, seq, message)));
     }
 
     /** A line of a segment, with the sequence number the segment's name says it starts at. */
     private record Located(String where, String text, boolean complete, long segmentFirstSeq) {}
+
+    /** The lines of a log's segments, oldest first, one at a time; a line is what ends at a newline, or at the end. */
+    private static final class SegmentLines implements AutoCloseable {
+        private final Iterator<Path> segments;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final byte[] buffer = new byte[1 << 16];
+        private int position;
+        private int limit;
+        private Path segment;
+        private InputStream in;
+        private long lineNumber;
+
+        SegmentLines(List<Path> segments) {
+            this.segments = segments.iterator();
+        }
+
+        /** The next line, or null after the last. */
+        Located next() throws IOException {
+            while (true) {
+                if (in == null) {
+                    if (!segments.hasNext()) {
+                        return null;
+                    }
+                    segment = segments.next();
+                    in = Files.newInputStream(segment);
+                    lineNumber = 0;
+                    position = limit = 0;
+                }
+                line.reset();
+                boolean ended = false; // by a newline
+                while (!ended) {
+                    if (position == limit) {
+                        limit = Math.max(in.read(buffer), 0);
+                        position = 0;
+                        if (limit == 0) {
+                            break;
+                        }
+                    }
+                    int start = position;
+                    while (position < limit && buffer[position] != '\n') {
+                        position++;
+                    }
+                    line.write(buffer, start, position - start);
+                    if (position < limit) {
+                        position++; // past the newline
+                        ended = true;
+                    }
+                }
+                if (!ended && line.size() == 0) { // the segment ends with a newline, as it should
+                    close();
+                    continue;
+                }
+                lineNumber++;
+                // bytes that are not UTF-8 become U+FFFD, which no longer hashes as the record did
+                return new Located(segment.getFileName() + " line " + lineNumber, line.toString(StandardCharsets.UTF_8),
+                        ended, AuditLog.firstSeq(segment));
+            }
+        }
+
+        /** Whether a line after the one read last holds record {@code seq}; reads them all. */
+        boolean restHolds(long seq) throws IOException {
+            for (Located rest = next(); rest != null; rest = next()) {
+                if (AuditLine.parse(rest.text()).filter(p -> p.line().seq() == seq).isPresent()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (in != null) {
+                in.close();
+                in = null;
+            }
+        }
+    }
 }

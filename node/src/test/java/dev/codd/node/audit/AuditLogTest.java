@@ -332,6 +332,40 @@ class AuditLogTest {
     }
 
     @Test
+    void aByteThatIsNotUtf8IsAnEditOfItsRecord() throws Exception {
+        withRecords(4, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        Path segment = AuditLog.segments(dir).get(0);
+        byte[] bytes = Files.readAllBytes(segment);
+        int lastLine = new String(bytes, StandardCharsets.UTF_8).lastIndexOf("\"type\"");
+        bytes[lastLine + 1] = (byte) 0xff; // in record 5, the last
+        Files.write(segment, bytes);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 5, problem().message()), problem());
+        CoddException refused = assertThrows(CoddException.class, () -> open(AuditLog.DEFAULT_SEGMENT_BYTES));
+        assertTrue(refused.getMessage().contains("its last record (audit-0000000001.jsonl) is damaged; see codd audit verify"),
+                refused.getMessage());
+    }
+
+    @Test
+    void aLogWithoutRecordsDoesNotVerify() throws Exception {
+        assertEquals(Problem.MISSING, problem().problem(), "a directory without segments");
+        assertEquals(1, problem().seq());
+        assertTrue(problem().message().contains("holds no segment"), problem().message());
+        Files.createFile(dir.resolve(AuditLog.segmentName(7)));
+        assertEquals(new AuditVerifier.Finding(Problem.MISSING, 7, "the log holds no record: its 1 segment(s) are empty"),
+                problem());
+    }
+
+    @Test
+    void aDamagedFirstRecordOfAnArchivedLogIsFoundAtItsNumber() throws Exception {
+        withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        List<String> lines = lines().subList(3, 10);
+        lines.set(0, lines.get(0).replace("\"seq\":4", "\"seq\":\"four\""));
+        Files.delete(AuditLog.segments(dir).get(0));
+        Files.writeString(dir.resolve(AuditLog.segmentName(4)), String.join("\n", lines) + "\n");
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 4, problem().message()), problem());
+    }
+
+    @Test
     void swappedRecordsAreFoundOutOfOrder() throws Exception {
         withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         List<String> lines = lines();
