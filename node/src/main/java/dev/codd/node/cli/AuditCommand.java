@@ -22,7 +22,8 @@ final class AuditCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Check that an audit log is whole and unedited: every record intact, in order, chained to the "
-                    + "one before, none missing or cut. Exit code 0 when it verifies, 1 when it does not.")
+                    + "one before, none missing or cut. Exit code 0 when it verifies, 1 when it does not (or, with "
+                    + "--requester, when the requester holds no head of the node to check it against).")
     static final class VerifyCommand implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "The audit log's directory (its audit-*.jsonl segments).")
         Path directory;
@@ -59,6 +60,12 @@ final class AuditCommand {
                 String name = node != null ? node : SignedHeads.ownerNode(directory)
                         .orElseThrow(() -> new IOException(directory + " names no node; say which with --node"));
                 heads = SignedHeads.read(requester, name);
+                if (heads.isEmpty()) { // else a log could pass by naming a node that signed nothing
+                    System.out.println("unchecked: the requester's log holds no head that node " + name + " signed, so "
+                            + directory + " cannot be checked against it (a node's first head is kept within about 10 s"
+                            + " of its start; --node names the node when the log's own name is not to be trusted)");
+                    return 1;
+                }
                 checkedAgainst = ", and holds the " + heads.size() + " heads node " + name + " signed for the requester";
             }
             AuditVerifier.Report report = AuditVerifier.verify(directory, heads);

@@ -119,6 +119,35 @@ class CoddCommandTest {
         Run missing = run("audit", "verify", dir.resolve("nowhere").toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("is not a directory"), missing.err());
+
+        Run empty = run("audit", "verify", Files.createDirectory(dir.resolve("empty")).toString());
+        assertEquals(1, empty.exitCode());
+        assertTrue(empty.out().startsWith("broken at record 1 (missing): "), empty.out());
+        assertTrue(empty.out().contains("holds no segment (audit-*.jsonl)"), empty.out());
+    }
+
+    @Test
+    void auditVerifyAgainstARequesterWithoutTheNodesHeadsIsNoPass(@TempDir Path dir) throws Exception {
+        Path node = dir.resolve("node");
+        Path requester = dir.resolve("requester");
+        SignedHead head;
+        try (AuditLog log = AuditLog.open(node, "node n1", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            head = NodeKey.loadOrCreate(dir.resolve("key")).sign("n1", log.durable());
+        }
+        try (AuditLog log = AuditLog.open(requester, "requester", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            log.appendDurably(SignedHeads.TYPE, SignedHeads.data(head));
+        }
+        // a log rewritten whole, which now calls itself a node the requester kept no head of
+        Path rewritten = dir.resolve("rewritten");
+        AuditLog.open(rewritten, "node n2", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of()).close();
+        Run unchecked = run("audit", "verify", rewritten.toString(), "--requester", requester.toString());
+        assertEquals(1, unchecked.exitCode(), unchecked.out() + unchecked.err());
+        assertTrue(unchecked.out().startsWith("unchecked: the requester's log holds no head that node n2 signed"),
+                unchecked.out());
+
+        Run named = run("audit", "verify", rewritten.toString(), "--requester", requester.toString(), "--node", "n1");
+        assertEquals(1, named.exitCode(), named.out() + named.err());
+        assertTrue(named.out().startsWith("broken at record 1 (rewritten)"), named.out());
     }
 
     @Test
