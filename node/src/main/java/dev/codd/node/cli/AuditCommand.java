@@ -62,8 +62,8 @@ final class AuditCommand {
                 heads = SignedHeads.read(requester, name);
                 if (heads.isEmpty()) { // else a log could pass by naming a node that signed nothing
                     System.out.println("unchecked: the requester's log holds no head that node " + name + " signed, so "
-                            + directory + " cannot be checked against it (a node's first head is kept within about 10 s"
-                            + " of its start; --node names the node when the log's own name is not to be trusted)");
+                            + directory + " cannot be checked against it (a node's first head is kept at its first heartbeat;"
+                            + " --node names the node when the log's own name is not to be trusted)");
                     return 1;
                 }
                 checkedAgainst = ", and holds the " + heads.size() + " heads node " + name + " signed for the requester";

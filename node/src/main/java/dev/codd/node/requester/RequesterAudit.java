@@ -20,10 +20,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +50,8 @@ final class RequesterAudit implements AutoCloseable {
     private final Map<String, NodeLog> nodes = new HashMap<>();
     /** The last head kept of each node; each new segment of the log starts with a checkpoint of them. */
     private final Map<String, SignedHead> kept;
-    /** The last head of each node found suspect, recorded once. */
-    private final Map<String, SignedHead> suspects = new HashMap<>();
+    /** The nodes whose last head's signature did not hold, flagged once. */
+    private final Set<String> unsigned = new HashSet<>();
 
     private RequesterAudit(AuditLog log, Map<String, SignedHead> kept, Clock clock) {
         this.log = log;
@@ -196,31 +198,38 @@ final class RequesterAudit implements AutoCloseable {
     }
 
     /**
-     * A node's signed head, from a heartbeat: checked against the key the node first signed with and
+     * A node's signed head, from a heartbeat: checked against the key the node signed with before and
      * against going back, and kept in the log now and then, so that the node's log can later be
-     * checked against it.
+     * checked against it. A head with a new key, or one that went back, is flagged once and then
+     * kept: the node's later heads are checked against it, and the heads kept before still show,
+     * to {@code codd audit verify --requester}, what the node's log held.
      */
     synchronized void nodeHead(SignedHead head) {
-        if (log == null || head.equals(suspects.get(head.node()))) {
-            return; // flagged already: nodes send the same head until they sign a new one
+        if (log == null) {
+            return;
         }
         NodeLog known = nodes.get(head.node());
+        Instant now = clock.instant();
         if (known == null || !head.equals(known.lastSeen())) { // not checked yet
-            String problem = !NodeKey.verify(head) ? "its signature does not hold"
-                    : known != null && !known.publicKey().equals(head.publicKey()) ? "it is signed with another key than before"
-                    : known != null && head.seq() < known.seq() ? "the log went back from record " + known.seq() + " to " + head.seq()
+            if (!NodeKey.verify(head)) {
+                if (unsigned.add(head.node())) { // once, until a head that holds: nodes sign a new one every second
+                    flag(head, "its signature does not hold");
+                }
+                return;
+            }
+            unsigned.remove(head.node());
+            String change = known == null ? null
+                    : !known.publicKey().equals(head.publicKey()) ? "it is signed with another key than before"
+                    : head.seq() < known.seq() ? "the log went back from record " + known.seq() + " to " + head.seq()
                     : null;
-            if (problem != null) {
-                LOG.warn("Node {} sent an audit head that is suspect: {}", head.node(), problem);
-                Map<String, Object> data = new LinkedHashMap<>(SignedHeads.data(head));
-                data.put("problem", problem);
-                append("node.audit.suspect", data);
-                suspects.put(head.node(), head);
+            if (change != null) {
+                flag(head, change);
+                keep(head);
+                nodes.put(head.node(), new NodeLog(head.publicKey(), head.seq(), head, now, head.seq()));
                 return;
             }
         }
         // a head that stays the same (the node went quiet) is kept once its time comes, like a new one
-        Instant now = clock.instant();
         boolean record = known == null || head.seq() > known.recordedSeq()
                 && Duration.between(known.recorded(), now).compareTo(HEAD_EVERY) >= 0;
         if (record) {
@@ -228,6 +237,13 @@ final class RequesterAudit implements AutoCloseable {
         }
         nodes.put(head.node(), new NodeLog(head.publicKey(), head.seq(), head,
                 record ? now : known.recorded(), record ? head.seq() : known.recordedSeq()));
+    }
+
+    private void flag(SignedHead head, String problem) {
+        LOG.warn("Node {} sent an audit head that is suspect: {}", head.node(), problem);
+        Map<String, Object> data = new LinkedHashMap<>(SignedHeads.data(head));
+        data.put("problem", problem);
+        append("node.audit.suspect", data);
     }
 
     /** Keeps the last head of every node not kept yet, so that none goes unchecked, and closes the log. */

@@ -75,18 +75,23 @@ class RequesterAuditTest {
     }
 
     @Test
-    void aSuspectHeadIsRecordedOnceHoweverOftenItComes() throws Exception {
+    void aSuspectHeadIsFlaggedOnceAndTheNodesLaterHeadsAreCheckedAgainstIt() throws Exception {
         try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
             audit.nodeHead(head(key, 5));
-            SignedHead rekeyed = head(other, 6);
-            SignedHead wentBack = head(key, 3);
             for (int beat = 0; beat < 3; beat++) {
-                audit.nodeHead(rekeyed);
+                audit.nodeHead(head(other, 6)); // a lost key: the node made another
             }
-            audit.nodeHead(wentBack);
-            audit.nodeHead(wentBack);
-            assertEquals(2, records("node.audit.suspect").size(), "one for each suspect head");
-            assertEquals(List.of(5L), keptSeqs());
+            audit.nodeHead(head(other, 7)); // signed as the last one: nothing to flag
+            SignedHead good = head(other, 8);
+            for (long seq = 9; seq < 12; seq++) { // a node whose signing broke sends a new head every second
+                audit.nodeHead(new SignedHead("n1", seq, HASH, good.time(), good.publicKey(), good.signature()));
+            }
+            audit.nodeHead(head(other, 3));
+            audit.nodeHead(head(other, 3));
+            audit.nodeHead(head(other, 4));
+            assertEquals(List.of("it is signed with another key than before", "its signature does not hold",
+                    "the log went back from record 7 to 3"), problems());
+            assertEquals(List.of(5L, 6L, 3L), keptSeqs(), "each flagged head is kept: the node's next ones follow it");
         }
     }
 
@@ -97,12 +102,14 @@ class RequesterAuditTest {
         }
         try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
             audit.nodeHead(head(other, 6)); // the node's log and key were replaced while the requester was down
-            audit.nodeHead(head(key, 3));
-            audit.nodeHead(head(key, 9));
         }
-        assertEquals(List.of("it is signed with another key than before", "the log went back from record 5 to 3"),
+        try (RequesterAudit audit = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            audit.nodeHead(head(other, 2));
+            audit.nodeHead(head(other, 9));
+        }
+        assertEquals(List.of("it is signed with another key than before", "the log went back from record 6 to 2"),
                 problems());
-        assertEquals(List.of(5L, 9L), keptSeqs(), "the first good head after the restart is kept at once");
+        assertEquals(List.of(5L, 6L, 2L, 9L), keptSeqs());
     }
 
     @Test
