@@ -1,6 +1,8 @@
 package dev.codd.node;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Threads that do not keep the JVM alive (a server stops by closing, not by its threads ending), named for stack dumps. */
@@ -15,5 +17,18 @@ public final class DaemonThreads {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /**
+     * Interrupts the pool's threads and waits, five seconds at most, until they end: what they record
+     * when they stop (a query's or fragment's end) must reach the audit log before it closes.
+     */
+    public static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

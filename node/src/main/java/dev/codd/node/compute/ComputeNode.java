@@ -319,13 +319,13 @@ public final class ComputeNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        FlightServers.stop(server);
+        FlightServers.stop(server, fragments::cancelRunning);
         try {
             requester.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        streams.shutdownNow();
+        DaemonThreads.stop(streams);
         NodeAudit nodeAudit = audit.get();
         if (nodeAudit != null) {
             nodeAudit.close();

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.NoOpFlightProducer;
@@ -63,7 +63,8 @@ public final class FragmentService extends NoOpFlightProducer {
     /** Set once the node knows its name; fragments with docker_map stages wait for it like for the audit log. */
     private final AtomicReference<Containers> containers;
     private final JobRunner jobs;
-    private final AtomicInteger running = new AtomicInteger();
+    /** The fragments running now, by what stops each. */
+    private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
 
     FragmentService(ShardSources store, DuckDbExecutor duckdb, WasmFunctions functions, BufferAllocator allocator,
             int batchRows, ExecutorService streams, AtomicReference<NodeAudit> audit, boolean auditing,
@@ -124,7 +125,12 @@ public final class FragmentService extends NoOpFlightProducer {
 
     /** How many fragments run now, from their start in DuckDB until their last row is sent or they stop. */
     public int running() {
-        return running.get();
+        return running.size();
+    }
+
+    /** Stops every fragment running now (the node is stopping); each still records its end. */
+    public void cancelRunning() {
+        running.forEach(Cancellation::cancel);
     }
 
     private void serve(Ticket ticket, Caller requester, ServerStreamListener listener) {
@@ -173,13 +179,13 @@ public final class FragmentService extends NoOpFlightProducer {
     private void run(FragmentTicket fragment, List<Input> sources, List<DockerEngine.Image> images,
             ServerStreamListener listener, NodeAudit audit, AuditLog.Head recorded) {
         long start = System.nanoTime();
-        running.incrementAndGet();
+        // the requester may go away while DuckDB still computes the first batch, or the node may stop
+        Cancellation cancellation = new Cancellation();
+        running.add(cancellation);
         long rows = 0;
         long bytes = 0;
         String status = "FAILED";
         CoddException error = null;
-        // the requester may go away while DuckDB still computes the first batch
-        Cancellation cancellation = new Cancellation();
         Backpressure backpressure = Backpressure.watch(listener, cancellation::cancel);
         int rowsPerBatch = fragment.batchRows() > 0 ? Math.min(fragment.batchRows(), FragmentTicket.MAX_BATCH_ROWS)
                 : batchRows;
@@ -225,7 +231,7 @@ public final class FragmentService extends NoOpFlightProducer {
             }
             listener.error(WireErrors.toFlight(error));
         } finally {
-            running.decrementAndGet();
+            running.remove(cancellation);
             if (cancellation.cancelled() && !status.equals("FINISHED")) {
                 status = "CANCELLED"; // the requester went away: what failed was the interrupted query
             }

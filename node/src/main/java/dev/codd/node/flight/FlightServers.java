@@ -8,9 +8,17 @@ public final class FlightServers {
     private FlightServers() {}
 
     public static void stop(FlightServer server) {
+        stop(server, () -> { });
+    }
+
+    /** Stops {@code server}; calls still running after five seconds are ended by {@code endCalls}, which gets five more. */
+    public static void stop(FlightServer server, Runnable endCalls) {
         try {
             server.shutdown();
-            server.awaitTermination(5, TimeUnit.SECONDS);
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                endCalls.run();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
             server.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -352,10 +352,12 @@ final class QueryExecution implements AutoCloseable {
     }
 
     private void end(QueryRecord.State state, CoddException error) {
-        if (ended) {
-            return;
+        synchronized (this) { // the streaming thread and a shutdown's abort may both end it: one record
+            if (ended) {
+                return;
+            }
+            ended = true;
         }
-        ended = true;
         QueryRecord record = record(state, error);
         services.log().ended(record);
         services.audit().ended(record);

@@ -169,7 +169,7 @@ public final class Requester implements AutoCloseable {
     private void closeResources() {
         timers.shutdownNow();
         fetchers.shutdownNow();
-        streams.shutdownNow();
+        DaemonThreads.stop(streams);
         if (jobRunners != null) {
             jobRunners.shutdownNow();
         }
