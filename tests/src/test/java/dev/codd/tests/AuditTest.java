@@ -25,6 +25,7 @@ import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -133,6 +134,27 @@ class AuditTest {
         return ended.get(0).path("data");
     }
 
+    /**
+     * Each node that query.planned names records the start and the end of each fragment it was given,
+     * whatever became of the query; the other nodes record nothing of it.
+     */
+    private void assertRecordedOnExactlyItsNodes(String id) throws Exception {
+        JsonNode planned = awaitRecords(requesterLog(), "query.planned", id, 1).get(0).path("data");
+        Map<String, Integer> fragments = new HashMap<>();
+        planned.path("fragments").forEach(f -> fragments.merge(f.path("node").asText(), 1, Integer::sum));
+        assertFalse(fragments.isEmpty(), planned.toString());
+        for (int node = 1; node <= 3; node++) {
+            int given = fragments.getOrDefault("node" + node, 0);
+            if (given > 0) {
+                assertEquals(given, awaitRecords(nodeLog(node), "fragment.started", id, given).size(), "node" + node);
+                assertEquals(given, awaitRecords(nodeLog(node), "fragment.ended", id, given).size(), "node" + node);
+            } else {
+                assertTrue(records(nodeLog(node)).stream().noneMatch(r -> r.path("data").path("query").asText().equals(id)),
+                        "node" + node + " ran nothing of query " + id + " and records nothing of it");
+            }
+        }
+    }
+
     @Test
     void aQueryIsRecordedOnTheRequesterAndOnTheNodesThatRanIt() throws Exception {
         String sql = "SELECT site, count(*) AS n FROM readings WHERE id < 1500 GROUP BY site ORDER BY site";
@@ -166,8 +188,7 @@ class AuditTest {
             assertEquals("FINISHED", fragmentEnded.path("status").asText());
             assertEquals(1, fragmentEnded.path("rows").asLong());
         }
-        assertTrue(records(nodeLog(3)).stream().noneMatch(r -> r.path("data").path("query").asText().equals(id)),
-                "node3 ran nothing of it and records nothing of it");
+        assertRecordedOnExactlyItsNodes(id);
     }
 
     @Test
@@ -197,6 +218,7 @@ class AuditTest {
         JsonNode fragment = awaitRecords(nodeLog(3), "fragment.ended", id, 1).get(0).path("data");
         assertEquals("FAILED", fragment.path("status").asText());
         assertTrue(fragment.path("error").asText().startsWith("22018: "), fragment.toString());
+        assertRecordedOnExactlyItsNodes(id); // node3 alone: the others' shards are pruned
     }
 
     /** Long enough to be stopped: billions of hashes at the requester, which no statistics can skip. */
@@ -224,6 +246,7 @@ class AuditTest {
             assertEquals("57014", e.getSQLState(), e.getMessage());
         }
         assertEquals("CANCELLED", ended(queryId(sql)).path("status").asText());
+        assertRecordedOnExactlyItsNodes(queryId(sql));
     }
 
     @Test
@@ -243,13 +266,12 @@ class AuditTest {
         JsonNode ended = ended(queryId(sql));
         assertEquals("TIMED_OUT", ended.path("status").asText());
         assertTrue(ended.path("error").asText().startsWith("HYT00: "), ended.toString());
+        assertRecordedOnExactlyItsNodes(queryId(sql));
     }
 
-    @Test
-    void aRefusedRequestIsRecordedByTheNode() throws Exception {
+    /** Sends node2 a fragment ticket of these bytes, which it must refuse. */
+    private void sendRefused(byte[] ticket) throws Exception {
         ComputeNode node = cluster.nodes().get(1);
-        byte[] ticket = WireJson.write(new FragmentTicket("q-refused", "mallory",
-                "SELECT * FROM read_csv('/etc/passwd')", Map.of(), List.of(), 0, List.of()));
         try (RootAllocator allocator = new RootAllocator();
                 FlightClient client = FlightClient.builder(allocator,
                         Location.forGrpcInsecure(node.address().host(), node.address().port())).build()) {
@@ -259,10 +281,37 @@ class AuditTest {
                 }
             });
         }
+    }
+
+    @Test
+    void aRefusedRequestIsRecordedByTheNode() throws Exception {
+        sendRefused(WireJson.write(new FragmentTicket("q-refused", "mallory",
+                "SELECT * FROM read_csv('/etc/passwd')", Map.of(), List.of(), 0, List.of())));
         JsonNode refused = awaitRecords(nodeLog(2), "fragment.refused", "q-refused", 1).get(0).path("data");
         assertEquals("mallory", refused.path("user").asText());
         assertTrue(refused.path("error").asText().startsWith("42501: "), refused.toString());
         assertTrue(awaitRecords(nodeLog(2), "fragment.started", "q-refused", 0).isEmpty(), "a refused fragment does not run");
+
+        sendRefused(WireJson.write(new FragmentTicket("q-unknown-shard", "mallory", "SELECT * FROM readings",
+                Map.of("readings", List.of("bafy-not-here")), List.of(), 0, List.of())));
+        JsonNode unknown = awaitRecords(nodeLog(2), "fragment.refused", "q-unknown-shard", 1).get(0).path("data");
+        assertTrue(unknown.path("error").asText().startsWith("42501: ")
+                && unknown.path("error").asText().contains("bafy-not-here"), unknown.toString());
+
+        long malformedBefore = malformedRefusals();
+        sendRefused("{\"queryId\": 42, \"sql\":".getBytes(StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (malformedRefusals() == malformedBefore && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(malformedBefore + 1, malformedRefusals(), "a ticket that is not one is recorded too");
+    }
+
+    /** node2's records of refused tickets that were not tickets at all. */
+    private long malformedRefusals() throws Exception {
+        return records(nodeLog(2)).stream().filter(r -> r.path("type").asText().equals("fragment.refused")
+                && r.path("data").path("query").isNull()
+                && r.path("data").path("error").asText().startsWith("22023: Malformed FragmentTicket")).count();
     }
 
     @Test
@@ -305,6 +354,40 @@ class AuditTest {
         }
         AuditVerifier.Report report = AuditVerifier.verify(LocalCluster.nodeAuditDirectory(node));
         assertTrue(report.ok(), report.toString());
+    }
+
+    @Test
+    void workUnderWayWhenTheClusterStopsStillHasItsEndRecorded(@TempDir Path root) throws Exception {
+        Path node = Files.createDirectories(root.resolve("node1").resolve("readings")).getParent();
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            statement.execute("COPY (SELECT range AS id FROM range(3000)) TO '" + node.resolve("readings").resolve("part.parquet") + "'");
+        }
+        String sql = "SELECT count(*) FROM readings a, readings b, readings c WHERE hash(a.id + b.id + c.id) = 42";
+        LocalCluster stopping = LocalCluster.start(List.of(node)); // one node: the whole query is its fragment
+        Thread client = new Thread(() -> {
+            try (Connection connection = DriverManager.getConnection(stopping.jdbcUrl())) {
+                QueryAssertions.rows(connection, sql);
+            } catch (SQLException expected) {
+                // the cluster stops under it
+            }
+        });
+        client.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (stopping.nodes().get(0).runningFragments() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, stopping.nodes().get(0).runningFragments(), "the fragment never started");
+        stopping.close(); // the node first: its fragment is cancelled as it stops, and must still be recorded
+        client.join(Duration.ofSeconds(30).toMillis());
+
+        List<JsonNode> requester = records(LocalCluster.requesterAuditDirectory(List.of(node)));
+        String id = requester.stream()
+                .filter(r -> r.path("type").asText().equals("query.accepted") && r.path("data").path("sql").asText().equals(sql))
+                .findFirst().orElseThrow().path("data").path("query").asText();
+        assertTrue(requester.stream().anyMatch(r -> r.path("type").asText().equals("query.ended")
+                && r.path("data").path("query").asText().equals(id)), "the requester recorded the query's end");
+        assertTrue(records(LocalCluster.nodeAuditDirectory(node)).stream().anyMatch(r -> r.path("type").asText()
+                .equals("fragment.ended") && r.path("data").path("query").asText().equals(id)), "the node recorded the fragment's end");
     }
 
     @Test

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codd.node.LocalCluster;
 import dev.codd.node.audit.AuditVerifier;
 import dev.codd.node.audit.SignedHeads;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +21,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProcessClusterTest {
     private static final String CLI = "dev.codd.node.cli.CoddCommand";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final List<JavaProcess> processes = new ArrayList<>();
 
     @AfterEach
@@ -122,6 +129,9 @@ class ProcessClusterTest {
             assertTrue(gone.getMessage().contains("of table readings"), gone.getMessage());
             startNode(data.get(0), "node1", port);
             awaitRows(codd, sql, expected);
+            assertEquals(Map.of("node1", List.of("node.up", "node.left", "node.up"),
+                    "node2", List.of("node.up", "node.down", "node.up"), "node3", List.of("node.up")),
+                    nodeEvents(root.resolve("requester-audit")), "what the requester recorded of its nodes");
 
             JavaProcess frozen = nodes.get(2);
             frozen.signal("STOP");
@@ -134,6 +144,23 @@ class ProcessClusterTest {
             }
             awaitRows(codd, sql, expected);
         }
+    }
+
+    /** The requester's records of each node joining, leaving and going down, in order. */
+    private static Map<String, List<String>> nodeEvents(Path requesterAudit) throws Exception {
+        Map<String, List<String>> events = new TreeMap<>();
+        try (Stream<Path> files = Files.list(requesterAudit)) {
+            for (Path segment : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
+                for (String line : Files.readAllLines(segment, StandardCharsets.UTF_8)) {
+                    JsonNode record = JSON.readTree(line);
+                    String type = record.path("type").asText();
+                    if (List.of("node.up", "node.left", "node.down").contains(type)) {
+                        events.computeIfAbsent(record.path("data").path("node").asText(), node -> new ArrayList<>()).add(type);
+                    }
+                }
+            }
+        }
+        return events;
     }
 
     /** Nodes join a few heartbeats after they start: retry until the answer is complete. */
