@@ -28,7 +28,8 @@ import org.apache.calcite.util.TimestampString;
 /**
  * Keeps the shards whose min/max statistics do not rule out a filter: for conditions comparing a
  * column with a constant ({@code =, <, <=, >, >=, BETWEEN, IN}), a shard whose range of that column
- * lies entirely outside is skipped (and through AND and OR). Anything it cannot read keeps the
+ * lies entirely outside is skipped (and through AND and OR), and for {@code <>} a shard whose every
+ * value is the constant. Anything it cannot read keeps the
  * shard: pruning only ever saves work, never changes an answer. Floating-point columns are never
  * pruned on: NaN sorts above every number in DuckDB, and Parquet writers leave it out of min/max.
  */
@@ -85,6 +86,9 @@ final class ShardPruner {
         if (constant.isEmpty()) {
             return true;
         }
+        if (kind == SqlKind.NOT_EQUALS) { // a shard holding that one value (and nulls) has no row that passes
+            return !holdsOnly(values.get(), constant.get());
+        }
         Range<Comparable<Object>> allowed = switch (kind) {
             case EQUALS -> Range.singleton(constant.get());
             case LESS_THAN -> Range.lessThan(constant.get());
@@ -94,6 +98,15 @@ final class ShardPruner {
             default -> null;
         };
         return allowed == null || overlap(allowed, values.get());
+    }
+
+    private static boolean holdsOnly(Range<Comparable<Object>> values, Comparable<Object> constant) {
+        try {
+            return values.hasLowerBound() && values.hasUpperBound() && values.lowerEndpoint().compareTo(constant) == 0
+                    && values.upperEndpoint().compareTo(constant) == 0;
+        } catch (ClassCastException e) {
+            return false; // a constant of another kind than the column: not ours to judge
+        }
     }
 
     private static boolean overlap(Range<Comparable<Object>> allowed, Range<Comparable<Object>> values) {

@@ -210,6 +210,13 @@ class QueryPlannerTest {
         assertEquals(List.of("n2", "n3"), nodesAsked("SELECT * FROM t WHERE d >= DATE '2020-01-01' + INTERVAL '1' MONTH"),
                 "n3 has no statistics for d: it is asked");
         assertEquals(List.of("n1", "n3"), nodesAsked("SELECT count(*) FROM t WHERE s < 'banana'"));
+        assertEquals(List.of("n1", "n2", "n3"), nodesAsked("SELECT * FROM t WHERE x <> 150"));
+        List<Column> columns = List.of(new Column("node", "VARCHAR"));
+        ClusterCatalog logs = new ClusterCatalog(Map.of("logs", new ClusterTable("logs", columns, List.of(
+                new Shard("bafkreia", 1, List.of("n1"), Optional.empty(), Map.of("node", new ColumnRange("n1", "n1"))),
+                new Shard("bafkreib", 1, List.of(), Optional.empty(), Map.of("node", new ColumnRange("n2", "n2")))))));
+        assertEquals(List.of("n1"), planner.plan("SELECT * FROM logs WHERE node <> 'n2'", logs).fragments().stream()
+                .map(Fragment::node).toList(), "a shard of one value, the one left out, is not read (nor waited for)");
         assertEquals(List.of("n1", "n2", "n3"), nodesAsked("SELECT * FROM t WHERE x + 1 = 5 OR x = 7"),
                 "what it cannot read, it keeps");
         DistributedPlan plan = planner.plan("SELECT * FROM t WHERE x BETWEEN 120 AND 150", rangedCatalog());

@@ -338,6 +338,25 @@ class AuditTest {
     }
 
     @Test
+    void aNodeThatIsDownIsNamedAndTheOtherNodesLogsStillRead(@TempDir Path root) throws Exception {
+        List<Path> data = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            data.add(Files.createDirectories(root.resolve("node" + i)));
+        }
+        try (LocalCluster twoNodes = LocalCluster.start(data);
+                Connection connection = DriverManager.getConnection(twoNodes.jdbcUrl())) {
+            String nodes = "SELECT DISTINCT node FROM sys.node_audit ORDER BY node";
+            assertEquals(List.of(List.of("node1"), List.of("node2")), QueryAssertions.rows(connection, nodes));
+            twoNodes.nodes().get(1).close(); // node2 leaves: its log stays where it is, out of reach
+            SQLException down = assertThrows(SQLException.class, () -> QueryAssertions.rows(connection, nodes));
+            assertEquals("57P03", down.getSQLState(), down.getMessage());
+            assertTrue(down.getMessage().contains("audit-node2"), down.getMessage());
+            assertEquals(List.of(List.of("node1")), QueryAssertions.rows(connection,
+                    "SELECT DISTINCT node FROM sys.node_audit WHERE node <> 'node2'"), "node2's log is left out, not waited for");
+        }
+    }
+
+    @Test
     void aNodeSyncingOnTheIntervalWritesAFragmentsRecordBeforeItsRowsLeaveAndSaysSo(@TempDir Path root) throws Exception {
         Path node = Files.createDirectories(root.resolve("node1").resolve("readings")).getParent();
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {

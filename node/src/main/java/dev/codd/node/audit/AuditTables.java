@@ -2,9 +2,11 @@ package dev.codd.node.audit;
 
 import dev.codd.planner.catalog.ClusterTable;
 import dev.codd.planner.catalog.Column;
+import dev.codd.planner.catalog.ColumnRange;
 import dev.codd.planner.catalog.Shard;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The audit logs as tables of schema {@code sys}: {@code sys.audit} is the requester's log,
@@ -36,8 +38,10 @@ public final class AuditTables {
      * @param auditingNodes the nodes that keep a log, each with whether it is up
      */
     public static Map<String, ClusterTable> system(boolean requesterAudits, Map<String, Boolean> auditingNodes) {
+        // each log's range of column node is its node alone: WHERE node <> 'x' leaves out a node that is down
         List<Shard> nodeLogs = auditingNodes.entrySet().stream()
-                .map(node -> new Shard(cid(node.getKey()), 0, node.getValue() ? List.of(node.getKey()) : List.of()))
+                .map(node -> new Shard(cid(node.getKey()), 0, node.getValue() ? List.of(node.getKey()) : List.of(),
+                        Optional.empty(), Map.of("node", new ColumnRange(node.getKey(), node.getKey()))))
                 .toList();
         ClusterTable nodes = new ClusterTable(NODE_TABLE, COLUMNS, nodeLogs);
         return requesterAudits

@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CallOptions;
@@ -93,6 +94,7 @@ public final class ComputeNode implements AutoCloseable {
     private final DuckDbExecutor duckdb;
     private final DataStore store;
     private final FragmentService fragments;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final FlightServer server;
     private final FlightClient requester;
     private final ScheduledExecutorService heartbeats;
@@ -305,9 +307,12 @@ public final class ComputeNode implements AutoCloseable {
         }
     }
 
-    /** Leaves the cluster, then stops serving. */
+    /** Leaves the cluster, then stops serving; once. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         scanner.shutdownNow();
         heartbeats.shutdownNow();
         try {
