@@ -87,9 +87,15 @@ class DockerMapTest {
 
     @AfterAll
     void stop() throws Exception {
-        codd.close();
-        cluster.close();
-        duckdb.close();
+        if (codd != null) { // null when the tests skipped for want of an engine, before anything started
+            codd.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (duckdb != null) {
+            duckdb.close();
+        }
     }
 
     /** Whatever a test did, no container of the cluster's is left, and the nodes still answer. */
