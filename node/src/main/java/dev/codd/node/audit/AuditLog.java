@@ -602,7 +602,7 @@ public final class AuditLog implements AutoCloseable {
     private static Optional<String> lastLine(Path segment) throws IOException {
         try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ)) {
             long end = file.size() - 1; // where the last line's newline is
-            if (end <= 0) {
+            if (end < 0) {
                 return Optional.empty();
             }
             long start = end;
@@ -620,7 +620,11 @@ public final class AuditLog implements AutoCloseable {
                 }
                 start = from;
             }
-            ByteBuffer line = ByteBuffer.allocate(Math.toIntExact(end - start));
+            if (end - start > Integer.MAX_VALUE - 8) {
+                throw new IOException("its last line (" + segment.getFileName() + ") is " + (end - start)
+                        + " bytes long, which no record is; see codd audit verify");
+            }
+            ByteBuffer line = ByteBuffer.allocate((int) (end - start));
             readFully(file, line, start);
             return Optional.of(new String(line.array(), StandardCharsets.UTF_8));
         }

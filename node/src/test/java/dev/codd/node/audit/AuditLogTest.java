@@ -346,6 +346,15 @@ class AuditLogTest {
     }
 
     @Test
+    void aNewestSegmentOfOneEmptyLineIsDamagedNotEmpty() throws Exception {
+        withRecords(2, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        Files.writeString(dir.resolve(AuditLog.segmentName(4)), "\n");
+        CoddException refused = assertThrows(CoddException.class, () -> open(AuditLog.DEFAULT_SEGMENT_BYTES));
+        assertTrue(refused.getMessage().contains("its last record (audit-0000000004.jsonl) is damaged"), refused.getMessage());
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 4, problem().message()), problem());
+    }
+
+    @Test
     void aLogWithoutRecordsDoesNotVerify() throws Exception {
         assertEquals(Problem.MISSING, problem().problem(), "a directory without segments");
         assertEquals(1, problem().seq());
