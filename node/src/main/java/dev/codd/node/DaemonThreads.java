@@ -4,9 +4,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Threads that do not keep the JVM alive (a server stops by closing, not by its threads ending), named for stack dumps. */
 public final class DaemonThreads {
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonThreads.class);
+
     private DaemonThreads() {}
 
     /** Threads named {@code prefix-1}, {@code prefix-2}, … */
@@ -26,7 +30,9 @@ public final class DaemonThreads {
     public static void stop(ExecutorService pool) {
         pool.shutdownNow();
         try {
-            pool.awaitTermination(5, TimeUnit.SECONDS);
+            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("Threads still run 5 s after they were told to stop; what they record from now on is lost");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -233,7 +233,7 @@ public final class FragmentService extends NoOpFlightProducer {
         } finally {
             running.remove(cancellation);
             if (cancellation.cancelled() && !status.equals("FINISHED")) {
-                status = "CANCELLED"; // the requester went away: what failed was the interrupted query
+                status = "CANCELLED"; // the requester went away, or the node stops: what failed was the interrupted query
             }
             if (audit != null) {
                 audit.ended(fragment, status, error, rows, bytes, System.nanoTime() - start);

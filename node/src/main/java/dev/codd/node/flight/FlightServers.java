@@ -3,7 +3,10 @@ package dev.codd.node.flight;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.FlightServer;
 
-/** Stopping a Flight server the same way everywhere: no new calls, five seconds for running ones. */
+/**
+ * Stopping a Flight server the same way everywhere: no new calls, five seconds for running ones, and
+ * five more for those its owner then ends.
+ */
 public final class FlightServers {
     private FlightServers() {}
 
@@ -11,16 +14,28 @@ public final class FlightServers {
         stop(server, () -> { });
     }
 
-    /** Stops {@code server}; calls still running after five seconds are ended by {@code endCalls}, which gets five more. */
+    /**
+     * Stops {@code server}; calls still running after five seconds are ended by {@code endCalls}. An
+     * interrupt cuts the waits short, not the stop: the calls are still ended and the server closed.
+     */
     public static void stop(FlightServer server, Runnable endCalls) {
+        boolean interrupted = false;
+        server.shutdown();
         try {
-            server.shutdown();
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
                 endCalls.run();
                 server.awaitTermination(5, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            endCalls.run();
+        }
+        try {
             server.close();
         } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
