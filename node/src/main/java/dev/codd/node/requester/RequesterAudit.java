@@ -200,7 +200,7 @@ final class RequesterAudit implements AutoCloseable {
     /**
      * A node's signed head, from a heartbeat: checked against the key the node signed with before and
      * against going back, and kept in the log now and then, so that the node's log can later be
-     * checked against it. A head with a new key, or one that went back, is flagged once and then
+     * checked against it. A head with a new key, or one that went back, is flagged when it comes and
      * kept: the node's later heads are checked against it, and the heads kept before still show,
      * to {@code codd audit verify --requester}, what the node's log held.
      */
@@ -210,24 +210,23 @@ final class RequesterAudit implements AutoCloseable {
         }
         NodeLog known = nodes.get(head.node());
         Instant now = clock.instant();
-        if (known == null || !head.equals(known.lastSeen())) { // not checked yet
-            if (!NodeKey.verify(head)) {
-                if (unsigned.add(head.node())) { // once, until a head that holds: nodes sign a new one every second
-                    flag(head, "its signature does not hold");
-                }
-                return;
+        boolean checked = known != null && head.equals(known.lastSeen()); // nodes send a head until they sign anew
+        if (!checked && !NodeKey.verify(head)) {
+            if (unsigned.add(head.node())) { // once, until a head that holds: nodes sign a new one every second
+                flag(head, "its signature does not hold");
             }
-            unsigned.remove(head.node());
-            String change = known == null ? null
-                    : !known.publicKey().equals(head.publicKey()) ? "it is signed with another key than before"
-                    : head.seq() < known.seq() ? "the log went back from record " + known.seq() + " to " + head.seq()
-                    : null;
-            if (change != null) {
-                flag(head, change);
-                keep(head);
-                nodes.put(head.node(), new NodeLog(head.publicKey(), head.seq(), head, now, head.seq()));
-                return;
-            }
+            return;
+        }
+        unsigned.remove(head.node());
+        String change = checked || known == null ? null
+                : !known.publicKey().equals(head.publicKey()) ? "it is signed with another key than before"
+                : head.seq() < known.seq() ? "the log went back from record " + known.seq() + " to " + head.seq()
+                : null;
+        if (change != null) {
+            flag(head, change);
+            keep(head);
+            nodes.put(head.node(), new NodeLog(head.publicKey(), head.seq(), head, now, head.seq()));
+            return;
         }
         // a head that stays the same (the node went quiet) is kept once its time comes, like a new one
         boolean record = known == null || head.seq() > known.recordedSeq()
