@@ -217,6 +217,8 @@ class QueryPlannerTest {
                 new Shard("bafkreib", 1, List.of(), Optional.empty(), Map.of("node", new ColumnRange("n2", "n2")))))));
         assertEquals(List.of("n1"), planner.plan("SELECT * FROM logs WHERE node <> 'n2'", logs).fragments().stream()
                 .map(Fragment::node).toList(), "a shard of one value, the one left out, is not read (nor waited for)");
+        assertEquals(List.of("n1"), planner.plan("SELECT * FROM logs WHERE node IN ('n1', 'node22')", logs).fragments()
+                .stream().map(Fragment::node).toList(), "constants of different lengths are not padded to one");
         assertEquals(List.of("n1", "n2", "n3"), nodesAsked("SELECT * FROM t WHERE x + 1 = 5 OR x = 7"),
                 "what it cannot read, it keeps");
         DistributedPlan plan = planner.plan("SELECT * FROM t WHERE x BETWEEN 120 AND 150", rangedCatalog());

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codd.node.LocalCluster;
 import dev.codd.node.audit.AuditVerifier;
 import dev.codd.node.audit.SignedHeads;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,9 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProcessClusterTest {
     private static final String CLI = "dev.codd.node.cli.CoddCommand";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final List<JavaProcess> processes = new ArrayList<>();
 
     @AfterEach
@@ -129,9 +126,12 @@ class ProcessClusterTest {
             assertTrue(gone.getMessage().contains("of table readings"), gone.getMessage());
             startNode(data.get(0), "node1", port);
             awaitRows(codd, sql, expected);
-            assertEquals(Map.of("node1", List.of("node.up", "node.left", "node.up"),
-                    "node2", List.of("node.up", "node.down", "node.up"), "node3", List.of("node.up")),
-                    nodeEvents(root.resolve("requester-audit")), "what the requester recorded of its nodes");
+            // what the requester recorded of its nodes; a node slow to beat on 2 busy cores may add a down and an up
+            Map<String, List<String>> events = nodeEvents(root.resolve("requester-audit"));
+            assertEquals(Set.of("node1", "node2", "node3"), events.keySet(), events.toString());
+            events.values().forEach(each -> assertEquals("node.up", each.get(0), events.toString()));
+            assertTrue(inOrder(events.get("node2"), "node.down", "node.up"), "killed, then back: " + events);
+            assertTrue(inOrder(events.get("node1"), "node.left", "node.up"), "stopped, then back: " + events);
 
             JavaProcess frozen = nodes.get(2);
             frozen.signal("STOP");
@@ -149,18 +149,24 @@ class ProcessClusterTest {
     /** The requester's records of each node joining, leaving and going down, in order. */
     private static Map<String, List<String>> nodeEvents(Path requesterAudit) throws Exception {
         Map<String, List<String>> events = new TreeMap<>();
-        try (Stream<Path> files = Files.list(requesterAudit)) {
-            for (Path segment : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
-                for (String line : Files.readAllLines(segment, StandardCharsets.UTF_8)) {
-                    JsonNode record = JSON.readTree(line);
-                    String type = record.path("type").asText();
-                    if (List.of("node.up", "node.left", "node.down").contains(type)) {
-                        events.computeIfAbsent(record.path("data").path("node").asText(), node -> new ArrayList<>()).add(type);
-                    }
-                }
+        for (JsonNode record : AuditRecords.read(requesterAudit)) {
+            String type = record.path("type").asText();
+            if (List.of("node.up", "node.left", "node.down").contains(type)) {
+                events.computeIfAbsent(record.path("data").path("node").asText(), node -> new ArrayList<>()).add(type);
             }
         }
         return events;
+    }
+
+    /** Whether {@code expected} occur in {@code events} in this order, with others between them or not. */
+    private static boolean inOrder(List<String> events, String... expected) {
+        int next = 0;
+        for (String event : events) {
+            if (next < expected.length && event.equals(expected[next])) {
+                next++;
+            }
+        }
+        return next == expected.length;
     }
 
     /** Nodes join a few heartbeats after they start: retry until the answer is complete. */
