@@ -165,6 +165,7 @@ public final class ComputeNode implements AutoCloseable {
                 audit, config.auditDirectory() != null, containers, new JobRunner(store, containers, audit));
         FlightServer server = Caller.recordOn(FlightServer.builder(allocator,
                         Location.forGrpcInsecure(config.host(), config.port()), fragments))
+                .executor(streams) // see FlightServers: a pool Flight does not own keeps signals coming while it stops
                 .build();
         try {
             server.start();

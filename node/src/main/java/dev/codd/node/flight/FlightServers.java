@@ -5,7 +5,10 @@ import org.apache.arrow.flight.FlightServer;
 
 /**
  * Stopping a Flight server the same way everywhere: no new calls, five seconds for running ones, and
- * five more for those its owner then ends.
+ * five more for those its owner then ends. A server whose calls should end well is built with an
+ * executor of its owner's ({@code FlightServer.Builder.executor}), shut down after the server: the
+ * pool Flight makes itself is shut down as the server starts to stop, and the calls still running
+ * would get no ready or cancel signal from then on.
  */
 public final class FlightServers {
     private FlightServers() {}

@@ -115,7 +115,7 @@ public final class Requester implements AutoCloseable {
             if (config.tlsCertificate() != null) {
                 builder.useTls(config.tlsCertificate().toFile(), config.tlsKey().toFile());
             }
-            server = Caller.recordOn(builder).build();
+            server = Caller.recordOn(builder).executor(streams).build(); // see FlightServers
         } catch (IOException | RuntimeException e) {
             closeResources();
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Cannot serve TLS with certificate "
