@@ -125,12 +125,16 @@ final class AuditOverhead implements Callable<Integer> {
         report.append(control ? "# Audit log overhead: control run\n\n**Neither cluster keeps a log** (`--control`): the "
                 + "'cost' below is the benchmark's own noise.\n\n" : "# Audit log overhead\n\n")
                 .append(control ? "" : auditSync == AuditSync.FRAGMENT
-                        ? "Nodes sync each fragment's record before its first row leaves (`--audit-sync fragment`, the default).\n\n"
+                        ? "Nodes sync each fragment's record before its first row leaves (`--audit-sync fragment`, the default). "
+                                + "A query writes five records, three on the requester and two on its node, and waits for two "
+                                + "of them to reach the disk.\n\n"
                         : "Nodes sync their records of fragments within about 0.1 s (`--audit-sync interval`); the requester still syncs "
-                                + "each query's before its first row reaches the client.\n\n")
+                                + "each query's before its first row reaches the client. A query writes five records, three on "
+                                + "the requester and two on its node, and waits for one of them to reach the disk.\n\n")
                 .append(String.format(Locale.ROOT, "%s, %d cores, Java %s. `%s` through JDBC on a local cluster of three "
-                        + "nodes (TPC-H SF 0.01), and on a second one like it that keeps no audit log, both up at once; after a warm-up, "
-                        + "each figure is the median of %d runs of %d s, off and on in turns.%n%n",
+                        + "nodes (TPC-H SF 0.01), and on a second one like it that keeps no audit log, both up at once (nation is one shard, "
+                        + "so each query is one fragment, on one node); after a warm-up, each figure is the median of %d runs of %d s, "
+                        + "off and on in turns.%n%n",
                         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
                         Runtime.getRuntime().availableProcessors(), Runtime.version(), QUERY, rounds, seconds))
                 .append("| clients | queries/s, audit off | queries/s, audit on | cost | middle half of the rounds' costs "
