@@ -138,8 +138,7 @@ class AuditTest {
         for (int node = 1; node <= 3; node++) {
             int given = fragments.getOrDefault("node" + node, 0);
             if (given == 0) {
-                int n = node;
-                assertTrue(records(nodeLog(n)).stream().noneMatch(r -> r.path("data").path("query").asText().equals(id)),
+                assertTrue(records(nodeLog(node)).stream().noneMatch(r -> r.path("data").path("query").asText().equals(id)),
                         "node" + node + " ran nothing of query " + id + " and records nothing of it");
                 continue;
             }
