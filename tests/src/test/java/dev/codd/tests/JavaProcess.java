@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,12 @@ final class JavaProcess implements AutoCloseable {
     }
 
     static JavaProcess start(List<String> jvmOptions, String mainClass, String... args) throws IOException {
+        return start(Map.of(), jvmOptions, mainClass, args);
+    }
+
+    /** Starts the JVM with {@code environment} added to this one's. */
+    static JavaProcess start(Map<String, String> environment, List<String> jvmOptions, String mainClass, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(FLAGS);
@@ -49,7 +56,9 @@ final class JavaProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
         command.addAll(List.of(args));
-        return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new JavaProcess(builder.start());
     }
 
     /** Waits for an output line containing {@code text} and returns it. */
