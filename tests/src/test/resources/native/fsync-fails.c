@@ -28,20 +28,20 @@ static int fails(int fd) {
     return name != NULL && strncmp(name, "/audit-", 7) == 0 && strstr(name, ".jsonl") != NULL;
 }
 
-int fsync(int fd) {
+/* Fails like a disk that stopped syncing, or calls the C library's function of that name. */
+static int sync_or_fail(int fd, const char *name) {
     if (fails(fd)) {
         errno = EIO;
         return -1;
     }
-    int (*real)(int) = (int (*)(int)) dlsym(RTLD_NEXT, "fsync");
+    int (*real)(int) = (int (*)(int)) dlsym(RTLD_NEXT, name);
     return real(fd);
 }
 
+int fsync(int fd) {
+    return sync_or_fail(fd, "fsync");
+}
+
 int fdatasync(int fd) {
-    if (fails(fd)) {
-        errno = EIO;
-        return -1;
-    }
-    int (*real)(int) = (int (*)(int)) dlsym(RTLD_NEXT, "fdatasync");
-    return real(fd);
+    return sync_or_fail(fd, "fdatasync");
 }
