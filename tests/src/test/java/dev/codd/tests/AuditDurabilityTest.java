@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -97,17 +96,14 @@ class AuditDurabilityTest {
             statement.execute("COPY (SELECT range AS id FROM range(100)) TO '" + data.resolve("readings").resolve("part.parquet")
                     + "' (FORMAT parquet)");
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = JavaProcess.freePort();
         start(requesterEnv, "serve", "requester", "--port", Integer.toString(port), "--audit",
                 root.resolve("requester-audit").toString())
                 .await("Codd requester listening", Duration.ofSeconds(60));
         start(nodeEnv, "serve", "compute", "--data", data.toString(), "--join", "127.0.0.1:" + port, "--name", "node1")
                 .await("Codd compute node node1", Duration.ofSeconds(60));
         try (Connection codd = DriverManager.getConnection("jdbc:codd://127.0.0.1:" + port)) {
-            awaitAnswer(codd);
+            QueryAssertions.awaitRows(codd, QUERY, List.of(List.of(100L)));
             Thread.sleep(500); // past the logs' sync interval: nothing is left to sync when the disk fails
             Files.createFile(trigger);
             SQLException refused = assertThrows(SQLException.class, () -> QueryAssertions.rows(codd, sql),
@@ -121,21 +117,5 @@ class AuditDurabilityTest {
         JavaProcess process = JavaProcess.start(environment, List.of("-Xmx512m"), CLI, args);
         processes.add(process);
         return process;
-    }
-
-    /** The node joins a few heartbeats after it starts: retry until it answers. */
-    private static void awaitAnswer(Connection codd) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                assertEquals(List.of(List.of(100L)), QueryAssertions.numbers(codd, QUERY));
-                return;
-            } catch (SQLException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-                Thread.sleep(200);
-            }
-        }
     }
 }

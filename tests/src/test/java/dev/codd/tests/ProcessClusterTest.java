@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.codd.node.LocalCluster;
 import dev.codd.node.audit.AuditVerifier;
 import dev.codd.node.audit.SignedHeads;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -67,10 +66,7 @@ class ProcessClusterTest {
                 data.add(directory.getParent());
             }
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = JavaProcess.freePort();
         start("serve", "requester", "--port", Integer.toString(port), "--down-after", "2", "--audit",
                 root.resolve("requester-audit").toString())
                 .await("Codd requester listening: jdbc:codd://127.0.0.1:" + port, Duration.ofSeconds(60));
@@ -84,7 +80,7 @@ class ProcessClusterTest {
         List<List<Object>> expected = List.of(List.of(0L, 1000L, new java.math.BigDecimal(4500)),
                 List.of(1L, 1000L, new java.math.BigDecimal(4500)), List.of(2L, 1000L, new java.math.BigDecimal(4500)));
         try (Connection codd = DriverManager.getConnection(url)) {
-            awaitRows(codd, sql, expected);
+            QueryAssertions.awaitRows(codd, sql, expected);
 
             // SIGKILL while node2 serves queries: its audit log survives whole and goes on after a restart
             AtomicBoolean querying = new AtomicBoolean(true);
@@ -114,7 +110,7 @@ class ProcessClusterTest {
             Path node2Audit = LocalCluster.nodeAuditDirectory(data.get(1));
             long beforeRestart = AuditVerifier.verify(node2Audit).lastSeq();
             startNode(data.get(1), "node2", port);
-            awaitRows(codd, sql, expected);
+            QueryAssertions.awaitRows(codd, sql, expected);
             AuditVerifier.Report afterRestart = AuditVerifier.verify(node2Audit,
                     SignedHeads.read(root.resolve("requester-audit"), "node2"));
             assertTrue(afterRestart.ok(), afterRestart.toString());
@@ -125,7 +121,7 @@ class ProcessClusterTest {
             assertEquals("57P03", gone.getSQLState(), gone.getMessage());
             assertTrue(gone.getMessage().contains("of table readings"), gone.getMessage());
             startNode(data.get(0), "node1", port);
-            awaitRows(codd, sql, expected);
+            QueryAssertions.awaitRows(codd, sql, expected);
             // what the requester recorded of its nodes; a node slow to beat on 2 busy cores may add a down and an up
             Map<String, List<String>> events = nodeEvents(root.resolve("requester-audit"));
             assertEquals(Set.of("node1", "node2", "node3"), events.keySet(), events.toString());
@@ -142,7 +138,7 @@ class ProcessClusterTest {
             } finally {
                 frozen.signal("CONT");
             }
-            awaitRows(codd, sql, expected);
+            QueryAssertions.awaitRows(codd, sql, expected);
         }
     }
 
@@ -167,24 +163,5 @@ class ProcessClusterTest {
             }
         }
         return next == expected.length;
-    }
-
-    /** Nodes join a few heartbeats after they start: retry until the answer is complete. */
-    private static void awaitRows(Connection codd, String sql, List<List<Object>> expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Object last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                List<List<Object>> rows = QueryAssertions.rows(codd, sql);
-                if (rows.equals(expected)) {
-                    return;
-                }
-                last = rows;
-            } catch (SQLException e) {
-                last = e;
-            }
-            Thread.sleep(200);
-        }
-        assertEquals(expected, last);
     }
 }

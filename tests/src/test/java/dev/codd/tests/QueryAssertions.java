@@ -1,5 +1,6 @@
 package dev.codd.tests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.math.BigDecimal;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -75,6 +77,25 @@ public final class QueryAssertions {
 
     public static List<List<Object>> rows(Connection connection, String sql) throws SQLException {
         return rows(connection, sql, new ArrayList<>());
+    }
+
+    /** Nodes join a few heartbeats after they start: retries {@code sql} for 30 s until it answers {@code expected}. */
+    public static void awaitRows(Connection connection, String sql, List<List<Object>> expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Object last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                List<List<Object>> rows = rows(connection, sql);
+                if (rows.equals(expected)) {
+                    return;
+                }
+                last = rows;
+            } catch (SQLException e) {
+                last = e;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(expected, last);
     }
 
     private static List<List<Object>> rows(Connection connection, String sql, List<ColumnType> types)
