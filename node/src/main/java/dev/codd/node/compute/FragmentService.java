@@ -198,11 +198,13 @@ public final class FragmentService extends NoOpFlightProducer {
                             cancellation)) {
                 ArrowReader reader = query.reader();
                 VectorSchemaRoot root = reader.getVectorSchemaRoot();
+                // DuckDB computes the first batch while the record is synced (a scan's work is done batch by batch)
+                boolean more = reader.loadNextBatch();
                 if (audit != null) {
                     audit.beforeFirstRow(recorded); // unrecorded, nothing leaves
                 }
                 listener.start(root);
-                while (reader.loadNextBatch()) {
+                for (; more; more = reader.loadNextBatch()) {
                     if (!backpressure.awaitReady()) {
                         cancellation.cancel();
                         status = "CANCELLED";
