@@ -56,6 +56,14 @@ final class AuditOverhead implements Callable<Integer> {
                     + "default) or interval (within about 0.1 s); the report of interval goes to audit-overhead-interval.md.")
     AuditSync auditSync;
 
+    /** Which audit logs the measured cluster keeps. */
+    enum Logs { ALL, REQUESTER, NODES }
+
+    @Option(names = "--logs", paramLabel = "WHICH", defaultValue = "all",
+            description = "Which logs the measured cluster keeps: all (the default), or only the requester's or only the nodes', "
+                    + "to see what each side costs (reports audit-overhead-requester.md, audit-overhead-nodes.md).")
+    Logs logs;
+
     @Spec
     CommandSpec spec;
 
@@ -80,6 +88,12 @@ final class AuditOverhead implements Callable<Integer> {
         if (control && auditSync != AuditSync.FRAGMENT) {
             throw new ParameterException(spec.commandLine(), "--control runs both clusters without logs: --audit-sync has nothing to set");
         }
+        if (control && logs != Logs.ALL) {
+            throw new ParameterException(spec.commandLine(), "--control runs both clusters without logs: --logs has nothing to choose");
+        }
+        if (logs == Logs.REQUESTER && auditSync != AuditSync.FRAGMENT) {
+            throw new ParameterException(spec.commandLine(), "--logs requester keeps no node logs: --audit-sync has nothing to set");
+        }
         Path root = Files.createTempDirectory("codd-bench-audit");
         Run[][][] runs;
         try {
@@ -88,8 +102,9 @@ final class AuditOverhead implements Callable<Integer> {
             Benchmarks.remove(root); // the data and both clusters' logs: the report holds all that is kept
         }
         System.out.println();
-        Benchmarks.writeReport(out, control ? "audit-overhead-control.md"
-                : auditSync == AuditSync.INTERVAL ? "audit-overhead-interval.md" : "audit-overhead.md", report(runs));
+        Benchmarks.writeReport(out, control ? "audit-overhead-control.md" : "audit-overhead"
+                + (auditSync == AuditSync.INTERVAL ? "-interval" : "")
+                + (logs == Logs.ALL ? "" : "-" + logs.name().toLowerCase(Locale.ROOT)) + ".md", report(runs));
         return 0;
     }
 
@@ -100,8 +115,9 @@ final class AuditOverhead implements Callable<Integer> {
         Run[][][] runs = new Run[2][clients.length][rounds];
         int most = Arrays.stream(clients).max().orElse(1);
         // both clusters at once, over the same files, measured in turns: they warm up alike
-        try (LocalCluster off = LocalCluster.startWithoutAudit(nodes);
-                LocalCluster on = control ? LocalCluster.startWithoutAudit(nodes) : LocalCluster.start(nodes, auditSync)) {
+        try (LocalCluster off = LocalCluster.withLogs(nodes, false, false, AuditSync.FRAGMENT);
+                LocalCluster on = LocalCluster.withLogs(nodes, !control && logs != Logs.NODES, !control && logs != Logs.REQUESTER,
+                        auditSync)) {
             String[] urls = {off.jdbcUrl(), on.jdbcUrl()};
             for (int setting = 0; setting < 2; setting++) {
                 measure(urls[setting], most, warmup);
@@ -124,13 +140,7 @@ final class AuditOverhead implements Callable<Integer> {
         StringBuilder report = new StringBuilder();
         report.append(control ? "# Audit log overhead: control run\n\n**Neither cluster keeps a log** (`--control`): the "
                 + "'cost' below is the benchmark's own noise.\n\n" : "# Audit log overhead\n\n")
-                .append(control ? "" : auditSync == AuditSync.FRAGMENT
-                        ? "Nodes sync each fragment's record before its first row leaves (`--audit-sync fragment`, the default). "
-                                + "A query writes five records, three on the requester and two on its node, and waits for two "
-                                + "of them to reach the disk.\n\n"
-                        : "Nodes sync their records of fragments within about 0.1 s (`--audit-sync interval`); the requester still syncs "
-                                + "each query's before its first row reaches the client. A query writes five records, three on "
-                                + "the requester and two on its node, and waits for one of them to reach the disk.\n\n")
+                .append(control ? "" : whatIsLogged())
                 .append(String.format(Locale.ROOT, "%s, %d cores, Java %s. `%s` through JDBC on a local cluster of three "
                         + "nodes (TPC-H SF 0.01), and on a second one like it that keeps no audit log, both up at once (nation is one shard, "
                         + "so each query is one fragment, on one node); after a warm-up, each figure is the median of %d runs of %d s, "
@@ -155,6 +165,27 @@ final class AuditOverhead implements Callable<Integer> {
                 + "back: the machine's speed drifts more between rounds than between two neighbouring runs. The middle half "
                 + "of the rounds' costs lie in the range beside it: what one round says can be that far from the next.\n");
         return report.toString();
+    }
+
+    /** What the measured cluster logs, and how many of a query's records it waits for. */
+    private String whatIsLogged() {
+        boolean interval = auditSync == AuditSync.INTERVAL;
+        return switch (logs) {
+            case ALL -> interval
+                    ? "Nodes sync their records of fragments within about 0.1 s (`--audit-sync interval`); the requester still syncs "
+                            + "each query's before its first row reaches the client. A query writes five records, three on "
+                            + "the requester and two on its node, and waits for one of them to reach the disk.\n\n"
+                    : "Nodes sync each fragment's record before its first row leaves (`--audit-sync fragment`, the default). "
+                            + "A query writes five records, three on the requester and two on its node, and waits for two "
+                            + "of them to reach the disk.\n\n";
+            case REQUESTER -> "**Only the requester keeps a log** (`--logs requester`): a query writes three records there and "
+                    + "waits for one of them to reach the disk.\n\n";
+            case NODES -> "**Only the nodes keep logs** (`--logs nodes`), syncing their records of fragments "
+                    + (interval ? "within about 0.1 s (`--audit-sync interval`): a query writes two records, on its node, and "
+                            + "waits for none of them.\n\n"
+                            : "before the first row leaves: a query writes two records, on its node, and waits for one of them "
+                                    + "to reach the disk.\n\n");
+        };
     }
 
     private static Run median(Run[] rounds) {

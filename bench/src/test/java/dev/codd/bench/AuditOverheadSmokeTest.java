@@ -38,6 +38,32 @@ class AuditOverheadSmokeTest {
     }
 
     @Test
+    void eachSideCanBeMeasuredAlone(@TempDir Path out) throws Exception {
+        for (String logs : new String[] {"requester", "nodes"}) {
+            int exit = BenchCommand.commandLine().execute("audit", "--logs", logs, "--seconds", "1", "--rounds", "1",
+                    "--clients", "2", "--warmup", "1", "--out", out.toString());
+            assertEquals(0, exit, logs);
+        }
+        assertTrue(Files.readString(out.resolve("audit-overhead-requester.md")).contains("Only the requester keeps a log"));
+        assertTrue(Files.readString(out.resolve("audit-overhead-nodes.md")).contains("Only the nodes keep logs"));
+        assertTrue(Files.notExists(out.resolve("audit-overhead.md")), "the default's report is left as it is");
+    }
+
+    @Test
+    void onlyAMeasurementWithNodeLogsHasThemToSync(@TempDir Path out) {
+        StringWriter err = new StringWriter();
+        int exit = BenchCommand.commandLine().setErr(new PrintWriter(err))
+                .execute("audit", "--logs", "requester", "--audit-sync", "interval", "--out", out.toString());
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("--logs requester keeps no node logs"), err.toString());
+        StringWriter controlErr = new StringWriter();
+        exit = BenchCommand.commandLine().setErr(new PrintWriter(controlErr))
+                .execute("audit", "--control", "--logs", "nodes", "--out", out.toString());
+        assertEquals(2, exit);
+        assertTrue(controlErr.toString().contains("--logs has nothing to choose"), controlErr.toString());
+    }
+
+    @Test
     void aControlRunHasNoLogToSync(@TempDir Path out) {
         StringWriter err = new StringWriter();
         int exit = BenchCommand.commandLine().setErr(new PrintWriter(err))

@@ -37,14 +37,15 @@ public final class LocalCluster implements AutoCloseable {
     /**
      * What a local cluster runs with besides its data.
      *
-     * @param audit whether the requester and the nodes keep audit logs
+     * @param requesterLog whether the requester keeps an audit log
+     * @param nodeLogs whether the nodes keep audit logs
      * @param docker how the nodes run containers; null for none
      * @param tlsCertificate the requester's TLS certificate (PEM), also what its clients trust; null for plain text
      * @param auditSync when the nodes sync their records of fragments
      */
-    private record Options(boolean audit, DockerSettings docker, Secrets secrets, Path tlsCertificate, Path tlsKey,
-            AuditSync auditSync) {
-        static final Options DEFAULT = new Options(true, null, Secrets.NONE, null, null, AuditSync.FRAGMENT);
+    private record Options(boolean requesterLog, boolean nodeLogs, DockerSettings docker, Secrets secrets, Path tlsCertificate,
+            Path tlsKey, AuditSync auditSync) {
+        static final Options DEFAULT = new Options(true, true, null, Secrets.NONE, null, null, AuditSync.FRAGMENT);
     }
 
     private final Options options;
@@ -56,7 +57,7 @@ public final class LocalCluster implements AutoCloseable {
         allocator = new RootAllocator();
         try {
             requester = Requester.start(new Requester.Config(HOST, 0, Duration.ofSeconds(2), Duration.ofSeconds(30),
-                    options.audit() ? requesterState.resolve("requester-audit") : null,
+                    options.requesterLog() ? requesterState.resolve("requester-audit") : null,
                     requesterState.resolve("requester-functions"), requesterState.resolve("requester-jobs"),
                     options.tlsCertificate(), options.tlsKey()), allocator);
         } catch (RuntimeException e) {
@@ -68,7 +69,7 @@ public final class LocalCluster implements AutoCloseable {
             for (int i = 0; i < dataDirectories.size(); i++) {
                 Path data = dataDirectories.get(i);
                 nodes.add(ComputeNode.start(new ComputeNode.Config("node" + (i + 1), data, HOST, null, 0,
-                        requester.address(), heartbeat, options.audit() ? nodeAuditDirectory(data) : null,
+                        requester.address(), heartbeat, options.nodeLogs() ? nodeAuditDirectory(data) : null,
                         options.docker(), options.secrets(), Map.of("node", "node" + (i + 1)), trust, options.auditSync()),
                         allocator));
             }
@@ -88,25 +89,28 @@ public final class LocalCluster implements AutoCloseable {
     /** The same cluster, its nodes syncing their records of fragments as {@code auditSync} says. */
     public static LocalCluster start(List<Path> dataDirectories, AuditSync auditSync) {
         return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
-                new Options(true, null, Secrets.NONE, null, null, auditSync));
+                new Options(true, true, null, Secrets.NONE, null, null, auditSync));
     }
 
     /** The same cluster whose nodes run containers as {@code docker} says, with {@code secrets}. */
     public static LocalCluster withDocker(List<Path> dataDirectories, DockerSettings docker, Secrets secrets) {
         return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
-                new Options(true, docker, secrets, null, null, AuditSync.FRAGMENT));
+                new Options(true, true, docker, secrets, null, null, AuditSync.FRAGMENT));
     }
 
     /** The same cluster whose requester serves TLS with this certificate (PEM) and key (PEM, PKCS#8). */
     public static LocalCluster withTls(List<Path> dataDirectories, Path certificate, Path key) {
         return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
-                new Options(true, null, Secrets.NONE, certificate, key, AuditSync.FRAGMENT));
+                new Options(true, true, null, Secrets.NONE, certificate, key, AuditSync.FRAGMENT));
     }
 
-    /** The same cluster keeping no audit logs: only to measure what auditing costs. */
-    public static LocalCluster startWithoutAudit(List<Path> dataDirectories) {
+    /**
+     * The same cluster keeping only the audit logs asked for, its nodes syncing as {@code auditSync}
+     * says: only to measure what auditing costs, and which side's log costs what.
+     */
+    public static LocalCluster withLogs(List<Path> dataDirectories, boolean requesterLog, boolean nodeLogs, AuditSync auditSync) {
         return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
-                new Options(false, null, Secrets.NONE, null, null, AuditSync.FRAGMENT));
+                new Options(requesterLog, nodeLogs, null, Secrets.NONE, null, null, auditSync));
     }
 
     /**
