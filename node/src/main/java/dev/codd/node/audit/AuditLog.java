@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,6 +78,18 @@ public final class AuditLog implements AutoCloseable {
     /** The data of a {@value #CHECKPOINT} record, or null; called under the log's lock. */
     private final Supplier<Map<String, ?>> carried;
     private final Thread flusher;
+    /** Guards what follows; a lock, not a monitor, for its several conditions: each wakes only those it concerns. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Where callers wait for the fsync that covers their record: the one running ({@link #syncTarget}
+     * at or past it) or the next, in turns by {@link #generation}; so the end of an fsync wakes
+     * only those it served, not those that must wait for the next one.
+     */
+    private final Condition[] covered = {lock.newCondition(), lock.newCondition()};
+    /** Where the one caller that will start the next fsync waits for the running one to end. */
+    private final Condition nextTurn = lock.newCondition();
+    /** Signalled when the flusher has something to do. */
+    private final Condition flush = lock.newCondition();
     /**
      * The segment written now: a stream, not a channel, because a channel is closed when a thread
      * using it is interrupted (a cancelled query's), which would take the log down with it.
@@ -90,6 +104,12 @@ public final class AuditLog implements AutoCloseable {
     private Head durable;
     /** Whether an fsync runs now, by the flusher or by a caller. */
     private boolean syncing;
+    /** How many fsyncs started: the one running, if any, is this one. */
+    private long generation;
+    /** The last record the fsync running now covers. */
+    private long syncTarget;
+    /** Whether a caller waits to start the next fsync once this one ends. */
+    private boolean nextSyncer;
     /** When the oldest record not yet on disk was written. */
     private long unsyncedSinceNanos;
     /** Records appended for a wait that has not come yet (synced or not), by sequence number, with when they were appended. */
@@ -224,16 +244,26 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    public synchronized Head head() {
-        return head;
+    public Head head() {
+        lock.lock();
+        try {
+            return head;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * The last record known to be on disk: what a node signs, so that no signed head names a record
      * that a failing machine could still lose.
      */
-    public synchronized Head durable() {
-        return durable;
+    public Head durable() {
+        lock.lock();
+        try {
+            return durable;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -263,7 +293,8 @@ public final class AuditLog implements AutoCloseable {
      */
     public Head appendUrgently(String type, Map<String, ?> data) {
         byte[] body = AuditLine.body(type, data); // the costly part, outside the lock
-        synchronized (this) {
+        lock.lock();
+        try {
             Head appended = write(body);
             long now = System.nanoTime();
             for (var oldest = awaited.values().iterator(); oldest.hasNext() && now - oldest.next() > ABANDONED_NANOS; ) {
@@ -271,10 +302,12 @@ public final class AuditLog implements AutoCloseable {
             }
             if (awaited.isEmpty()) { // alone: sync now, while the caller works; else the first to wait syncs for all
                 syncSoon = true;
-                notifyAll();
+                flush.signal();
             }
             awaited.put(appended.seq(), now);
             return appended;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -283,9 +316,14 @@ public final class AuditLog implements AutoCloseable {
      * segment has none (written before checkpoints were, or cut by a crash), so it need not go back
      * further next time.
      */
-    public synchronized void checkpoint() {
+    public void checkpoint() {
         if (carried != null) {
-            append(CHECKPOINT, carried.get()); // under the lock, as at a rotation: no head kept meanwhile is left out
+            lock.lock();
+            try {
+                append(CHECKPOINT, carried.get()); // under the lock, as at a rotation: no head kept meanwhile is left out
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -305,7 +343,8 @@ public final class AuditLog implements AutoCloseable {
         Head target;
         long startedNanos;
         FileOutputStream toSync;
-        synchronized (this) {
+        lock.lock();
+        try {
             awaited.remove(appended.seq());
             while (true) {
                 if (failure != null) {
@@ -318,30 +357,47 @@ public final class AuditLog implements AutoCloseable {
                     break;
                 }
                 try {
-                    wait();
+                    if (appended.seq() <= syncTarget) {
+                        covered[(int) (generation & 1)].await();
+                    } else if (!nextSyncer) { // the next fsync covers it: one caller starts it, the others wait for it
+                        nextSyncer = true;
+                        try {
+                            nextTurn.await();
+                        } finally {
+                            nextSyncer = false;
+                        }
+                    } else {
+                        covered[(int) ((generation + 1) & 1)].await();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    covered[(int) ((generation + 1) & 1)].signalAll(); // if it was to start the next fsync, another will
                     throw new CoddException(ErrorCode.QUERY_CANCELLED, "Interrupted while the audit log was synced", e);
                 }
             }
-            syncing = true;
             syncSoon = false; // this sync covers the record the flusher was woken for
-            target = head;
+            target = startSync();
             startedNanos = System.nanoTime();
             toSync = segment;
+        } finally {
+            lock.unlock();
         }
         sync(toSync, target, startedNanos);
-        synchronized (this) {
+        lock.lock();
+        try {
             if (durable.seq() < appended.seq()) {
                 throw failure != null ? cannotWrite(failure)
                         : new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " was closed");
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Writes a record of {@link AuditLine#body} under the log's lock; it is in the file (not yet on disk) on return. */
     private Head write(byte[] body) {
-        synchronized (this) {
+        lock.lock();
+        try {
             while (true) {
                 if (closed) {
                     throw new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " is closed");
@@ -376,6 +432,8 @@ public final class AuditLog implements AutoCloseable {
                     throw cannotWrite(e);
                 }
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -392,17 +450,17 @@ public final class AuditLog implements AutoCloseable {
 
     /** Waits, under the log's lock, until no fsync runs; an interrupt is kept for later, as no caller can give up here. */
     private void awaitNoSync() {
-        boolean interrupted = false;
         while (syncing) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+            covered[(int) (generation & 1)].awaitUninterruptibly();
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    }
+
+    /** Starts an fsync, under the log's lock, of every record written so far; returns the last. */
+    private Head startSync() {
+        syncing = true;
+        generation++;
+        syncTarget = head.seq();
+        return head;
     }
 
     private CoddException cannotWrite(IOException why) {
@@ -420,7 +478,8 @@ public final class AuditLog implements AutoCloseable {
         } catch (IOException e) {
             error = e;
         } finally {
-            synchronized (this) {
+            lock.lock();
+            try {
                 syncing = false;
                 syncs++;
                 if (error != null) { // the segment is never closed for the next while it is synced
@@ -432,13 +491,27 @@ public final class AuditLog implements AutoCloseable {
                         unsyncedSinceNanos = startedNanos; // the records left were written since: none waits longer
                     }
                 }
-                notifyAll(); // callers waiting for this sync, the flusher, close()
+                covered[(int) (generation & 1)].signalAll(); // callers waiting for this sync, close()
+                if (nextSyncer) {
+                    nextTurn.signal();
+                }
+                if (!nextSyncer || failure != null) { // nobody will start their fsync (or none can): they see for themselves
+                    covered[(int) ((generation + 1) & 1)].signalAll();
+                }
+                flush.signal();
+            } finally {
+                lock.unlock();
             }
         }
     }
 
-    synchronized long syncs() {
-        return syncs;
+    long syncs() {
+        lock.lock();
+        try {
+            return syncs;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The time for a record, to the microsecond, always with six digits; under the lock, so records' times never go back. */
@@ -458,7 +531,8 @@ public final class AuditLog implements AutoCloseable {
             Head target;
             long startedNanos;
             FileOutputStream toSync;
-            synchronized (this) {
+            lock.lock();
+            try {
                 while (true) {
                     if (closed) {
                         return; // close() syncs what is left
@@ -474,16 +548,17 @@ public final class AuditLog implements AutoCloseable {
                     // new records wake this thread only when they are to be synced soon
                     long waitNanos = !unsynced ? SYNC_INTERVAL_MILLIS * 1_000_000 : Math.max(dueInNanos, 1_000_000);
                     try {
-                        wait(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+                        flush.awaitNanos(waitNanos);
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
                 syncSoon = false;
-                syncing = true;
-                target = head;
+                target = startSync();
                 startedNanos = System.nanoTime();
                 toSync = segment;
+            } finally {
+                lock.unlock();
             }
             sync(toSync, target, startedNanos);
         }
@@ -509,19 +584,23 @@ public final class AuditLog implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (this) {
+        lock.lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
-            notifyAll();
+            flush.signal();
+        } finally {
+            lock.unlock();
         }
         try {
             flusher.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             awaitNoSync(); // a caller's sync: let it end before the segment closes
             try (FileOutputStream last = segment) {
                 if (failure == null) {
@@ -533,6 +612,8 @@ public final class AuditLog implements AutoCloseable {
                 LOG.warn("Cannot close the audit log in {}: {}", directory, e.toString());
             }
             held.release();
+        } finally {
+            lock.unlock();
         }
     }
 

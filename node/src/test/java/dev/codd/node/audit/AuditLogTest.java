@@ -18,9 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,6 +138,49 @@ class AuditLogTest {
             // perhaps the flusher's timer): not one fsync each
             assertTrue(log.syncs() - before <= 10, (log.syncs() - before) + " syncs for 100 records");
         }
+    }
+
+    @Test
+    void manyCallersAtOnceEachGoOnOnlyOnceTheirRecordIsOnDiskEvenWhenSomeAreCancelled() throws Exception {
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            ExecutorService threads = Executors.newFixedThreadPool(16);
+            List<Thread> running = new CopyOnWriteArrayList<>();
+            AtomicInteger cancelled = new AtomicInteger();
+            List<CompletableFuture<Void>> callers = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                callers.add(CompletableFuture.runAsync(() -> {
+                    running.add(Thread.currentThread());
+                    for (int n = 0; n < 300; n++) {
+                        AuditLog.Head appended = log.appendUrgently("fragment.started", Map.of("n", n));
+                        try {
+                            log.awaitDisk(appended);
+                            assertTrue(log.durable().seq() >= appended.seq(), "went on before its record was on disk");
+                        } catch (CoddException e) { // cancelled while it waited, as a query can be
+                            assertEquals(ErrorCode.QUERY_CANCELLED, e.errorCode());
+                            assertTrue(Thread.interrupted());
+                            cancelled.incrementAndGet();
+                        }
+                    }
+                    running.remove(Thread.currentThread());
+                }, threads));
+            }
+            // cancelling callers at random, whichever turn each waits for, leaves the others theirs
+            CompletableFuture<Void> all = CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new));
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                Random random = new Random(7);
+                while (!all.isDone()) {
+                    List<Thread> now = List.copyOf(running);
+                    if (!now.isEmpty()) {
+                        now.get(random.nextInt(now.size())).interrupt();
+                    }
+                    Thread.sleep(1);
+                }
+                all.join();
+            });
+            threads.shutdown();
+            assertTrue(cancelled.get() > 0, "no wait was cancelled: the test did not test that");
+        }
+        assertTrue(AuditVerifier.verify(dir).ok());
     }
 
     @Test
