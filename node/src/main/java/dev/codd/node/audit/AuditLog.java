@@ -86,7 +86,11 @@ public final class AuditLog implements AutoCloseable {
      * only those it served, not those that must wait for the next one.
      */
     private final Condition[] covered = {lock.newCondition(), lock.newCondition()};
-    /** Where the one caller that will start the next fsync waits for the running one to end. */
+    /**
+     * Where one caller waits for the running fsync to end, to start the next: unless the flusher or
+     * another caller starts it first, or the log is rotated, closed or failed meanwhile, each of
+     * which wakes every waiter.
+     */
     private final Condition nextTurn = lock.newCondition();
     /** Signalled when the flusher has something to do. */
     private final Condition flush = lock.newCondition();
@@ -336,7 +340,8 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Returns once the record {@code appended} is on disk: at once if it is, after the fsync that
-     * runs if it covers the record, or after an fsync of its own (which covers every record written
+     * runs if it covers the record, else after the next one (started by one of the callers that
+     * need it, or by the flusher), or after an fsync of its own (which covers every record written
      * so far). A log that cannot be synced fails the caller (58030), an interrupted wait too (57014).
      */
     public void awaitDisk(Head appended) {
@@ -418,6 +423,7 @@ public final class AuditLog implements AutoCloseable {
                         segment.getFD().sync();
                         segment.close();
                         durable = head;
+                        wakeEveryWaiter();
                         openSegment(directory.resolve(segmentName(seq)));
                         if (carried != null) {
                             writeLine(seq, AuditLine.encode(seq, now(), AuditLine.body(CHECKPOINT, carried.get()), head.hash()));
@@ -428,6 +434,7 @@ public final class AuditLog implements AutoCloseable {
                     return writeLine(seq, line);
                 } catch (IOException e) {
                     failure = e; // a part of the record may be in the file: what follows would not chain
+                    wakeEveryWaiter();
                     LOG.error("Cannot write the audit log in {}: {}", directory, e.toString());
                     throw cannotWrite(e);
                 }
@@ -453,6 +460,13 @@ public final class AuditLog implements AutoCloseable {
         while (syncing) {
             covered[(int) (generation & 1)].awaitUninterruptibly();
         }
+    }
+
+    /** Under the log's lock, when records reach the disk other than by an fsync that ends, or never will: each waiter sees which. */
+    private void wakeEveryWaiter() {
+        covered[0].signalAll();
+        covered[1].signalAll();
+        nextTurn.signal();
     }
 
     /** Starts an fsync, under the log's lock, of every record written so far; returns the last. */
@@ -491,12 +505,15 @@ public final class AuditLog implements AutoCloseable {
                         unsyncedSinceNanos = startedNanos; // the records left were written since: none waits longer
                     }
                 }
-                covered[(int) (generation & 1)].signalAll(); // callers waiting for this sync, close()
-                if (nextSyncer) {
-                    nextTurn.signal();
-                }
-                if (!nextSyncer || failure != null) { // nobody will start their fsync (or none can): they see for themselves
-                    covered[(int) ((generation + 1) & 1)].signalAll();
+                if (failure != null) {
+                    wakeEveryWaiter(); // no fsync comes after a failed one
+                } else {
+                    covered[(int) (generation & 1)].signalAll(); // callers waiting for this sync, or to rotate or close
+                    if (nextSyncer) {
+                        nextTurn.signal();
+                    } else { // nobody is to start the next fsync: those waiting for it see for themselves
+                        covered[(int) ((generation + 1) & 1)].signalAll();
+                    }
                 }
                 flush.signal();
             } finally {
@@ -612,6 +629,7 @@ public final class AuditLog implements AutoCloseable {
                 LOG.warn("Cannot close the audit log in {}: {}", directory, e.toString());
             }
             held.release();
+            wakeEveryWaiter(); // no fsync comes after this one
         } finally {
             lock.unlock();
         }

@@ -183,29 +183,33 @@ class AuditLogTest {
         assertTrue(AuditVerifier.verify(dir).ok());
     }
 
-    @Test
-    void closingWhileCallersWaitEndsEveryWait() throws Exception {
-        AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES);
+    @ParameterizedTest
+    @ValueSource(longs = {AuditLog.DEFAULT_SEGMENT_BYTES, 3_000}) // the small one rotates under the callers
+    void closingWhileCallersWaitEndsEveryWait(long segmentBytes) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(8);
-        List<CompletableFuture<Void>> callers = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            callers.add(CompletableFuture.runAsync(() -> {
-                try {
-                    while (true) {
-                        log.awaitDisk(log.appendUrgently("query.planned", Map.of("query", "q")));
+        for (int round = 0; round < 20; round++) { // who waits for which fsync when it closes differs from round to round
+            Path directory = dir.resolve("round-" + round);
+            AuditLog log = AuditLog.open(directory, "test", segmentBytes, Map.of());
+            List<CompletableFuture<Void>> callers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                callers.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        while (true) {
+                            log.awaitDisk(log.appendUrgently("query.planned", Map.of("query", "q")));
+                        }
+                    } catch (CoddException closed) {
+                        // the log was closed under it: what a caller sees then
                     }
-                } catch (CoddException closed) {
-                    // the log was closed under it: what a caller sees then
-                }
-            }, threads));
+                }, threads));
+            }
+            Thread.sleep(10 + round);
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                log.close();
+                callers.forEach(CompletableFuture::join);
+            });
+            assertTrue(AuditVerifier.verify(directory).ok(), "every record written whole");
         }
-        Thread.sleep(200);
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            log.close();
-            callers.forEach(CompletableFuture::join);
-        });
         threads.shutdown();
-        assertTrue(AuditVerifier.verify(dir).ok(), "every record written whole");
     }
 
     @Test
