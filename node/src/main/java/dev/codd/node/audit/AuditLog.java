@@ -81,15 +81,15 @@ public final class AuditLog implements AutoCloseable {
     /** Guards what follows; a lock, not a monitor, for its several conditions: each wakes only those it concerns. */
     private final ReentrantLock lock = new ReentrantLock();
     /**
-     * Where callers wait for the fsync that covers their record: the one running ({@link #syncTarget}
-     * at or past it) or the next, in turns by {@link #generation}; so the end of an fsync wakes
-     * only those it served, not those that must wait for the next one.
+     * Where callers wait for an fsync: the one running if it covers their record ({@link #syncTarget}
+     * at or past it), else the next, in turns by {@link #generation}; so the end of an fsync need not
+     * wake those that must wait for the next one. A rotation or close() waits here for the running one.
      */
     private final Condition[] covered = {lock.newCondition(), lock.newCondition()};
     /**
-     * Where one caller waits for the running fsync to end, to start the next: unless the flusher or
-     * another caller starts it first, or the log is rotated, closed or failed meanwhile, each of
-     * which wakes every waiter.
+     * Where one caller waits for the running fsync to end, to start the next. If its record is on
+     * disk by the time it runs (another fsync came first, or a rotation or close), it wakes those
+     * waiting for the next fsync instead, so that one of them starts it.
      */
     private final Condition nextTurn = lock.newCondition();
     /** Signalled when the flusher has something to do. */
@@ -351,11 +351,15 @@ public final class AuditLog implements AutoCloseable {
         lock.lock();
         try {
             awaited.remove(appended.seq());
+            boolean hadTurn = false;
             while (true) {
                 if (failure != null) {
-                    throw cannotWrite(failure);
+                    throw cannotWrite(failure); // a failure wakes every waiter
                 }
                 if (durable.seq() >= appended.seq()) {
+                    if (hadTurn) { // it need not start the next fsync: those waiting for it see for themselves
+                        covered[(int) ((generation + 1) & 1)].signalAll();
+                    }
                     return;
                 }
                 if (!syncing) {
@@ -366,6 +370,7 @@ public final class AuditLog implements AutoCloseable {
                         covered[(int) (generation & 1)].await();
                     } else if (!nextSyncer) { // the next fsync covers it: one caller starts it, the others wait for it
                         nextSyncer = true;
+                        hadTurn = true;
                         try {
                             nextTurn.await();
                         } finally {
