@@ -249,12 +249,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public Head head() {
-        lock.lock();
-        try {
-            return head;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> head);
     }
 
     /**
@@ -262,9 +257,13 @@ public final class AuditLog implements AutoCloseable {
      * that a failing machine could still lose.
      */
     public Head durable() {
+        return underLock(() -> durable);
+    }
+
+    private <T> T underLock(Supplier<T> read) {
         lock.lock();
         try {
-            return durable;
+            return read.get();
         } finally {
             lock.unlock();
         }
@@ -528,12 +527,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     long syncs() {
-        lock.lock();
-        try {
-            return syncs;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> syncs);
     }
 
     /** The time for a record, to the microsecond, always with six digits; under the lock, so records' times never go back. */
