@@ -380,7 +380,9 @@ public final class AuditLog implements AutoCloseable {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    covered[(int) ((generation + 1) & 1)].signalAll(); // if it was to start the next fsync, another will
+                    if (hadTurn) { // it was to start the next fsync: another will
+                        covered[(int) ((generation + 1) & 1)].signalAll();
+                    }
                     throw new CoddException(ErrorCode.QUERY_CANCELLED, "Interrupted while the audit log was synced", e);
                 }
             }
