@@ -1,5 +1,6 @@
 package dev.codd.bench;
 
+import dev.codd.node.FileTrees;
 import dev.codd.node.LocalCluster;
 import dev.codd.node.compute.AuditSync;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ final class AuditOverhead implements Callable<Integer> {
         try {
             runs = measureInTurns(root);
         } finally {
-            Benchmarks.remove(root); // the data and both clusters' logs: the report holds all that is kept
+            FileTrees.deleteOrWarn(root, "codd bench"); // the data and both clusters' logs: the report holds all that is kept
         }
         System.out.println();
         Benchmarks.writeReport(out, control ? "audit-overhead-control.md" : "audit-overhead"

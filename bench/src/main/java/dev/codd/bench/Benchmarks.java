@@ -1,6 +1,5 @@
 package dev.codd.bench;
 
-import dev.codd.node.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,14 +29,6 @@ final class Benchmarks {
     }
 
     /** Deletes a directory the benchmark made, saying so if it cannot (not to hide what the benchmark threw). */
-    static void remove(Path directory) {
-        try {
-            FileTrees.delete(directory);
-        } catch (IOException e) {
-            System.err.println("codd bench: could not remove " + directory + ": " + e.getMessage());
-        }
-    }
-
     /** Prints the report and writes it to {@code out/name}; returns where. */
     static Path writeReport(Path out, String name, String report) throws IOException {
         System.out.println(report);

@@ -1,5 +1,6 @@
 package dev.codd.bench;
 
+import dev.codd.node.FileTrees;
 import dev.codd.node.tpch.TpchData;
 import dev.codd.node.tpch.TpchQueries;
 import java.io.IOException;
@@ -122,7 +123,7 @@ final class TpchBenchmark implements Callable<Integer> {
         Benchmarks.writeReport(out, "tpch.md", report);
         BenchReport.ratioChart(queries, out.resolve("tpch-ratios.png"));
         if (queries.stream().allMatch(QueryResult::sameResult)) {
-            Benchmarks.remove(work); // the processes' logs: kept when a run fails, to be read
+            FileTrees.deleteOrWarn(work, "codd bench"); // the processes' logs: kept when a run fails, to be read
             return 0;
         }
         System.out.println("Not every query returned DuckDB's rows; the processes' logs are in " + work);

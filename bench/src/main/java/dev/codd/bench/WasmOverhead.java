@@ -14,6 +14,7 @@ import dev.codd.executors.wasm.WasmFunctions;
 import dev.codd.executors.wasm.WasmLimits;
 import dev.codd.executors.wasm.WasmModules;
 import dev.codd.executors.wasm.WasmType;
+import dev.codd.node.FileTrees;
 import dev.codd.node.LocalCluster;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +67,7 @@ final class WasmOverhead implements Callable<Integer> {
         try {
             return run(root);
         } finally {
-            Benchmarks.remove(root); // the data and the modules: the report holds all that is kept
+            FileTrees.deleteOrWarn(root, "codd bench"); // the data and the modules: the report holds all that is kept
         }
     }
 

@@ -21,4 +21,16 @@ public final class FileTrees {
             }
         }
     }
+
+    /**
+     * Deletes {@code root} like {@link #delete}, for a program that is done with it: what is left is
+     * only named on stderr after {@code program}, as there is nothing else to do about it.
+     */
+    public static void deleteOrWarn(Path root, String program) {
+        try {
+            delete(root);
+        } catch (IOException e) {
+            System.err.println(program + ": could not remove " + root + ": " + e.getMessage());
+        }
+    }
 }

@@ -84,7 +84,7 @@ final class DemoCommand implements Runnable {
         Runnable stop = () -> {
             cluster.close();
             if (temporary) {
-                deleteTree(root);
+                FileTrees.deleteOrWarn(root, "codd");
             }
         };
         try {
@@ -241,14 +241,6 @@ final class DemoCommand implements Runnable {
         } catch (IOException e) {
             throw new dev.codd.common.CoddException(dev.codd.common.ErrorCode.INVALID_ARGUMENT,
                     "Cannot create " + directories + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try {
-            FileTrees.delete(root);
-        } catch (IOException e) {
-            System.err.println("codd: could not remove " + root + ": " + e.getMessage());
         }
     }
 }
