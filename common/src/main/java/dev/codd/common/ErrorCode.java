@@ -28,6 +28,8 @@ public enum ErrorCode {
     FUNCTION_FAILED(0x0000_0011, "38000", Kind.USER),
     /** CREATE FUNCTION of a name that exists, without OR REPLACE. */
     FUNCTION_EXISTS(0x0000_0012, "42723", Kind.USER),
+    /** A query too big for what must hold it (its audit record, say): SQL's program limit exceeded. */
+    PROGRAM_LIMIT_EXCEEDED(0x0000_0013, "54000", Kind.USER),
 
     INTERNAL_ERROR(0x0001_0000, "XX000", Kind.INTERNAL),
 

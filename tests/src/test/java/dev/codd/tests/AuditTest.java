@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codd.node.LocalCluster;
+import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.AuditVerifier;
 import dev.codd.node.audit.SignedHeads;
 import dev.codd.node.compute.AuditSync;
@@ -194,6 +196,29 @@ class AuditTest {
         JsonNode ended = ended(id);
         assertEquals("FAILED", ended.path("status").asText());
         assertTrue(ended.path("error").asText().startsWith("42000: "), ended.toString());
+        assertTrue(awaitRecords(requesterLog(), "query.planned", id, 0).isEmpty());
+        for (int node = 1; node <= 3; node++) {
+            int n = node;
+            assertTrue(records(nodeLog(n)).stream().noneMatch(r -> r.path("data").path("query").asText().equals(id)));
+        }
+    }
+
+    @Test
+    void aQueryTooLargeToRecordWholeIsRefusedAndRecordedWithItsTextByItsHash() throws Exception {
+        String sql = "SELECT count(*) FROM readings WHERE label <> '" + "x".repeat(9 << 20) + "'";
+        SQLException e = assertThrows(SQLException.class, () -> QueryAssertions.rows(codd, sql));
+        assertEquals("54000", e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains("over the audit log's limit of 8 MiB"), e.getMessage());
+        String sha256 = AuditLog.sha256(new ObjectMapper().writeValueAsString(sql));
+        List<JsonNode> accepted = records(requesterLog()).stream()
+                .filter(r -> r.path("data").path("sql").path("elided").path("sha256").asText().equals(sha256))
+                .toList();
+        assertEquals(1, accepted.size(), "the query is recorded, its text by its hash");
+        JsonNode data = accepted.get(0).path("data");
+        assertEquals("ada", data.path("user").asText(), "who asked is kept whole");
+        String id = data.path("query").asText();
+        assertEquals("FAILED", ended(id).path("status").asText());
+        assertTrue(ended(id).path("error").asText().startsWith("54000: "), ended(id).toString());
         assertTrue(awaitRecords(requesterLog(), "query.planned", id, 0).isEmpty());
         for (int node = 1; node <= 3; node++) {
             int n = node;

@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +25,13 @@ import java.util.Optional;
 record AuditLine(long seq, String time, String type, JsonNode data, String prev, String hash) {
     /** The {@code prev} of the first record of a log. */
     static final String GENESIS = "0".repeat(64);
+    /**
+     * The most bytes a record's type and data take: a line stays well under what DuckDB reads as one
+     * JSON object (16 MiB, for {@code sys.audit}), and a reader may hold a line in memory.
+     */
+    static final int MAX_BODY_BYTES = 8 << 20;
+    /** The most bytes a line of a log holds: the body and what every record has besides (seq, time, hashes). */
+    static final int MAX_LINE_BYTES = MAX_BODY_BYTES + 1024;
     private static final String HASH_FIELD = ",\"hash\":\"";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] HASH_START = HASH_FIELD.getBytes(StandardCharsets.US_ASCII);
@@ -45,6 +55,46 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
         string(body, type);
         json(body.append(",\"data\":"), data);
         return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The body of a record whose {@link #body} is over {@link #MAX_BODY_BYTES}: its largest entries
+     * of {@code data}, as few as make it fit, each replaced by {@code {"elided":{"bytes":N,"sha256":H}}},
+     * the size and SHA-256 of its JSON; what is small (who, when, which query) is kept as it is.
+     */
+    static byte[] elided(String type, Map<String, ?> data) {
+        Map<String, String> values = new LinkedHashMap<>();
+        data.forEach((key, value) -> {
+            StringBuilder json = new StringBuilder();
+            json(json, value);
+            values.put(key, json.toString());
+        });
+        long bytes = body(type, Map.of()).length;
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            bytes += entry.getKey().length() + entry.getValue().getBytes(StandardCharsets.UTF_8).length + 4;
+        }
+        List<String> largestFirst = values.keySet().stream()
+                .sorted(Comparator.comparingInt((String key) -> values.get(key).length()).reversed()).toList();
+        for (String key : largestFirst) {
+            if (bytes <= MAX_BODY_BYTES) {
+                break;
+            }
+            byte[] json = values.get(key).getBytes(StandardCharsets.UTF_8);
+            String elided = "{\"elided\":{\"bytes\":" + json.length + ",\"sha256\":\""
+                    + HEX.formatHex(SHA256.get().digest(json)) + "\"}}";
+            bytes += elided.length() - json.length;
+            values.put(key, elided);
+        }
+        StringBuilder body = new StringBuilder(256).append(",\"type\":");
+        string(body, type);
+        body.append(",\"data\":{");
+        String separator = "";
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            string(body.append(separator), entry.getKey());
+            body.append(':').append(entry.getValue());
+            separator = ",";
+        }
+        return body.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**

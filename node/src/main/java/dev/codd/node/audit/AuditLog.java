@@ -272,30 +272,52 @@ public final class AuditLog implements AutoCloseable {
     /**
      * Appends a record of {@code type} with {@code data} (plain values, lists and maps); it reaches
      * the disk within twice {@link #SYNC_INTERVAL_MILLIS}. A record that cannot be written is logged
-     * as an error: it records something that already happened, which failing the caller would not undo.
+     * as an error, one written elided as a warning: it records something that already happened, which
+     * failing the caller would not undo.
      */
     public void append(String type, Map<String, ?> data) {
         try {
             appendOrFail(type, data);
         } catch (CoddException e) {
-            LOG.error("Lost an audit record ({}): {}", type, e.getMessage());
+            if (e.errorCode() == ErrorCode.PROGRAM_LIMIT_EXCEEDED) {
+                LOG.warn(e.getMessage());
+            } else {
+                LOG.error("Lost an audit record ({}): {}", type, e.getMessage());
+            }
         }
     }
 
     /**
      * Appends a record that reaches the disk like {@link #append}'s, but fails its caller if it cannot
-     * be written: for a record without which the caller must not go on.
+     * be written, or only elided ({@link #bodyWithinLimit}): for a record without which the caller
+     * must not go on.
      */
     public Head appendOrFail(String type, Map<String, ?> data) {
-        return write(AuditLine.body(type, data)); // the body, the costly part, is built outside the lock
+        return write(bodyWithinLimit(type, data)); // the body, the costly part, is built outside the lock
+    }
+
+    /**
+     * The body of a record; one over {@link AuditLine#MAX_BODY_BYTES} is written with its largest
+     * entries elided (so that the log still says it came, and who asked) and fails its caller (54000):
+     * what it records must not go on without it whole.
+     */
+    private byte[] bodyWithinLimit(String type, Map<String, ?> data) {
+        byte[] body = AuditLine.body(type, data);
+        if (body.length <= AuditLine.MAX_BODY_BYTES) {
+            return body;
+        }
+        write(AuditLine.elided(type, data));
+        throw new CoddException(ErrorCode.PROGRAM_LIMIT_EXCEEDED, "The audit record of " + type + " would be "
+                + body.length + " bytes, over the audit log's limit of " + (AuditLine.MAX_BODY_BYTES >> 20)
+                + " MiB (SQL text and parameter values count): it is written with its largest parts by their SHA-256 only");
     }
 
     /**
      * Appends a record that its caller will wait for with {@link #awaitDisk} before going on (before
-     * the first row of a query leaves, say); fails if it cannot be written.
+     * the first row of a query leaves, say); fails like {@link #appendOrFail}.
      */
     public Head appendUrgently(String type, Map<String, ?> data) {
-        byte[] body = AuditLine.body(type, data); // the costly part, outside the lock
+        byte[] body = bodyWithinLimit(type, data); // the costly part, outside the lock
         lock.lock();
         try {
             Head appended = write(body);
@@ -720,7 +742,7 @@ public final class AuditLog implements AutoCloseable {
                 }
                 start = from;
             }
-            if (end - start > Integer.MAX_VALUE - 8) {
+            if (end - start > AuditLine.MAX_LINE_BYTES) {
                 throw new IOException("its last line (" + segment.getFileName() + ") is " + (end - start)
                         + " bytes long, which no record is; see codd audit verify");
             }

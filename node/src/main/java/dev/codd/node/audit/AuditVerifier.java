@@ -73,6 +73,11 @@ public final class AuditVerifier {
                     return broken(records, first, expected - 1, previousHash, Problem.TRUNCATED, at,
                             "the log ends inside record " + at + " (" + line.where() + "): it was cut");
                 }
+                if (line.bytes() > AuditLine.MAX_LINE_BYTES) { // not read whole: a damaged file may have no newline for gigabytes
+                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, at, "record " + at + " ("
+                            + line.where() + ") is " + line.bytes() + " bytes long, which no record is (at most "
+                            + AuditLine.MAX_LINE_BYTES + ")");
+                }
                 AuditLine.Parsed record = AuditLine.parse(line.text()).orElse(null);
                 if (record == null) {
                     return broken(records, first, expected - 1, previousHash, Problem.EDITED, at,
@@ -144,8 +149,11 @@ public final class AuditVerifier {
         return new Report(records, first, Math.max(last, 0), lastHash, Optional.of(new Finding(problem, seq, message)));
     }
 
-    /** A line of a segment, with the sequence number the segment's name says it starts at. */
-    private record Located(String where, String text, boolean complete, long segmentFirstSeq) {}
+    /**
+     * A line of a segment, with the sequence number the segment's name says it starts at; its
+     * {@code text} is empty when it has more {@code bytes} than any record.
+     */
+    private record Located(String where, String text, long bytes, boolean complete, long segmentFirstSeq) {}
 
     /** The lines of a log's segments, oldest first, one at a time; a line is what ends at a newline, or at the end. */
     private static final class SegmentLines implements AutoCloseable {
@@ -175,6 +183,7 @@ public final class AuditVerifier {
                     position = limit = 0;
                 }
                 line.reset();
+                long bytes = 0;
                 boolean ended = false; // by a newline
                 while (!ended) {
                     if (position == limit) {
@@ -188,20 +197,25 @@ public final class AuditVerifier {
                     while (position < limit && buffer[position] != '\n') {
                         position++;
                     }
-                    line.write(buffer, start, position - start);
+                    bytes += position - start;
+                    if (bytes <= AuditLine.MAX_LINE_BYTES) {
+                        line.write(buffer, start, position - start);
+                    } else {
+                        line.reset(); // too long for a record: only its length is reported
+                    }
                     if (position < limit) {
                         position++; // past the newline
                         ended = true;
                     }
                 }
-                if (!ended && line.size() == 0) { // the segment ends with a newline, as it should
+                if (!ended && bytes == 0) { // the segment ends with a newline, as it should
                     close();
                     continue;
                 }
                 lineNumber++;
                 // bytes that are not UTF-8 become U+FFFD, which no longer hashes as the record did
                 return new Located(segment.getFileName() + " line " + lineNumber, line.toString(StandardCharsets.UTF_8),
-                        ended, AuditLog.firstSeq(segment));
+                        bytes, ended, AuditLog.firstSeq(segment));
             }
         }
 

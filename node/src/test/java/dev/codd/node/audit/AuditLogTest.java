@@ -396,6 +396,54 @@ class AuditLogTest {
     }
 
     @Test
+    void aRecordOverTheLimitIsWrittenWithItsLargestPartsElidedAndFailsWhatItRecords() throws Exception {
+        String sql = "SELECT '" + "x".repeat(AuditLine.MAX_BODY_BYTES) + "'";
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("query", "q1");
+            data.put("user", "ana");
+            data.put("sql", sql);
+            CoddException refused = assertThrows(CoddException.class, () -> log.appendUrgently("query.accepted", data));
+            assertEquals(ErrorCode.PROGRAM_LIMIT_EXCEEDED, refused.errorCode());
+            assertEquals("54000", refused.errorCode().sqlState());
+            assertTrue(refused.getMessage().contains("over the audit log's limit of 8 MiB"), refused.getMessage());
+            assertThrows(CoddException.class, () -> log.appendOrFail("query.accepted", data));
+            log.append("query.ended", data); // what already happened is recorded, elided, and nobody fails
+            log.appendDurably("query.ended", Map.of("query", "q2"));
+        }
+        List<String> lines = lines();
+        assertEquals(5, lines.size(), "opened, three elided records, one whole");
+        String sha256 = AuditLine.sha256("\"" + sql + "\"");
+        for (String line : lines.subList(1, 4)) {
+            assertTrue(line.contains("\"data\":{\"query\":\"q1\",\"user\":\"ana\",\"sql\":{\"elided\":{\"bytes\":"
+                    + (sql.length() + 2) + ",\"sha256\":\"" + sha256 + "\"}}}"), line);
+        }
+        assertTrue(AuditVerifier.verify(dir).ok(), "elided records chain as any other");
+        try (AuditLog reopened = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            assertEquals(6, reopened.head().seq());
+        }
+    }
+
+    @Test
+    void aLineLongerThanAnyRecordIsReportedWithoutBeingReadWhole() throws Exception {
+        withRecords(3, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        Path segment = AuditLog.segments(dir).get(0);
+        byte[] garbage = new byte[AuditLine.MAX_LINE_BYTES + 10];
+        java.util.Arrays.fill(garbage, (byte) 'x');
+        garbage[garbage.length - 1] = '\n';
+        Files.write(segment, garbage, StandardOpenOption.APPEND);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 5, "record 5 (audit-0000000001.jsonl line 5) is "
+                + (garbage.length - 1) + " bytes long, which no record is (at most " + AuditLine.MAX_LINE_BYTES + ")"),
+                problem());
+        CoddException refused = assertThrows(CoddException.class, () -> open(AuditLog.DEFAULT_SEGMENT_BYTES));
+        assertTrue(refused.getMessage().contains("which no record is; see codd audit verify"), refused.getMessage());
+
+        Files.write(segment, java.util.Arrays.copyOf(garbage, garbage.length - 1)); // and with no newline at all
+        assertEquals(new AuditVerifier.Finding(Problem.TRUNCATED, 1, "the log ends inside record 1 "
+                + "(audit-0000000001.jsonl line 1): it was cut"), problem());
+    }
+
+    @Test
     void aNewestSegmentOfOneEmptyLineIsDamagedNotEmpty() throws Exception {
         withRecords(2, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         Files.writeString(dir.resolve(AuditLog.segmentName(4)), "\n");
