@@ -1,15 +1,11 @@
 package dev.codd.node.audit;
 
 import dev.codd.node.wire.SignedHead;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +63,7 @@ public final class AuditVerifier {
         String previousHash = null;
         long first = 0;
         try (SegmentLines lines = new SegmentLines(segments)) {
-            for (Located line = lines.next(); line != null; line = lines.next()) {
+            for (SegmentLines.Line line = lines.next(); line != null; line = lines.next()) {
                 long at = expected < 0 ? line.segmentFirstSeq() : expected;
                 if (!line.complete()) {
                     return broken(records, first, expected - 1, previousHash, Problem.TRUNCATED, at,
@@ -101,7 +97,7 @@ public final class AuditVerifier {
                     }
                 }
                 if (seq != expected) {
-                    boolean later = lines.restHolds(expected);
+                    boolean later = restHolds(lines, expected);
                     return broken(records, first, expected - 1, previousHash, later ? Problem.REORDERED : Problem.MISSING,
                             expected, later
                                     ? "record " + expected + " is out of order: " + line.where() + " holds record " + seq
@@ -149,92 +145,13 @@ public final class AuditVerifier {
         return new Report(records, first, Math.max(last, 0), lastHash, Optional.of(new Finding(problem, seq, message)));
     }
 
-    /**
-     * A line of a segment, with the sequence number the segment's name says it starts at; its
-     * {@code text} is empty when it has more {@code bytes} than any record.
-     */
-    private record Located(String where, String text, long bytes, boolean complete, long segmentFirstSeq) {}
-
-    /** The lines of a log's segments, oldest first, one at a time; a line is what ends at a newline, or at the end. */
-    private static final class SegmentLines implements AutoCloseable {
-        private final Iterator<Path> segments;
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-        private final byte[] buffer = new byte[1 << 16];
-        private int position;
-        private int limit;
-        private Path segment;
-        private InputStream in;
-        private long lineNumber;
-
-        SegmentLines(List<Path> segments) {
-            this.segments = segments.iterator();
-        }
-
-        /** The next line, or null after the last. */
-        Located next() throws IOException {
-            while (true) {
-                if (in == null) {
-                    if (!segments.hasNext()) {
-                        return null;
-                    }
-                    segment = segments.next();
-                    in = Files.newInputStream(segment);
-                    lineNumber = 0;
-                    position = limit = 0;
-                }
-                line.reset();
-                long bytes = 0;
-                boolean ended = false; // by a newline
-                while (!ended) {
-                    if (position == limit) {
-                        limit = Math.max(in.read(buffer), 0);
-                        position = 0;
-                        if (limit == 0) {
-                            break;
-                        }
-                    }
-                    int start = position;
-                    while (position < limit && buffer[position] != '\n') {
-                        position++;
-                    }
-                    bytes += position - start;
-                    if (bytes <= AuditLine.MAX_LINE_BYTES) {
-                        line.write(buffer, start, position - start);
-                    } else {
-                        line.reset(); // too long for a record: only its length is reported
-                    }
-                    if (position < limit) {
-                        position++; // past the newline
-                        ended = true;
-                    }
-                }
-                if (!ended && bytes == 0) { // the segment ends with a newline, as it should
-                    close();
-                    continue;
-                }
-                lineNumber++;
-                // bytes that are not UTF-8 become U+FFFD, which no longer hashes as the record did
-                return new Located(segment.getFileName() + " line " + lineNumber, line.toString(StandardCharsets.UTF_8),
-                        bytes, ended, AuditLog.firstSeq(segment));
+    /** Whether a line after the one read last holds record {@code seq}; reads them all. */
+    private static boolean restHolds(SegmentLines lines, long seq) throws IOException {
+        for (SegmentLines.Line rest = lines.next(); rest != null; rest = lines.next()) {
+            if (AuditLine.parse(rest.text()).filter(p -> p.line().seq() == seq).isPresent()) {
+                return true;
             }
         }
-
-        /** Whether a line after the one read last holds record {@code seq}; reads them all. */
-        boolean restHolds(long seq) throws IOException {
-            for (Located rest = next(); rest != null; rest = next()) {
-                if (AuditLine.parse(rest.text()).filter(p -> p.line().seq() == seq).isPresent()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (in != null) {
-                in.close();
-                in = null;
-            }
-        }
+        return false;
     }
 }

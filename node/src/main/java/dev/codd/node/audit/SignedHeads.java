@@ -2,10 +2,7 @@ package dev.codd.node.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.codd.node.wire.SignedHead;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,12 +81,12 @@ public final class SignedHeads {
      */
     private static boolean kept(Path segment, Consumer<SignedHead> each, Runnable checkpoint) throws IOException {
         boolean checkpointed = false;
-        try (BufferedReader lines = lines(segment)) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (!line.contains(TYPE) && !line.contains(AuditLog.CHECKPOINT)) {
+        try (SegmentLines lines = new SegmentLines(List.of(segment))) {
+            for (SegmentLines.Line line = lines.next(); line != null; line = lines.next()) {
+                if (!line.text().contains(TYPE) && !line.text().contains(AuditLog.CHECKPOINT)) {
                     continue; // the cheap test first: most records are of queries
                 }
-                Optional<AuditLine> record = AuditLine.parse(line).map(AuditLine.Parsed::line);
+                Optional<AuditLine> record = AuditLine.parse(line.text()).map(AuditLine.Parsed::line);
                 if (record.isPresent() && record.get().type().equals(AuditLog.CHECKPOINT)) {
                     checkpointed = true;
                     checkpoint.run();
@@ -102,14 +99,6 @@ public final class SignedHeads {
         return checkpointed;
     }
 
-    /**
-     * A segment's lines, one at a time (it holds up to 64 MiB); bytes that are not UTF-8, in a line
-     * cut short, are replaced.
-     */
-    private static BufferedReader lines(Path segment) throws IOException {
-        return new BufferedReader(new InputStreamReader(Files.newInputStream(segment), StandardCharsets.UTF_8));
-    }
-
     private static Optional<SignedHead> verified(JsonNode data) {
         SignedHead head = new SignedHead(data.path("node").asText(), data.path("seq").asLong(), data.path("hash").asText(),
                 data.path("time").asText(), data.path("publicKey").asText(), data.path("signature").asText());
@@ -118,15 +107,13 @@ public final class SignedHeads {
 
     /** The node a log says it belongs to, from its first record. */
     public static Optional<String> ownerNode(Path log) throws IOException {
-        for (Path segment : AuditLog.segments(log)) {
-            try (BufferedReader lines = lines(segment)) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    Optional<String> owner = AuditLine.parse(line).map(p -> p.line().data().path("owner").asText(""))
-                            .filter(o -> o.startsWith(NODE_OWNER))
-                            .map(o -> o.substring(NODE_OWNER.length()));
-                    if (owner.isPresent()) {
-                        return owner; // the first record, as a rule: a segment need not be read whole
-                    }
+        try (SegmentLines lines = new SegmentLines(AuditLog.segments(log))) {
+            for (SegmentLines.Line line = lines.next(); line != null; line = lines.next()) {
+                Optional<String> owner = AuditLine.parse(line.text()).map(p -> p.line().data().path("owner").asText(""))
+                        .filter(o -> o.startsWith(NODE_OWNER))
+                        .map(o -> o.substring(NODE_OWNER.length()));
+                if (owner.isPresent()) {
+                    return owner; // the first record, as a rule: a segment need not be read whole
                 }
             }
         }

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -93,7 +95,7 @@ class AuditLogTest {
 
     @Test
     void anyValueARecordHoldsReadsBackAsWritten() throws Exception {
-        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        Map<String, Object> data = new LinkedHashMap<>();
         data.put("sql", "SELECT 'a\"b' AS \"x\\y\"\n\tFROM t -- \u0001 é ✓");
         data.put("edges", List.of("", "\"", "\\starts", "ends\n", "\u001f", "plain")); // escapes at either end, or all
         data.put("rows", 42L);
@@ -399,7 +401,7 @@ class AuditLogTest {
     void aRecordOverTheLimitIsWrittenWithItsLargestPartsElidedAndFailsWhatItRecords() throws Exception {
         String sql = "SELECT '" + "x".repeat(AuditLine.MAX_BODY_BYTES) + "'";
         try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
-            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            Map<String, Object> data = new LinkedHashMap<>();
             data.put("query", "q1");
             data.put("user", "ana");
             data.put("sql", sql);
@@ -429,7 +431,7 @@ class AuditLogTest {
         withRecords(3, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         Path segment = AuditLog.segments(dir).get(0);
         byte[] garbage = new byte[AuditLine.MAX_LINE_BYTES + 10];
-        java.util.Arrays.fill(garbage, (byte) 'x');
+        Arrays.fill(garbage, (byte) 'x');
         garbage[garbage.length - 1] = '\n';
         Files.write(segment, garbage, StandardOpenOption.APPEND);
         assertEquals(new AuditVerifier.Finding(Problem.EDITED, 5, "record 5 (audit-0000000001.jsonl line 5) is "
@@ -438,7 +440,7 @@ class AuditLogTest {
         CoddException refused = assertThrows(CoddException.class, () -> open(AuditLog.DEFAULT_SEGMENT_BYTES));
         assertTrue(refused.getMessage().contains("which no record is; see codd audit verify"), refused.getMessage());
 
-        Files.write(segment, java.util.Arrays.copyOf(garbage, garbage.length - 1)); // and with no newline at all
+        Files.write(segment, Arrays.copyOf(garbage, garbage.length - 1)); // and with no newline at all
         assertEquals(new AuditVerifier.Finding(Problem.TRUNCATED, 1, "the log ends inside record 1 "
                 + "(audit-0000000001.jsonl line 1): it was cut"), problem());
     }
