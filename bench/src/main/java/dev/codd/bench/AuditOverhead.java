@@ -71,6 +71,12 @@ final class AuditOverhead implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench-results", description = "Where the report goes (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "Where the clusters' data and audit logs go, in a directory made under DIR and removed after "
+                    + "(default: the system's temporary directory). Much of the cost is the logs' fsyncs: put DIR on the "
+                    + "storage the logs will use. The report is then named after its file system, e.g. audit-overhead-tmpfs.md.")
+    Path dir;
+
     @Option(names = "--warmup", defaultValue = "45", paramLabel = "SECONDS",
             description = "How long each setting runs untimed first, so that the JIT has compiled what both run: on two busy "
                     + "cores it still compiles after 30 s (default: ${DEFAULT-VALUE}).")
@@ -95,7 +101,11 @@ final class AuditOverhead implements Callable<Integer> {
         if (logs == Logs.REQUESTER && auditSync != AuditSync.FRAGMENT) {
             throw new ParameterException(spec.commandLine(), "--logs requester keeps no node logs: --audit-sync has nothing to set");
         }
-        Path root = Files.createTempDirectory("codd-bench-audit");
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new ParameterException(spec.commandLine(), "--dir " + dir + " is not a directory");
+        }
+        Path root = dir == null ? Files.createTempDirectory("codd-bench-audit") : Files.createTempDirectory(dir, "codd-bench-audit");
+        String fileSystem = Files.getFileStore(root).type();
         Run[][][] runs;
         try {
             runs = measureInTurns(root);
@@ -105,7 +115,9 @@ final class AuditOverhead implements Callable<Integer> {
         System.out.println();
         Benchmarks.writeReport(out, control ? "audit-overhead-control.md" : "audit-overhead"
                 + (auditSync == AuditSync.INTERVAL ? "-interval" : "")
-                + (logs == Logs.ALL ? "" : "-" + logs.name().toLowerCase(Locale.ROOT)) + ".md", report(runs));
+                + (logs == Logs.ALL ? "" : "-" + logs.name().toLowerCase(Locale.ROOT))
+                + (dir == null ? "" : "-" + fileSystem.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "")) + ".md",
+                report(runs, fileSystem + " (" + root.getParent() + ")"));
         return 0;
     }
 
@@ -137,7 +149,8 @@ final class AuditOverhead implements Callable<Integer> {
         return runs;
     }
 
-    private String report(Run[][][] runs) {
+    /** The report of {@code runs}, the clusters' data and logs having been on {@code storage}. */
+    private String report(Run[][][] runs, String storage) {
         StringBuilder report = new StringBuilder();
         report.append(control ? "# Audit log overhead: control run\n\n**Neither cluster keeps a log** (`--control`): the "
                 + "'cost' below is the benchmark's own noise.\n\n" : "# Audit log overhead\n\n")
@@ -145,9 +158,9 @@ final class AuditOverhead implements Callable<Integer> {
                 .append(String.format(Locale.ROOT, "%s, %d cores, Java %s. `%s` through JDBC on a local cluster of three "
                         + "nodes (TPC-H SF 0.01), and on a second one like it that keeps no audit log, both up at once (nation is one shard, "
                         + "so each query is one fragment, on one node); after a warm-up, each figure is the median of %d runs of %d s, "
-                        + "off and on in turns.%n%n",
+                        + "off and on in turns. The data and the logs are on %s.%n%n",
                         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
-                        Runtime.getRuntime().availableProcessors(), Runtime.version(), QUERY, rounds, seconds))
+                        Runtime.getRuntime().availableProcessors(), Runtime.version(), QUERY, rounds, seconds, storage))
                 .append("| clients | queries/s, audit off | queries/s, audit on | cost | middle half of the rounds' costs "
                         + "| CPU per query off / on (µs) | context switches per query off / on | p50 off / on (ms) | p99 off / on (ms) |\n")
                 .append("|---|---|---|---|---|---|---|---|---|\n");

@@ -64,6 +64,26 @@ class AuditOverheadSmokeTest {
     }
 
     @Test
+    void theLogsGoWhereToldAndTheReportIsNamedAfterItsFileSystem(@TempDir Path out, @TempDir Path storage) throws Exception {
+        int exit = BenchCommand.commandLine().execute("audit", "--dir", storage.toString(), "--seconds", "1", "--rounds", "1",
+                "--clients", "2", "--warmup", "1", "--out", out.toString());
+        assertEquals(0, exit);
+        String fileSystem = Files.getFileStore(storage).type();
+        String report = Files.readString(out.resolve("audit-overhead-" + fileSystem.replaceAll("[^a-z0-9]+", "") + ".md"));
+        assertTrue(report.contains("The data and the logs are on " + fileSystem + " (" + storage + ")."), report);
+        try (var left = Files.list(storage)) {
+            assertEquals(0, left.count(), "the directory it made there is gone");
+        }
+        assertTrue(Files.notExists(out.resolve("audit-overhead.md")), "the default's report is left as it is");
+
+        StringWriter err = new StringWriter();
+        exit = BenchCommand.commandLine().setErr(new PrintWriter(err))
+                .execute("audit", "--dir", storage.resolve("missing").toString(), "--out", out.toString());
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("--dir " + storage.resolve("missing") + " is not a directory"), err.toString());
+    }
+
+    @Test
     void aControlRunHasNoLogToSync(@TempDir Path out) {
         StringWriter err = new StringWriter();
         int exit = BenchCommand.commandLine().setErr(new PrintWriter(err))
