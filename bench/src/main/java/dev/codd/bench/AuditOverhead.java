@@ -105,18 +105,19 @@ final class AuditOverhead implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--dir " + dir + " is not a directory");
         }
         Path root = dir == null ? Files.createTempDirectory("codd-bench-audit") : Files.createTempDirectory(dir, "codd-bench-audit");
-        String fileSystem = Files.getFileStore(root).type();
+        String fileSystem;
         Run[][][] runs;
         try {
+            fileSystem = Files.getFileStore(root).type();
             runs = measureInTurns(root);
         } finally {
             FileTrees.deleteOrWarn(root, "codd bench"); // the data and both clusters' logs: the report holds all that is kept
         }
         System.out.println();
-        Benchmarks.writeReport(out, control ? "audit-overhead-control.md" : "audit-overhead"
-                + (auditSync == AuditSync.INTERVAL ? "-interval" : "")
-                + (logs == Logs.ALL ? "" : "-" + logs.name().toLowerCase(Locale.ROOT))
-                + (dir == null ? "" : "-" + fileSystem.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "")) + ".md",
+        String setting = control ? "-control" : (auditSync == AuditSync.INTERVAL ? "-interval" : "")
+                + (logs == Logs.ALL ? "" : "-" + logs.name().toLowerCase(Locale.ROOT));
+        String storage = dir == null ? "" : "-" + fileSystem.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "");
+        Benchmarks.writeReport(out, "audit-overhead" + setting + storage + ".md",
                 report(runs, fileSystem + " (" + root.getParent() + ")"));
         return 0;
     }

@@ -28,7 +28,6 @@ final class Benchmarks {
         }
     }
 
-    /** Deletes a directory the benchmark made, saying so if it cannot (not to hide what the benchmark threw). */
     /** Prints the report and writes it to {@code out/name}; returns where. */
     static Path writeReport(Path out, String name, String report) throws IOException {
         System.out.println(report);

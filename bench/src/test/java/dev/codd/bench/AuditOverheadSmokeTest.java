@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +70,8 @@ class AuditOverheadSmokeTest {
                 "--clients", "2", "--warmup", "1", "--out", out.toString());
         assertEquals(0, exit);
         String fileSystem = Files.getFileStore(storage).type();
-        String report = Files.readString(out.resolve("audit-overhead-" + fileSystem.replaceAll("[^a-z0-9]+", "") + ".md"));
+        String report = Files.readString(out.resolve("audit-overhead-"
+                + fileSystem.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "") + ".md"));
         assertTrue(report.contains("The data and the logs are on " + fileSystem + " (" + storage + ")."), report);
         try (var left = Files.list(storage)) {
             assertEquals(0, left.count(), "the directory it made there is gone");

@@ -94,7 +94,18 @@ record AuditLine(long seq, String time, String type, JsonNode data, String prev,
             body.append(':').append(entry.getValue());
             separator = ",";
         }
-        return body.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        byte[] elided = body.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        if (elided.length <= MAX_BODY_BYTES) {
+            return elided;
+        }
+        // so many entries that even elided they do not fit (no record has them): the data is elided whole
+        StringBuilder json = new StringBuilder();
+        json(json, data);
+        byte[] whole = json.toString().getBytes(StandardCharsets.UTF_8);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("bytes", whole.length);
+        summary.put("sha256", HEX.formatHex(SHA256.get().digest(whole)));
+        return body(type, Map.of("elided", summary));
     }
 
     /**

@@ -309,7 +309,7 @@ public final class AuditLog implements AutoCloseable {
         write(AuditLine.elided(type, data));
         throw new CoddException(ErrorCode.PROGRAM_LIMIT_EXCEEDED, "The audit record of " + type + " would be "
                 + body.length + " bytes, over the audit log's limit of " + (AuditLine.MAX_BODY_BYTES >> 20)
-                + " MiB (SQL text and parameter values count): it is written with its largest parts by their SHA-256 only");
+                + " MiB (for a query: its SQL text and parameter values): it is written with its largest parts by their SHA-256 only");
     }
 
     /**
@@ -677,19 +677,31 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Cuts a last line that has no newline (a record being written when the process died); returns the bytes cut. */
+    /**
+     * Cuts a last line that has no newline (a record being written when the process died); returns the
+     * bytes cut. One longer than any record was not being written: it is left for a person to look at.
+     */
     private static long dropPartialLine(Path segment) throws IOException {
         try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = file.size();
-            long end = size;
-            ByteBuffer one = ByteBuffer.allocate(1);
-            while (end > 0) {
-                one.clear();
-                file.read(one, end - 1);
-                if (one.get(0) == '\n') {
-                    break;
+            long end = size; // past the last newline, once found
+            ByteBuffer chunk = ByteBuffer.allocate(8192);
+            search:
+            while (end > 0 && size - end <= AuditLine.MAX_LINE_BYTES) {
+                long from = Math.max(0, end - chunk.capacity());
+                chunk.clear().limit((int) (end - from));
+                readFully(file, chunk, from);
+                for (int i = chunk.limit() - 1; i >= 0; i--) {
+                    if (chunk.get(i) == '\n') {
+                        end = from + i + 1;
+                        break search;
+                    }
                 }
-                end--;
+                end = from;
+            }
+            if (size - end > AuditLine.MAX_LINE_BYTES) {
+                throw new IOException("its last line (" + segment.getFileName() + ") has no newline and is over "
+                        + AuditLine.MAX_LINE_BYTES + " bytes long, which no record being written is; see codd audit verify");
             }
             if (end < size) {
                 LOG.warn("Audit log {}: dropping {} bytes of a record that was being written when it stopped", segment,

@@ -65,14 +65,14 @@ public final class AuditVerifier {
         try (SegmentLines lines = new SegmentLines(segments)) {
             for (SegmentLines.Line line = lines.next(); line != null; line = lines.next()) {
                 long at = expected < 0 ? line.segmentFirstSeq() : expected;
+                if (line.bytes() > AuditLine.MAX_LINE_BYTES) { // not read whole: a damaged file may have no newline for gigabytes
+                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, at, "record " + at + " ("
+                            + line.where() + ") is " + line.bytes() + " bytes long" + (line.complete() ? "" : " with no newline")
+                            + ", which no record is (at most " + AuditLine.MAX_LINE_BYTES + ")");
+                }
                 if (!line.complete()) {
                     return broken(records, first, expected - 1, previousHash, Problem.TRUNCATED, at,
                             "the log ends inside record " + at + " (" + line.where() + "): it was cut");
-                }
-                if (line.bytes() > AuditLine.MAX_LINE_BYTES) { // not read whole: a damaged file may have no newline for gigabytes
-                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, at, "record " + at + " ("
-                            + line.where() + ") is " + line.bytes() + " bytes long, which no record is (at most "
-                            + AuditLine.MAX_LINE_BYTES + ")");
                 }
                 AuditLine.Parsed record = AuditLine.parse(line.text()).orElse(null);
                 if (record == null) {

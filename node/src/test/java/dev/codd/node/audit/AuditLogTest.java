@@ -427,6 +427,32 @@ class AuditLogTest {
     }
 
     @Test
+    void aRecordOfSoManyPartsThatEvenElidedTheyDoNotFitHasItsDataElidedWhole() throws Exception {
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (int i = 0; i < 100_000; i++) {
+            data.put("part" + i, "y".repeat(200));
+        }
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            log.append("query.ended", data);
+        }
+        String line = lines().get(1);
+        assertTrue(line.matches(".*\"data\":\\{\"elided\":\\{\"bytes\":\\d+,\"sha256\":\"[0-9a-f]{64}\"}}.*"), line);
+        assertTrue(AuditVerifier.verify(dir).ok());
+    }
+
+    @Test
+    void aLongRecordCutByACrashIsDroppedWhole() throws Exception {
+        withRecords(2, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        Path segment = AuditLog.segments(dir).get(0);
+        Files.writeString(segment, "{\"seq\":4,\"sql\":\"" + "z".repeat(20_000), StandardOpenOption.APPEND);
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            assertEquals(4, log.head().seq(), "records 1-3 kept, the cut one dropped, the reopening recorded");
+        }
+        assertTrue(lines().get(3).contains("\"droppedPartialRecordBytes\":20016"), lines().get(3));
+        assertTrue(AuditVerifier.verify(dir).ok());
+    }
+
+    @Test
     void aLineLongerThanAnyRecordIsReportedWithoutBeingReadWhole() throws Exception {
         withRecords(3, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         Path segment = AuditLog.segments(dir).get(0);
@@ -441,8 +467,13 @@ class AuditLogTest {
         assertTrue(refused.getMessage().contains("which no record is; see codd audit verify"), refused.getMessage());
 
         Files.write(segment, Arrays.copyOf(garbage, garbage.length - 1)); // and with no newline at all
-        assertEquals(new AuditVerifier.Finding(Problem.TRUNCATED, 1, "the log ends inside record 1 "
-                + "(audit-0000000001.jsonl line 1): it was cut"), problem());
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 1, "record 1 (audit-0000000001.jsonl line 1) is "
+                + (garbage.length - 1) + " bytes long with no newline, which no record is (at most "
+                + AuditLine.MAX_LINE_BYTES + ")"), problem());
+        refused = assertThrows(CoddException.class, () -> open(AuditLog.DEFAULT_SEGMENT_BYTES));
+        assertTrue(refused.getMessage().contains("has no newline and is over " + AuditLine.MAX_LINE_BYTES + " bytes long"),
+                refused.getMessage());
+        assertEquals(garbage.length - 1, Files.size(segment), "not dropped as a record cut by a crash would be");
     }
 
     @Test
