@@ -684,21 +684,7 @@ public final class AuditLog implements AutoCloseable {
     private static long dropPartialLine(Path segment) throws IOException {
         try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = file.size();
-            long end = size; // past the last newline, once found
-            ByteBuffer chunk = ByteBuffer.allocate(8192);
-            search:
-            while (end > 0 && size - end <= AuditLine.MAX_LINE_BYTES) {
-                long from = Math.max(0, end - chunk.capacity());
-                chunk.clear().limit((int) (end - from));
-                readFully(file, chunk, from);
-                for (int i = chunk.limit() - 1; i >= 0; i--) {
-                    if (chunk.get(i) == '\n') {
-                        end = from + i + 1;
-                        break search;
-                    }
-                }
-                end = from;
-            }
+            long end = lineStart(file, size); // past the last newline
             if (size - end > AuditLine.MAX_LINE_BYTES) {
                 throw new IOException("its last line (" + segment.getFileName() + ") has no newline and is over "
                         + AuditLine.MAX_LINE_BYTES + " bytes long, which no record being written is; see codd audit verify");
@@ -739,29 +725,37 @@ public final class AuditLog implements AutoCloseable {
             if (end < 0) {
                 return Optional.empty();
             }
-            long start = end;
-            ByteBuffer chunk = ByteBuffer.allocate(8192);
-            search:
-            while (start > 0) {
-                long from = Math.max(0, start - chunk.capacity());
-                chunk.clear().limit((int) (start - from));
-                readFully(file, chunk, from);
-                for (int i = chunk.limit() - 1; i >= 0; i--) {
-                    if (chunk.get(i) == '\n') {
-                        start = from + i + 1;
-                        break search;
-                    }
-                }
-                start = from;
-            }
+            long start = lineStart(file, end);
             if (end - start > AuditLine.MAX_LINE_BYTES) {
-                throw new IOException("its last line (" + segment.getFileName() + ") is " + (end - start)
+                throw new IOException("its last line (" + segment.getFileName() + ") is over " + AuditLine.MAX_LINE_BYTES
                         + " bytes long, which no record is; see codd audit verify");
             }
             ByteBuffer line = ByteBuffer.allocate((int) (end - start));
             readFully(file, line, start);
             return Optional.of(new String(line.array(), StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * Where the line that ends at {@code end} starts: just past the newline before it, or at 0. It
+     * reads back in chunks, and stops once it is more than {@link AuditLine#MAX_LINE_BYTES} back, as
+     * no record is that long.
+     */
+    private static long lineStart(FileChannel file, long end) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(8192);
+        long start = end;
+        while (start > 0 && end - start <= AuditLine.MAX_LINE_BYTES) {
+            long from = Math.max(0, start - chunk.capacity());
+            chunk.clear().limit((int) (start - from));
+            readFully(file, chunk, from);
+            for (int i = chunk.limit() - 1; i >= 0; i--) {
+                if (chunk.get(i) == '\n') {
+                    return from + i + 1;
+                }
+            }
+            start = from;
+        }
+        return start;
     }
 
     private static void readFully(FileChannel file, ByteBuffer into, long position) throws IOException {
