@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Checks an audit log: every record intact (its hash is its content's), numbered one after
@@ -47,6 +48,11 @@ public final class AuditVerifier {
      * is a changed record, as any other edit.
      */
     public static Report verify(Path directory, List<SignedHead> heads) throws IOException {
+        return verify(directory, heads, record -> {});
+    }
+
+    /** Verifies like {@link #verify(Path, List)}, giving {@code each} every record found whole and in its place. */
+    static Report verify(Path directory, List<SignedHead> heads, Consumer<AuditLine> each) throws IOException {
         if (!Files.isDirectory(directory)) {
             throw new IOException(directory + " is not a directory");
         }
@@ -114,6 +120,7 @@ public final class AuditVerifier {
                 if (signed.contains(seq)) {
                     signedHashes.put(seq, record.line().hash());
                 }
+                each.accept(record.line());
                 records++;
                 previousHash = record.line().hash();
                 expected = seq + 1;

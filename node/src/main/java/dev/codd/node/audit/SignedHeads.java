@@ -31,20 +31,22 @@ public final class SignedHeads {
      */
     public record Kept(Map<String, SignedHead> last, boolean readAlone) {}
 
+    /** The requester's log as {@code codd audit verify} finds it, and the heads a node signed that it holds. */
+    public record Anchor(AuditVerifier.Report report, List<SignedHead> heads) {}
+
     /**
-     * The heads node {@code node} signed, as the requester's log in {@code requesterLog} holds them, if
-     * their signatures hold: in its own records, and in its checkpoints.
+     * Verifies the requester's log in {@code requesterLog} and gives, read in the same pass, the heads
+     * node {@code node} signed that it holds whose signatures hold (in its own records, and in its
+     * checkpoints), up to where the log is broken, if it is.
      */
-    public static List<SignedHead> read(Path requesterLog, String node) throws IOException {
+    public static Anchor verified(Path requesterLog, String node) throws IOException {
         List<SignedHead> heads = new ArrayList<>();
-        for (Path segment : AuditLog.segments(requesterLog)) {
-            kept(segment, head -> {
-                if (head.node().equals(node)) {
-                    heads.add(head);
-                }
-            }, () -> {});
-        }
-        return heads;
+        AuditVerifier.Report report = AuditVerifier.verify(requesterLog, List.of(), record -> heads(record, head -> {
+            if (head.node().equals(node)) {
+                heads.add(head);
+            }
+        }));
+        return new Anchor(report, heads);
     }
 
     /**
@@ -90,16 +92,23 @@ public final class SignedHeads {
                 if (record.isPresent() && record.get().type().equals(AuditLog.CHECKPOINT)) {
                     checkpointed = true;
                     checkpoint.run();
-                    record.get().data().path(CARRIED).forEach(carried -> verified(carried).ifPresent(each));
-                } else if (record.isPresent() && record.get().type().equals(TYPE)) {
-                    verified(record.get().data()).ifPresent(each);
                 }
+                record.ifPresent(kept -> heads(kept, each));
             }
         }
         return checkpointed;
     }
 
-    private static Optional<SignedHead> verified(JsonNode data) {
+    /** Gives each head {@code record} holds whose signature holds: one if it keeps a head, all a checkpoint carries. */
+    private static void heads(AuditLine record, Consumer<SignedHead> each) {
+        if (record.type().equals(AuditLog.CHECKPOINT)) {
+            record.data().path(CARRIED).forEach(carried -> signatureHolds(carried).ifPresent(each));
+        } else if (record.type().equals(TYPE)) {
+            signatureHolds(record.data()).ifPresent(each);
+        }
+    }
+
+    private static Optional<SignedHead> signatureHolds(JsonNode data) {
         SignedHead head = new SignedHead(data.path("node").asText(), data.path("seq").asLong(), data.path("hash").asText(),
                 data.path("time").asText(), data.path("publicKey").asText(), data.path("signature").asText());
         return NodeKey.verify(head) ? Optional.of(head) : Optional.empty();

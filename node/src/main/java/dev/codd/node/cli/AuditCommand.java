@@ -50,16 +50,15 @@ final class AuditCommand {
             List<SignedHead> heads = List.of();
             String checkedAgainst = "";
             if (requester != null) {
-                // the heads are only as good as the log that holds them
-                AuditVerifier.Report anchor = AuditVerifier.verify(requester);
-                if (!anchor.ok()) {
-                    System.out.println("broken: the requester's log, which holds the heads to check against, is broken at "
-                            + where(anchor.problem().orElseThrow()));
-                    return 1;
-                }
                 String name = node != null ? node : SignedHeads.ownerNode(directory)
                         .orElseThrow(() -> new IOException(directory + " names no node; say which with --node"));
-                heads = SignedHeads.read(requester, name);
+                SignedHeads.Anchor anchor = SignedHeads.verified(requester, name);
+                if (!anchor.report().ok()) { // the heads are only as good as the log that holds them
+                    System.out.println("broken: the requester's log, which holds the heads to check against, is broken at "
+                            + where(anchor.report().problem().orElseThrow()));
+                    return 1;
+                }
+                heads = anchor.heads();
                 if (heads.isEmpty()) { // else a log could pass by naming a node that signed nothing
                     System.out.println("unchecked: the requester's log holds no head that node " + name + " signed, so "
                             + directory + " cannot be checked against it (a node's first head is kept at its first heartbeat;"

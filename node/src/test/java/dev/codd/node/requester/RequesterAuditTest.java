@@ -130,7 +130,7 @@ class RequesterAuditTest {
         for (Path old : segments.subList(0, segments.size() - 1)) {
             Files.move(old, archive.resolve(old.getFileName()));
         }
-        assertEquals(List.of(8L), SignedHeads.read(dir.resolve("log"), "n2").stream().map(SignedHead::seq).toList(),
+        assertEquals(List.of(8L), SignedHeads.verified(dir.resolve("log"), "n2").heads().stream().map(SignedHead::seq).toList(),
                 "what codd audit verify --requester checks a node's log against");
         try (RequesterAudit audit = open(2_000)) {
             audit.nodeHead(head(other, 6));
@@ -192,7 +192,9 @@ class RequesterAuditTest {
     }
 
     private List<Long> keptSeqs() throws Exception {
-        return SignedHeads.read(dir.resolve("log"), "n1").stream().map(SignedHead::seq).toList();
+        SignedHeads.Anchor anchor = SignedHeads.verified(dir.resolve("log"), "n1");
+        assertTrue(anchor.report().ok(), anchor.report().toString());
+        return anchor.heads().stream().map(SignedHead::seq).toList();
     }
 
     private List<String> problems() throws Exception {
