@@ -457,7 +457,7 @@ class AuditTest {
         // a node's head reaches the requester with its next heartbeat
         cluster.awaitNodes(registry -> {
             try {
-                return !SignedHeads.read(requesterLog(), "node1").isEmpty();
+                return !SignedHeads.verified(requesterLog(), "node1").heads().isEmpty();
             } catch (Exception e) {
                 return false;
             }
@@ -465,7 +465,7 @@ class AuditTest {
         assertTrue(AuditVerifier.verify(requesterLog()).ok(), AuditVerifier.verify(requesterLog()).toString());
         for (int node = 1; node <= 3; node++) {
             String name = "node" + node;
-            AuditVerifier.Report report = AuditVerifier.verify(nodeLog(node), SignedHeads.read(requesterLog(), name));
+            AuditVerifier.Report report = AuditVerifier.verify(nodeLog(node), SignedHeads.verified(requesterLog(), name).heads());
             assertTrue(report.ok(), name + ": " + report);
         }
         try (Stream<Path> files = Files.walk(root)) {
