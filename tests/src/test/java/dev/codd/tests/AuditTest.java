@@ -465,7 +465,8 @@ class AuditTest {
         assertTrue(AuditVerifier.verify(requesterLog()).ok(), AuditVerifier.verify(requesterLog()).toString());
         for (int node = 1; node <= 3; node++) {
             String name = "node" + node;
-            AuditVerifier.Report report = AuditVerifier.verify(nodeLog(node), SignedHeads.verified(requesterLog(), name).heads());
+            AuditVerifier.Report report = AuditVerifier.verify(nodeLog(node),
+                    SignedHeads.verified(requesterLog(), name).heads());
             assertTrue(report.ok(), name + ": " + report);
         }
         try (Stream<Path> files = Files.walk(root)) {
