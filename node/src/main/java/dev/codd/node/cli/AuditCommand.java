@@ -51,7 +51,8 @@ final class AuditCommand {
             String checkedAgainst = "";
             if (requester != null) {
                 String name = node != null ? node : SignedHeads.ownerNode(directory)
-                        .orElseThrow(() -> new IOException(directory + " names no node; say which with --node"));
+                        .orElseThrow(() -> new ParameterException(spec.commandLine(), directory
+                                + " names no node (its first record is not a node's); say which with --node"));
                 SignedHeads.Anchor anchor = SignedHeads.verified(requester, name);
                 if (!anchor.report().ok()) { // the heads are only as good as the log that holds them
                     System.out.println("broken: the requester's log, which holds the heads to check against, is broken at "

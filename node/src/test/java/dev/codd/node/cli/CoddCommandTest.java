@@ -154,6 +154,12 @@ class CoddCommandTest {
         Run named = run("audit", "verify", rewritten.toString(), "--requester", requester.toString(), "--node", "n1");
         assertEquals(1, named.exitCode(), named.out() + named.err());
         assertTrue(named.out().startsWith("broken at record 2 (truncated)"), named.out());
+
+        // the requester's own log names no node: which node's heads to check against is for the user to say
+        Run nameless = run("audit", "verify", requester.toString(), "--requester", requester.toString());
+        assertEquals(2, nameless.exitCode(), nameless.out() + nameless.err());
+        assertTrue(nameless.err().startsWith(requester + " names no node (its first record is not a node's); say which "
+                + "with --node"), nameless.err());
     }
 
     @Test
