@@ -379,7 +379,7 @@ public final class AuditLog implements AutoCloseable {
                 }
                 if (durable.seq() >= appended.seq()) {
                     if (hadTurn) { // it need not start the next fsync: those waiting for it see for themselves
-                        covered[(int) ((generation + 1) & 1)].signalAll();
+                        waitingFor(generation + 1).signalAll();
                     }
                     return;
                 }
@@ -388,7 +388,7 @@ public final class AuditLog implements AutoCloseable {
                 }
                 try {
                     if (appended.seq() <= syncTarget) {
-                        covered[(int) (generation & 1)].await();
+                        waitingFor(generation).await();
                     } else if (!nextSyncer) { // the next fsync covers it: one caller starts it, the others wait for it
                         nextSyncer = true;
                         hadTurn = true;
@@ -398,12 +398,12 @@ public final class AuditLog implements AutoCloseable {
                             nextSyncer = false;
                         }
                     } else {
-                        covered[(int) ((generation + 1) & 1)].await();
+                        waitingFor(generation + 1).await();
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     if (hadTurn) { // it was to start the next fsync: another will
-                        covered[(int) ((generation + 1) & 1)].signalAll();
+                        waitingFor(generation + 1).signalAll();
                     }
                     throw new CoddException(ErrorCode.QUERY_CANCELLED, "Interrupted while the audit log was synced", e);
                 }
@@ -486,8 +486,13 @@ public final class AuditLog implements AutoCloseable {
     /** Waits, under the log's lock, until no fsync runs; an interrupt is kept for later, as no caller can give up here. */
     private void awaitNoSync() {
         while (syncing) {
-            covered[(int) (generation & 1)].awaitUninterruptibly();
+            waitingFor(generation).awaitUninterruptibly();
         }
+    }
+
+    /** Where callers wait for fsync number {@code fsync}: the running one is {@link #generation}, the next one after. */
+    private Condition waitingFor(long fsync) {
+        return covered[(int) (fsync & 1)];
     }
 
     /** Under the log's lock, when records reach the disk other than by an fsync that ends, or never will: each waiter sees which. */
@@ -536,11 +541,11 @@ public final class AuditLog implements AutoCloseable {
                 if (failure != null) {
                     wakeEveryWaiter(); // no fsync comes after a failed one
                 } else {
-                    covered[(int) (generation & 1)].signalAll(); // callers waiting for this sync, or to rotate or close
+                    waitingFor(generation).signalAll(); // callers waiting for this sync, or to rotate or close
                     if (nextSyncer) {
                         nextTurn.signal();
                     } else { // nobody is to start the next fsync: those waiting for it see for themselves
-                        covered[(int) ((generation + 1) & 1)].signalAll();
+                        waitingFor(generation + 1).signalAll();
                     }
                 }
                 flush.signal();
