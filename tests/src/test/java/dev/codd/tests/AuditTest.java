@@ -466,7 +466,7 @@ class AuditTest {
         for (int node = 1; node <= 3; node++) {
             String name = "node" + node;
             AuditVerifier.Report report = AuditVerifier.verify(nodeLog(node),
-                    SignedHeads.verified(requesterLog(), name).heads());
+                    SignedHeads.verified(requesterLog(), name).witnesses());
             assertTrue(report.ok(), name + ": " + report);
         }
         try (Stream<Path> files = Files.walk(root)) {

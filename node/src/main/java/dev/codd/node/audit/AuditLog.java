@@ -684,16 +684,12 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Cuts a last line that has no newline (a record being written when the process died); returns the
-     * bytes cut. One longer than any record was not being written: it is left for a person to look at.
+     * bytes cut.
      */
     private static long dropPartialLine(Path segment) throws IOException {
         try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = file.size();
-            long end = lineStart(file, size); // past the last newline
-            if (size - end > AuditLine.MAX_LINE_BYTES) {
-                throw new IOException("its last line (" + segment.getFileName() + ") has no newline and is over "
-                        + AuditLine.MAX_LINE_BYTES + " bytes long, which no record being written is; see codd audit verify");
-            }
+            long end = wholeLinesEnd(file, segment);
             if (end < size) {
                 LOG.warn("Audit log {}: dropping {} bytes of a record that was being written when it stopped", segment,
                         size - end);
@@ -702,6 +698,36 @@ public final class AuditLog implements AutoCloseable {
             }
             return size - end;
         }
+    }
+
+    /**
+     * Where a segment's whole lines end: past its last newline. A line after it is a record being
+     * written, or cut as it was; one longer than any record was not being written, and is left for a
+     * person to look at.
+     */
+    private static long wholeLinesEnd(FileChannel file, Path segment) throws IOException {
+        long size = file.size();
+        long end = lineStart(file, size);
+        if (size - end > AuditLine.MAX_LINE_BYTES) {
+            throw new IOException("its last line (" + segment.getFileName() + ") has no newline and is over "
+                    + AuditLine.MAX_LINE_BYTES + " bytes long, which no record being written is; see codd audit verify");
+        }
+        return end;
+    }
+
+    /**
+     * The last whole record of the log in {@code directory}, on disk: what to keep outside the log as a
+     * witness of it ({@code codd audit head}), which {@code codd audit verify --expect} checks the log
+     * still holds. The log may be being written: a record not written whole yet is passed over. Only
+     * that record is checked, not the chain before it.
+     */
+    public static Head lastRecord(Path directory) throws IOException {
+        List<Path> segments = segments(directory);
+        Head head = lastHead(directory, segments);
+        if (head.seq() == 0) {
+            throw new IOException(segments.isEmpty() ? "it holds no segment (audit-*.jsonl)" : "it holds no record");
+        }
+        return head;
     }
 
     /** The last record of the log, which must be intact: a damaged log is for a person to look at. */
@@ -721,12 +747,13 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * The last line of a segment that ends with a newline (as {@link #dropPartialLine} leaves it), read
-     * from the end; bytes that are not UTF-8 become U+FFFD, and the record then no longer hashes right.
+     * The last line of a segment that ends with a newline, read from the end and then synced, so that
+     * it is on disk; a line after it is being written, and passed over. Bytes that are not UTF-8
+     * become U+FFFD, and the record then no longer hashes right.
      */
     private static Optional<String> lastLine(Path segment) throws IOException {
         try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ)) {
-            long end = file.size() - 1; // where the last line's newline is
+            long end = wholeLinesEnd(file, segment) - 1; // where the last newline is
             if (end < 0) {
                 return Optional.empty();
             }
@@ -737,6 +764,7 @@ public final class AuditLog implements AutoCloseable {
             }
             ByteBuffer line = ByteBuffer.allocate((int) (end - start));
             readFully(file, line, start);
+            file.force(false); // a record its writer has not synced yet could still be lost with the machine
             return Optional.of(new String(line.array(), StandardCharsets.UTF_8));
         }
     }

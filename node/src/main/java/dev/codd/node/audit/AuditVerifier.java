@@ -14,9 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * Checks an audit log: every record intact (its hash is its content's), numbered one after
- * another, each naming the hash of the one before, the last one complete; and, given the heads a
- * node signed and sent to the requester, that the log still holds those records and reaches the
- * latest. The first problem is reported with the sequence number where it is.
+ * another, each naming the hash of the one before, the last one complete; and, given heads seen
+ * outside it (a node's signed heads, kept by the requester, or heads a person or another system
+ * kept), that the log still holds those records and reaches the latest. The first problem is
+ * reported with the sequence number where it is.
  */
 public final class AuditVerifier {
     /** What is wrong at a record. */
@@ -36,6 +37,17 @@ public final class AuditVerifier {
     /** The first problem: its kind, the sequence number where it is, and what was found. */
     public record Finding(Problem problem, long seq, String message) {}
 
+    /**
+     * A record seen in the log by someone outside it, who kept its hash: the log must still hold it.
+     *
+     * @param seen when and by whom, to end "was in the log when …" (e.g. "node site-a signed it at T")
+     */
+    public record Witness(long seq, String hash, String seen) {
+        public static Witness of(SignedHead head) {
+            return new Witness(head.seq(), head.hash(), "node " + head.node() + " signed it at " + head.time());
+        }
+    }
+
     private AuditVerifier() {}
 
     public static Report verify(Path directory) throws IOException {
@@ -43,16 +55,16 @@ public final class AuditVerifier {
     }
 
     /**
-     * Verifies the log in {@code directory}, and that it holds each of {@code heads} (its node signed
-     * them). It reads one line at a time, so a log of any age fits in memory; a byte that is not UTF-8
-     * is a changed record, as any other edit.
+     * Verifies the log in {@code directory}, and that it holds each of {@code witnesses} that is not in
+     * a segment archived away. It reads one line at a time, so a log of any age fits in memory; a byte
+     * that is not UTF-8 is a changed record, as any other edit.
      */
-    public static Report verify(Path directory, List<SignedHead> heads) throws IOException {
-        return verify(directory, heads, record -> {});
+    public static Report verify(Path directory, List<Witness> witnesses) throws IOException {
+        return verify(directory, witnesses, record -> {});
     }
 
     /** Verifies like {@link #verify(Path, List)}, giving {@code each} every record found whole and in its place. */
-    static Report verify(Path directory, List<SignedHead> heads, Consumer<AuditLine> each) throws IOException {
+    static Report verify(Path directory, List<Witness> witnesses, Consumer<AuditLine> each) throws IOException {
         if (!Files.isDirectory(directory)) {
             throw new IOException(directory + " is not a directory");
         }
@@ -61,9 +73,9 @@ public final class AuditVerifier {
             return broken(0, 0, 0, null, Problem.MISSING, 1, directory + " holds no segment (audit-*.jsonl): the log's "
                     + "records were removed, or this is not its directory");
         }
-        Set<Long> signed = new HashSet<>();
-        heads.forEach(head -> signed.add(head.seq()));
-        Map<Long, String> signedHashes = new HashMap<>(); // the log's hashes of the records its node signed
+        Set<Long> witnessed = new HashSet<>();
+        witnesses.forEach(witness -> witnessed.add(witness.seq()));
+        Map<Long, String> witnessedHashes = new HashMap<>(); // the log's hashes of the records seen outside it
         long records = 0;
         long expected = -1;
         String previousHash = null;
@@ -117,8 +129,8 @@ public final class AuditVerifier {
                     return broken(records, first, expected - 1, previousHash, Problem.EDITED, seq,
                             "record " + seq + " (" + line.where() + ") does not follow record " + (seq - 1));
                 }
-                if (signed.contains(seq)) {
-                    signedHashes.put(seq, record.line().hash());
+                if (witnessed.contains(seq)) {
+                    witnessedHashes.put(seq, record.line().hash());
                 }
                 each.accept(record.line());
                 records++;
@@ -132,16 +144,16 @@ public final class AuditVerifier {
                     + segments.size() + " segment(s) are empty");
         }
         long last = expected - 1;
-        for (SignedHead head : heads) {
-            if (head.seq() > last) {
+        for (Witness witness : witnesses) {
+            if (witness.seq() > last) {
                 return broken(records, first, last, previousHash, Problem.TRUNCATED, last + 1, "the log ends at record "
-                        + last + " but node " + head.node() + " signed record " + head.seq() + " at " + head.time()
-                        + ": records " + (last + 1) + " to " + head.seq() + " were removed");
+                        + last + ", but record " + witness.seq() + " was in it when " + witness.seen() + ": records "
+                        + (last + 1) + " to " + witness.seq() + " were removed");
             }
-            String hash = signedHashes.get(head.seq());
-            if (hash != null && !hash.equals(head.hash())) {
-                return broken(records, first, last, previousHash, Problem.REWRITTEN, head.seq(), "record " + head.seq()
-                        + " is not the one node " + head.node() + " signed at " + head.time() + ": the log was rewritten");
+            String hash = witnessedHashes.get(witness.seq());
+            if (hash != null && !hash.equals(witness.hash())) {
+                return broken(records, first, last, previousHash, Problem.REWRITTEN, witness.seq(), "record " + witness.seq()
+                        + " is not the one there when " + witness.seen() + ": the log was rewritten");
             }
         }
         return new Report(records, first, last, previousHash, Optional.empty());

@@ -32,7 +32,12 @@ public final class SignedHeads {
     public record Kept(Map<String, SignedHead> last, boolean readAlone) {}
 
     /** The requester's log as {@code codd audit verify} finds it, and the heads a node signed that it holds. */
-    public record Anchor(AuditVerifier.Report report, List<SignedHead> heads) {}
+    public record Anchor(AuditVerifier.Report report, List<SignedHead> heads) {
+        /** The heads, as what the node's log must still hold. */
+        public List<AuditVerifier.Witness> witnesses() {
+            return heads.stream().map(AuditVerifier.Witness::of).toList();
+        }
+    }
 
     /**
      * Verifies the requester's log in {@code requesterLog} and gives, read in the same pass, the heads

@@ -10,6 +10,7 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.node.audit.AuditVerifier.Problem;
 import dev.codd.node.wire.SignedHead;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -453,6 +454,56 @@ class AuditLogTest {
     }
 
     @Test
+    void theLastRecordIsReadFromTheEndPassingOverOneBeingWritten() throws Exception {
+        AuditLog.Head written;
+        try (AuditLog log = withRecords(30, 1_000)) { // several segments
+            written = log.head();
+            assertEquals(written, AuditLog.lastRecord(dir), "read while the log is open");
+        }
+        List<Path> segments = AuditLog.segments(dir);
+        Path newest = segments.get(segments.size() - 1);
+        Files.writeString(newest, "{\"seq\":" + (written.seq() + 1) + ",\"type\":\"query.acc", StandardOpenOption.APPEND);
+        assertEquals(written, AuditLog.lastRecord(dir), "a record not written whole yet is passed over");
+
+        // a segment just begun, with no record yet: the head is the last segment's last record
+        Files.createFile(dir.resolve(AuditLog.segmentName(written.seq() + 1)));
+        assertEquals(written, AuditLog.lastRecord(dir));
+
+        Files.writeString(newest, Files.readString(newest).replace("\"rows\":29", "\"rows\":30"));
+        IOException damaged = assertThrows(IOException.class, () -> AuditLog.lastRecord(dir));
+        assertTrue(damaged.getMessage().contains("is damaged; see codd audit verify"), damaged.getMessage());
+
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        assertEquals("it holds no segment (audit-*.jsonl)",
+                assertThrows(IOException.class, () -> AuditLog.lastRecord(empty)).getMessage());
+        Files.createFile(empty.resolve(AuditLog.segmentName(1)));
+        assertEquals("it holds no record", assertThrows(IOException.class, () -> AuditLog.lastRecord(empty)).getMessage());
+    }
+
+    @Test
+    void aHeadKeptOutsideTheLogCatchesItCutOrRewrittenWhole() throws Exception {
+        AuditLog.Head kept;
+        try (AuditLog log = withRecords(5, AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            kept = log.head();
+        }
+        AuditVerifier.Witness witness = new AuditVerifier.Witness(kept.seq(), kept.hash(), "it was kept");
+        withRecords(3, AuditLog.DEFAULT_SEGMENT_BYTES).close(); // the log goes on: it still holds the head
+        assertTrue(AuditVerifier.verify(dir, List.of(witness)).ok());
+
+        List<String> lines = lines();
+        rewrite(lines.subList(0, 4));
+        assertEquals(new AuditVerifier.Finding(Problem.TRUNCATED, 5, "the log ends at record 4, but record 6 was in it "
+                + "when it was kept: records 5 to 6 were removed"), AuditVerifier.verify(dir, List.of(witness)).problem()
+                .orElseThrow());
+
+        Files.delete(AuditLog.segments(dir).get(0));
+        withRecords(8, AuditLog.DEFAULT_SEGMENT_BYTES).close(); // a whole new log, longer than the old one
+        assertTrue(AuditVerifier.verify(dir).ok(), "the chain alone cannot tell");
+        assertEquals(new AuditVerifier.Finding(Problem.REWRITTEN, 6, "record 6 is not the one there when it was kept: "
+                + "the log was rewritten"), AuditVerifier.verify(dir, List.of(witness)).problem().orElseThrow());
+    }
+
+    @Test
     void aLineLongerThanAnyRecordIsReportedWithoutBeingReadWhole() throws Exception {
         withRecords(3, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         Path segment = AuditLog.segments(dir).get(0);
@@ -538,18 +589,18 @@ class AuditLogTest {
         assertTrue(NodeKey.verify(head));
         assertFalse(NodeKey.verify(new SignedHead("node1", head.seq() + 1, head.hash(), head.time(), head.publicKey(),
                 head.signature())), "a signature covers the sequence number");
-        assertTrue(AuditVerifier.verify(dir, List.of(head)).ok());
+        assertTrue(AuditVerifier.verify(dir, List.of(AuditVerifier.Witness.of(head))).ok());
 
         List<String> lines = lines();
         rewrite(lines.subList(0, 7)); // whole records gone from the end: the chain alone cannot tell
         assertTrue(AuditVerifier.verify(dir).ok());
-        AuditVerifier.Report cut = AuditVerifier.verify(dir, List.of(head));
+        AuditVerifier.Report cut = AuditVerifier.verify(dir, List.of(AuditVerifier.Witness.of(head)));
         assertEquals(Problem.TRUNCATED, cut.problem().orElseThrow().problem());
         assertEquals(8, cut.problem().orElseThrow().seq());
 
         Files.delete(AuditLog.segments(dir).get(0));
         withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES).close(); // a whole new log, as long as the old one
-        AuditVerifier.Report rewritten = AuditVerifier.verify(dir, List.of(head));
+        AuditVerifier.Report rewritten = AuditVerifier.verify(dir, List.of(AuditVerifier.Witness.of(head)));
         assertEquals(Problem.REWRITTEN, rewritten.problem().orElseThrow().problem());
         assertEquals(10, rewritten.problem().orElseThrow().seq());
     }

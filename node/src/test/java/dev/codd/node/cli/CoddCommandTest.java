@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,8 @@ class CoddCommandTest {
     @Test
     void everyCommandExplainsItself() {
         for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"serve", "requester", "--help"},
-                {"serve", "compute", "--help"}, {"demo", "--help"}}) {
+                {"serve", "compute", "--help"}, {"demo", "--help"}, {"audit", "head", "--help"},
+                {"audit", "verify", "--help"}}) {
             Run run = run(args);
             assertEquals(0, run.exitCode(), String.join(" ", args));
             assertTrue(run.out().startsWith("Usage: codd"), run.out());
@@ -124,6 +126,62 @@ class CoddCommandTest {
         assertEquals(1, empty.exitCode());
         assertTrue(empty.out().startsWith("broken at record 1 (missing): "), empty.out());
         assertTrue(empty.out().contains("holds no segment (audit-*.jsonl)"), empty.out());
+    }
+
+    @Test
+    void auditHeadIsWhatVerifyLaterChecksTheLogStillHolds(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("log");
+        try (AuditLog audit = AuditLog.open(log, "test", 400, Map.of())) { // small segments: several of them
+            for (int i = 0; i < 6; i++) {
+                audit.appendDurably("query.ended", Map.of("rows", i));
+            }
+        }
+        Run head = run("audit", "head", log.toString());
+        assertEquals(0, head.exitCode(), head.err());
+        assertTrue(head.out().matches("7:[0-9a-f]{64}\n"), head.out());
+        String kept = head.out().strip();
+        Run ok = run("audit", "verify", log.toString(), "--expect", kept);
+        assertEquals(0, ok.exitCode(), ok.out() + ok.err());
+        assertEquals("ok: 7 records, 1 to 7, and holds the 1 expected heads; head " + kept + "\n", ok.out());
+
+        // rewritten whole, and longer than before: the chain verifies, the kept head does not
+        try (Stream<Path> files = Files.list(log)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        try (AuditLog audit = AuditLog.open(log, "test", 400, Map.of())) {
+            for (int i = 0; i < 9; i++) {
+                audit.appendDurably("query.ended", Map.of("rows", 0));
+            }
+        }
+        assertEquals(0, run("audit", "verify", log.toString()).exitCode());
+        Run rewritten = run("audit", "verify", log.toString(), "--expect", kept.toUpperCase(Locale.ROOT));
+        assertEquals(1, rewritten.exitCode(), rewritten.out() + rewritten.err());
+        assertEquals("broken at record 7 (rewritten): record 7 is not the one there when it was kept as a head (--expect): "
+                + "the log was rewritten\n", rewritten.out());
+
+        // its first segments archived away: what they held cannot be shown from here
+        Files.move(log.resolve("audit-0000000001.jsonl"), dir.resolve("audit-0000000001.jsonl"));
+        Run archived = run("audit", "verify", log.toString(), "--expect", "1:" + "0".repeat(64));
+        assertEquals(1, archived.exitCode(), archived.out() + archived.err());
+        assertTrue(archived.out().startsWith("unchecked: the log starts at record "), archived.out());
+        assertTrue(archived.out().contains("the expected record(s) [1]"), archived.out());
+
+        for (String bad : new String[] {"7", "7:abc", "0:" + "0".repeat(64), "x:" + "0".repeat(64)}) {
+            Run usage = run("audit", "verify", log.toString(), "--expect", bad);
+            assertEquals(2, usage.exitCode(), bad);
+            assertTrue(usage.err().contains("expected SEQ:HASH as 'codd audit head' prints it") && usage.err().contains(
+                    "got '" + bad + "'"), usage.err());
+        }
+        Run missing = run("audit", "head", dir.resolve("nowhere").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("is not a directory"), missing.err());
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        Run none = run("audit", "head", empty.toString());
+        assertEquals(1, none.exitCode());
+        assertEquals("codd: Cannot read the head of the audit log in " + empty + ": it holds no segment (audit-*.jsonl)\n",
+                none.err());
     }
 
     /** Node n1's log in {@code dir/node}, and the requester's in {@code dir/requester} with the head n1 signed of it. */
