@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -69,7 +70,21 @@ public final class AuditLog implements AutoCloseable {
     public static final String CHECKPOINT = "audit.checkpoint";
 
     /** The last record: its sequence number and hash. */
-    public record Head(long seq, String hash) {}
+    public record Head(long seq, String hash) {
+        private static final Pattern TEXT = Pattern.compile("([1-9][0-9]{0,17}):([0-9a-fA-F]{64})");
+
+        /** The head as {@code codd audit head} prints it, to be kept outside the log: {@code SEQ:HASH}. */
+        public String text() {
+            return seq + ":" + hash;
+        }
+
+        /** A head as {@link #text()} writes it (the hash's case aside), if {@code text} is one. */
+        public static Optional<Head> parse(String text) {
+            Matcher head = TEXT.matcher(text.strip());
+            return head.matches() ? Optional.of(new Head(Long.parseLong(head.group(1)), head.group(2).toLowerCase(Locale.ROOT)))
+                    : Optional.empty();
+        }
+    }
 
     private final Path directory;
     /** Held while the log is open: two writers would break the chain. */
@@ -734,7 +749,7 @@ public final class AuditLog implements AutoCloseable {
     private static Head lastHead(Path directory, List<Path> segments) throws IOException {
         for (int i = segments.size() - 1; i >= 0; i--) {
             Path segment = segments.get(i);
-            Optional<String> last = lastLine(segment);
+            Optional<String> last = lastLine(segment, i == segments.size() - 1);
             if (last.isEmpty()) {
                 continue;
             }
@@ -748,12 +763,18 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * The last line of a segment that ends with a newline, read from the end and then synced, so that
-     * it is on disk; a line after it is being written, and passed over. Bytes that are not UTF-8
-     * become U+FFFD, and the record then no longer hashes right.
+     * it is on disk. Bytes after it are a record being written, which only the {@code newest} segment
+     * can end with: an older one was synced and closed before the next began. Bytes that are not
+     * UTF-8 become U+FFFD, and the record then no longer hashes right.
      */
-    private static Optional<String> lastLine(Path segment) throws IOException {
+    private static Optional<String> lastLine(Path segment, boolean newest) throws IOException {
         try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ)) {
-            long end = wholeLinesEnd(file, segment) - 1; // where the last newline is
+            long whole = wholeLinesEnd(file, segment);
+            if (whole < file.size() && !newest) {
+                throw new IOException("its segment " + segment.getFileName() + " ends inside a record, and a newer one "
+                        + "follows it; see codd audit verify");
+            }
+            long end = whole - 1; // where the last newline is
             if (end < 0) {
                 return Optional.empty();
             }

@@ -4,6 +4,7 @@ import dev.codd.node.wire.SignedHead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -144,17 +145,19 @@ public final class AuditVerifier {
                     + segments.size() + " segment(s) are empty");
         }
         long last = expected - 1;
-        for (Witness witness : witnesses) {
-            if (witness.seq() > last) {
-                return broken(records, first, last, previousHash, Problem.TRUNCATED, last + 1, "the log ends at record "
-                        + last + ", but record " + witness.seq() + " was in it when " + witness.seen() + ": records "
-                        + (last + 1) + " to " + witness.seq() + " were removed");
-            }
+        List<Witness> bySeq = witnesses.stream().sorted(Comparator.comparingLong(Witness::seq)).toList();
+        for (Witness witness : bySeq) { // the first record found rewritten is reported, as any other problem
             String hash = witnessedHashes.get(witness.seq());
             if (hash != null && !hash.equals(witness.hash())) {
                 return broken(records, first, last, previousHash, Problem.REWRITTEN, witness.seq(), "record " + witness.seq()
                         + " is not the one there when " + witness.seen() + ": the log was rewritten");
             }
+        }
+        if (!bySeq.isEmpty() && bySeq.get(bySeq.size() - 1).seq() > last) {
+            Witness latest = bySeq.get(bySeq.size() - 1);
+            return broken(records, first, last, previousHash, Problem.TRUNCATED, last + 1, "the log ends at record "
+                    + last + ", but record " + latest.seq() + " was in it when " + latest.seen() + ": records "
+                    + (last + 1) + " to " + latest.seq() + " were removed");
         }
         return new Report(records, first, last, previousHash, Optional.empty());
     }

@@ -6,15 +6,15 @@ import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.AuditVerifier;
 import dev.codd.node.audit.AuditVerifier.Witness;
 import dev.codd.node.audit.SignedHeads;
+import dev.codd.node.wire.SignedHead;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,18 +30,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Work with audit logs.",
         subcommands = {AuditCommand.VerifyCommand.class, AuditCommand.HeadCommand.class})
 final class AuditCommand {
-    /** A head as {@code codd audit head} prints it and {@code --expect} takes it: {@code SEQ:HASH}. */
-    private static final Pattern HEAD = Pattern.compile("([1-9][0-9]{0,17}):([0-9a-fA-F]{64})");
-
-    private static String head(AuditLog.Head head) {
-        return head.seq() + ":" + head.hash();
+    /** How a head kept outside the log is described when the log no longer holds it; {@code where} it was given. */
+    private static Witness kept(AuditLog.Head head, String where) {
+        return new Witness(head.seq(), head.hash(), "it was kept as a head (" + where + ")");
     }
 
     @Command(name = "head", mixinStandardHelpOptions = true,
             description = "Print the last record of an audit log as SEQ:HASH, after syncing it to disk: a head to keep "
                     + "outside the log (another machine, a ticket, a second system), so that 'codd audit verify DIR "
                     + "--expect SEQ:HASH' can later show the log still holds that record. Only that record is read, so "
-                    + "it is cheap to run often; 'codd audit verify' checks the whole chain and prints the same head.")
+                    + "it is cheap to run often, also while the log is written. Exit code 0 when printed, 1 when the "
+                    + "log has no record or its last one is damaged (see 'codd audit verify').")
     static final class HeadCommand implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "The audit log's directory (its audit-*.jsonl segments).")
         Path directory;
@@ -55,7 +54,7 @@ final class AuditCommand {
                 throw new ParameterException(spec.commandLine(), directory + " is not a directory");
             }
             try {
-                System.out.println(head(AuditLog.lastRecord(directory)));
+                System.out.println(AuditLog.lastRecord(directory).text());
                 return 0;
             } catch (IOException e) {
                 throw new CoddException(ErrorCode.DATA_ERROR, "Cannot read the head of the audit log in " + directory
@@ -85,8 +84,13 @@ final class AuditCommand {
         @Option(names = "--expect", paramLabel = "SEQ:HASH", converter = ExpectedHead.class,
                 description = "A head kept outside the log ('codd audit head' prints it): also check that the log still "
                         + "holds that record (catches a log cut or rewritten whole since, the requester's own too). "
-                        + "Repeatable.")
+                        + "May be given more than once.")
         List<Witness> expected = new ArrayList<>();
+
+        @Option(names = "--expect-file", paramLabel = "FILE",
+                description = "A file of heads kept as 'codd audit head' prints them, one per line (blank lines and lines "
+                        + "starting with # aside): check each as --expect does.")
+        Path expectFile;
 
         @Spec
         CommandSpec spec;
@@ -98,11 +102,16 @@ final class AuditCommand {
                     throw new ParameterException(spec.commandLine(), dir + " is not a directory");
                 }
             }
-            List<Witness> witnesses = new ArrayList<>(expected);
-            List<String> held = new ArrayList<>(); // what else the log was checked against
-            if (!expected.isEmpty()) {
-                held.add("the " + expected.size() + " expected heads");
+            List<Witness> kept = new ArrayList<>(expected);
+            if (expectFile != null) {
+                kept.addAll(readHeads(expectFile));
             }
+            List<Witness> witnesses = new ArrayList<>(kept);
+            List<String> held = new ArrayList<>(); // what else the log was checked against
+            if (!kept.isEmpty()) {
+                held.add(count(kept.size(), "expected head"));
+            }
+            long newestSigned = 0;
             if (requester != null) {
                 String name = node != null ? node : SignedHeads.ownerNode(directory)
                         .orElseThrow(() -> new ParameterException(spec.commandLine(), directory
@@ -120,25 +129,56 @@ final class AuditCommand {
                     return 1;
                 }
                 witnesses.addAll(anchor.witnesses());
-                held.add("the " + anchor.heads().size() + " heads node " + name + " signed for the requester");
+                newestSigned = anchor.heads().stream().mapToLong(SignedHead::seq).max().orElseThrow();
+                held.add(count(anchor.heads().size(), "head") + " node " + name + " signed for the requester");
             }
             AuditVerifier.Report report = AuditVerifier.verify(directory, witnesses);
-            if (report.ok()) {
-                List<Long> archived = expected.stream().map(Witness::seq).filter(seq -> seq < report.firstSeq()).toList();
-                if (!archived.isEmpty()) { // what was asked cannot be shown from here
-                    System.out.println("unchecked: the log starts at record " + report.firstSeq() + " (earlier segments are "
-                            + "archived elsewhere), so it cannot show it holds the expected record(s) " + archived
-                            + "; verify the archive with --expect");
-                    return 1;
-                }
-                System.out.println("ok: " + report.records() + " records, " + report.firstSeq() + " to " + report.lastSeq()
-                        + (held.isEmpty() ? "" : ", and holds " + String.join(" and ", held))
-                        + (report.firstSeq() > 1 ? " (earlier segments are archived elsewhere)" : "")
-                        + "; head " + head(new AuditLog.Head(report.lastSeq(), report.lastHash())));
-                return 0;
+            if (!report.ok()) {
+                System.out.println("broken at " + where(report.problem().orElseThrow()));
+                return 1;
             }
-            System.out.println("broken at " + where(report.problem().orElseThrow()));
-            return 1;
+            // a witness in a segment archived away cannot be checked; a log that starts after every head its node
+            // signed, with no archive to bridge the gap, could be a new log named to look like the rest of the old one
+            String archived = kept.stream().map(Witness::seq).filter(seq -> seq < report.firstSeq()).sorted()
+                    .map(String::valueOf).collect(Collectors.joining(", "));
+            if (!archived.isEmpty() || newestSigned >= 1 && newestSigned < report.firstSeq()) {
+                System.out.println("unchecked: the log starts at record " + report.firstSeq() + " (earlier segments are "
+                        + "archived elsewhere, or removed), so it cannot show that it holds "
+                        + (archived.isEmpty() ? "any of the heads its node signed for the requester (the newest is record "
+                                + newestSigned + ")" : "expected record " + archived)
+                        + "; verify the archived segments with the rest of the log");
+                return 1;
+            }
+            System.out.println("ok: " + report.records() + " records, " + report.firstSeq() + " to " + report.lastSeq()
+                    + (held.isEmpty() ? "" : ", and holds " + String.join(" and ", held))
+                    + (report.firstSeq() > 1 ? " (earlier segments are archived elsewhere)" : "")
+                    + "; head " + new AuditLog.Head(report.lastSeq(), report.lastHash()).text());
+            return 0;
+        }
+
+        private List<Witness> readHeads(Path file) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "Cannot read --expect-file " + file + ": " + e);
+            }
+            List<Witness> heads = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                int number = i + 1;
+                heads.add(AuditLog.Head.parse(line).map(head -> kept(head, file.getFileName() + " line " + number))
+                        .orElseThrow(() -> new ParameterException(spec.commandLine(), file + " line " + number + ": "
+                                + ExpectedHead.notAHead(line))));
+            }
+            return heads;
+        }
+
+        private static String count(int n, String what) {
+            return "the " + n + " " + what + (n == 1 ? "" : "s");
         }
 
         private static String where(AuditVerifier.Finding finding) {
@@ -150,13 +190,14 @@ final class AuditCommand {
     static final class ExpectedHead implements CommandLine.ITypeConverter<Witness> {
         @Override
         public Witness convert(String value) {
-            Matcher head = HEAD.matcher(value.strip());
-            if (!head.matches()) {
-                throw new CommandLine.TypeConversionException("expected SEQ:HASH as 'codd audit head' prints it (a record's "
-                        + "sequence number, a colon and its 64 hex digit SHA-256), got '" + value + "'");
-            }
-            return new Witness(Long.parseLong(head.group(1)), head.group(2).toLowerCase(Locale.ROOT),
-                    "it was kept as a head (--expect)");
+            AuditLog.Head head = AuditLog.Head.parse(value)
+                    .orElseThrow(() -> new CommandLine.TypeConversionException(notAHead(value)));
+            return kept(head, "--expect");
+        }
+
+        static String notAHead(String value) {
+            return "expected SEQ:HASH as 'codd audit head' prints it (a record's sequence number, a colon and its 64 hex "
+                    + "digit SHA-256), got '" + value + "'";
         }
     }
 }

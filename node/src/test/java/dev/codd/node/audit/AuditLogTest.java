@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -462,14 +463,21 @@ class AuditLogTest {
         }
         List<Path> segments = AuditLog.segments(dir);
         Path newest = segments.get(segments.size() - 1);
+        String whole = Files.readString(newest);
         Files.writeString(newest, "{\"seq\":" + (written.seq() + 1) + ",\"type\":\"query.acc", StandardOpenOption.APPEND);
         assertEquals(written, AuditLog.lastRecord(dir), "a record not written whole yet is passed over");
 
-        // a segment just begun, with no record yet: the head is the last segment's last record
-        Files.createFile(dir.resolve(AuditLog.segmentName(written.seq() + 1)));
-        assertEquals(written, AuditLog.lastRecord(dir));
+        // only the newest segment can end inside a record: the writer closes one before it begins the next
+        Path next = Files.createFile(dir.resolve(AuditLog.segmentName(written.seq() + 1)));
+        IOException cut = assertThrows(IOException.class, () -> AuditLog.lastRecord(dir));
+        assertTrue(cut.getMessage().contains("ends inside a record, and a newer one follows it"), cut.getMessage());
+        assertThrows(CoddException.class, () -> open(1_000));
 
-        Files.writeString(newest, Files.readString(newest).replace("\"rows\":29", "\"rows\":30"));
+        Files.writeString(newest, whole); // a segment just begun, with no record yet: the head is the one before's
+        assertEquals(written, AuditLog.lastRecord(dir));
+        Files.delete(next);
+
+        Files.writeString(newest, whole.replace("\"rows\":29", "\"rows\":30"));
         IOException damaged = assertThrows(IOException.class, () -> AuditLog.lastRecord(dir));
         assertTrue(damaged.getMessage().contains("is damaged; see codd audit verify"), damaged.getMessage());
 
@@ -481,26 +489,45 @@ class AuditLogTest {
     }
 
     @Test
-    void aHeadKeptOutsideTheLogCatchesItCutOrRewrittenWhole() throws Exception {
-        AuditLog.Head kept;
-        try (AuditLog log = withRecords(5, AuditLog.DEFAULT_SEGMENT_BYTES)) {
-            kept = log.head();
+    void aHeadIsKeptAsSeqColonHash() {
+        AuditLog.Head head = new AuditLog.Head(42, "ab".repeat(32));
+        assertEquals("42:" + "ab".repeat(32), head.text());
+        assertEquals(Optional.of(head), AuditLog.Head.parse(" 42:" + "AB".repeat(32) + "\n"));
+        for (String bad : List.of("42", "42:", "0:" + "ab".repeat(32), "-1:" + "ab".repeat(32), "42:" + "ab".repeat(31),
+                "42:" + "zz".repeat(32), "1234567890123456789:" + "ab".repeat(32))) {
+            assertEquals(Optional.empty(), AuditLog.Head.parse(bad), bad);
         }
-        AuditVerifier.Witness witness = new AuditVerifier.Witness(kept.seq(), kept.hash(), "it was kept");
-        withRecords(3, AuditLog.DEFAULT_SEGMENT_BYTES).close(); // the log goes on: it still holds the head
-        assertTrue(AuditVerifier.verify(dir, List.of(witness)).ok());
+    }
+
+    @Test
+    void headsKeptOutsideTheLogCatchItCutOrRewrittenWhole() throws Exception {
+        AuditVerifier.Witness first;
+        AuditVerifier.Witness later;
+        try (AuditLog log = withRecords(5, AuditLog.DEFAULT_SEGMENT_BYTES)) {
+            first = new AuditVerifier.Witness(log.head().seq(), log.head().hash(), "it was kept first");
+        }
+        try (AuditLog log = withRecords(3, AuditLog.DEFAULT_SEGMENT_BYTES)) { // the log goes on: it still holds the head
+            later = new AuditVerifier.Witness(log.head().seq(), log.head().hash(), "it was kept later");
+        }
+        assertEquals(List.of(6L, 10L), List.of(first.seq(), later.seq()));
+        List<AuditVerifier.Witness> witnesses = List.of(later, first); // in any order: the first problem is reported
+        assertTrue(AuditVerifier.verify(dir, witnesses).ok());
 
         List<String> lines = lines();
         rewrite(lines.subList(0, 4));
-        assertEquals(new AuditVerifier.Finding(Problem.TRUNCATED, 5, "the log ends at record 4, but record 6 was in it "
-                + "when it was kept: records 5 to 6 were removed"), AuditVerifier.verify(dir, List.of(witness)).problem()
+        assertEquals(new AuditVerifier.Finding(Problem.TRUNCATED, 5, "the log ends at record 4, but record 10 was in it "
+                + "when it was kept later: records 5 to 10 were removed"), AuditVerifier.verify(dir, witnesses).problem()
                 .orElseThrow());
 
         Files.delete(AuditLog.segments(dir).get(0));
-        withRecords(8, AuditLog.DEFAULT_SEGMENT_BYTES).close(); // a whole new log, longer than the old one
+        try (AuditLog log = open(AuditLog.DEFAULT_SEGMENT_BYTES)) { // a whole new log, as long as the old one
+            for (int i = 0; i < 9; i++) {
+                log.appendDurably("query.finished", Map.of("query", "forged " + i));
+            }
+        }
         assertTrue(AuditVerifier.verify(dir).ok(), "the chain alone cannot tell");
-        assertEquals(new AuditVerifier.Finding(Problem.REWRITTEN, 6, "record 6 is not the one there when it was kept: "
-                + "the log was rewritten"), AuditVerifier.verify(dir, List.of(witness)).problem().orElseThrow());
+        assertEquals(new AuditVerifier.Finding(Problem.REWRITTEN, 6, "record 6 is not the one there when it was kept "
+                + "first: the log was rewritten"), AuditVerifier.verify(dir, witnesses).problem().orElseThrow());
     }
 
     @Test
@@ -521,6 +548,9 @@ class AuditLogTest {
         assertEquals(new AuditVerifier.Finding(Problem.EDITED, 1, "record 1 (audit-0000000001.jsonl line 1) is "
                 + (garbage.length - 1) + " bytes long with no newline, which no record is (at most "
                 + AuditLine.MAX_LINE_BYTES + ")"), problem());
+        IOException unread = assertThrows(IOException.class, () -> AuditLog.lastRecord(dir));
+        assertTrue(unread.getMessage().contains("has no newline and is over " + AuditLine.MAX_LINE_BYTES + " bytes long"),
+                unread.getMessage());
         refused = assertThrows(CoddException.class, () -> open(AuditLog.DEFAULT_SEGMENT_BYTES));
         assertTrue(refused.getMessage().contains("has no newline and is over " + AuditLine.MAX_LINE_BYTES + " bytes long"),
                 refused.getMessage());

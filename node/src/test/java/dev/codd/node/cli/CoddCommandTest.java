@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -140,9 +141,13 @@ class CoddCommandTest {
         assertEquals(0, head.exitCode(), head.err());
         assertTrue(head.out().matches("7:[0-9a-f]{64}\n"), head.out());
         String kept = head.out().strip();
-        Run ok = run("audit", "verify", log.toString(), "--expect", kept);
+        Run ok = run("audit", "verify", log.toString(), "--expect", kept.toUpperCase(Locale.ROOT));
         assertEquals(0, ok.exitCode(), ok.out() + ok.err());
-        assertEquals("ok: 7 records, 1 to 7, and holds the 1 expected heads; head " + kept + "\n", ok.out());
+        assertEquals("ok: 7 records, 1 to 7, and holds the 1 expected head; head " + kept + "\n", ok.out());
+        Path heads = Files.writeString(dir.resolve("heads.txt"), "# kept hourly\n" + kept + "\n\n");
+        Run fromFile = run("audit", "verify", log.toString(), "--expect-file", heads.toString(), "--expect", kept);
+        assertEquals(0, fromFile.exitCode(), fromFile.out() + fromFile.err());
+        assertTrue(fromFile.out().contains("and holds the 2 expected heads"), fromFile.out());
 
         // rewritten whole, and longer than before: the chain verifies, the kept head does not
         try (Stream<Path> files = Files.list(log)) {
@@ -156,17 +161,20 @@ class CoddCommandTest {
             }
         }
         assertEquals(0, run("audit", "verify", log.toString()).exitCode());
-        Run rewritten = run("audit", "verify", log.toString(), "--expect", kept.toUpperCase(Locale.ROOT));
+        Run rewritten = run("audit", "verify", log.toString(), "--expect", kept);
         assertEquals(1, rewritten.exitCode(), rewritten.out() + rewritten.err());
         assertEquals("broken at record 7 (rewritten): record 7 is not the one there when it was kept as a head (--expect): "
                 + "the log was rewritten\n", rewritten.out());
+        Run rewrittenFromFile = run("audit", "verify", log.toString(), "--expect-file", heads.toString());
+        assertEquals(1, rewrittenFromFile.exitCode(), rewrittenFromFile.out() + rewrittenFromFile.err());
+        assertTrue(rewrittenFromFile.out().contains("when it was kept as a head (heads.txt line 2)"), rewrittenFromFile.out());
 
         // its first segments archived away: what they held cannot be shown from here
         Files.move(log.resolve("audit-0000000001.jsonl"), dir.resolve("audit-0000000001.jsonl"));
         Run archived = run("audit", "verify", log.toString(), "--expect", "1:" + "0".repeat(64));
         assertEquals(1, archived.exitCode(), archived.out() + archived.err());
         assertTrue(archived.out().startsWith("unchecked: the log starts at record "), archived.out());
-        assertTrue(archived.out().contains("the expected record(s) [1]"), archived.out());
+        assertTrue(archived.out().contains("it cannot show that it holds expected record 1;"), archived.out());
 
         for (String bad : new String[] {"7", "7:abc", "0:" + "0".repeat(64), "x:" + "0".repeat(64)}) {
             Run usage = run("audit", "verify", log.toString(), "--expect", bad);
@@ -174,6 +182,13 @@ class CoddCommandTest {
             assertTrue(usage.err().contains("expected SEQ:HASH as 'codd audit head' prints it") && usage.err().contains(
                     "got '" + bad + "'"), usage.err());
         }
+        Files.writeString(heads, kept + "\n7:abc\n");
+        Run badFile = run("audit", "verify", log.toString(), "--expect-file", heads.toString());
+        assertEquals(2, badFile.exitCode());
+        assertTrue(badFile.err().contains(heads + " line 2: expected SEQ:HASH"), badFile.err());
+        Run noFile = run("audit", "verify", log.toString(), "--expect-file", dir.resolve("absent.txt").toString());
+        assertEquals(2, noFile.exitCode());
+        assertTrue(noFile.err().contains("Cannot read --expect-file " + dir.resolve("absent.txt")), noFile.err());
         Run missing = run("audit", "head", dir.resolve("nowhere").toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("is not a directory"), missing.err());
@@ -213,6 +228,25 @@ class CoddCommandTest {
         assertEquals(1, named.exitCode(), named.out() + named.err());
         assertTrue(named.out().startsWith("broken at record 2 (truncated)"), named.out());
 
+        // a new log whose first segments look archived, starting after every head n1 signed: nothing to check it against
+        Path renumbered = dir.resolve("renumbered");
+        try (AuditLog log = AuditLog.open(renumbered, "node n1", 400, Map.of())) {
+            for (int i = 0; i < 6; i++) {
+                log.appendDurably("fragment.started", Map.of("sql", "SELECT " + i));
+            }
+        }
+        try (Stream<Path> segments = Files.list(renumbered)) { // all but the newest, which starts after record 2
+            List<Path> older = segments.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList();
+            for (Path segment : older.subList(0, older.size() - 1)) {
+                Files.delete(segment);
+            }
+        }
+        Run later = run("audit", "verify", renumbered.toString(), "--requester", requester.toString(), "--node", "n1");
+        assertEquals(1, later.exitCode(), later.out() + later.err());
+        assertTrue(later.out().startsWith("unchecked: the log starts at record ") && later.out().contains(
+                "it cannot show that it holds any of the heads its node signed for the requester (the newest is record 2)"),
+                later.out());
+
         // the requester's own log names no node: which node's heads to check against is for the user to say
         Run nameless = run("audit", "verify", requester.toString(), "--requester", requester.toString());
         assertEquals(2, nameless.exitCode(), nameless.out() + nameless.err());
@@ -227,7 +261,7 @@ class CoddCommandTest {
         Path requester = dir.resolve("requester");
         Run ok = run("audit", "verify", node.toString(), "--requester", requester.toString());
         assertEquals(0, ok.exitCode(), ok.out() + ok.err());
-        assertTrue(ok.out().contains("holds the 1 heads node n1 signed"), ok.out());
+        assertTrue(ok.out().contains("holds the 1 head node n1 signed"), ok.out());
 
         Path segment = requester.resolve("audit-0000000001.jsonl");
         Files.writeString(segment, Files.readString(segment).replace("\"rows\":1", "\"rows\":2"));
