@@ -104,7 +104,12 @@ final class AuditCommand {
             }
             List<Witness> kept = new ArrayList<>(expected);
             if (expectFile != null) {
-                kept.addAll(readHeads(expectFile));
+                List<Witness> inFile = readHeads(expectFile);
+                if (inFile.isEmpty()) { // else a log would pass against a file its keeper never filled
+                    System.out.println("unchecked: " + expectFile + " holds no head to check the log against");
+                    return 1;
+                }
+                kept.addAll(inFile);
             }
             List<Witness> witnesses = new ArrayList<>(kept);
             List<String> held = new ArrayList<>(); // what else the log was checked against

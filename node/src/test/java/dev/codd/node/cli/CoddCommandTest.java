@@ -182,6 +182,10 @@ class CoddCommandTest {
             assertTrue(usage.err().contains("expected SEQ:HASH as 'codd audit head' prints it") && usage.err().contains(
                     "got '" + bad + "'"), usage.err());
         }
+        Path unkept = Files.writeString(dir.resolve("unkept.txt"), "# nothing kept yet\n");
+        Run unfilled = run("audit", "verify", log.toString(), "--expect-file", unkept.toString());
+        assertEquals(1, unfilled.exitCode(), unfilled.out() + unfilled.err());
+        assertEquals("unchecked: " + unkept + " holds no head to check the log against\n", unfilled.out());
         Files.writeString(heads, kept + "\n7:abc\n");
         Run badFile = run("audit", "verify", log.toString(), "--expect-file", heads.toString());
         assertEquals(2, badFile.exitCode());
