@@ -93,7 +93,8 @@ final class DemoCommand implements Runnable {
             runExamples(cluster, out);
             out.println();
             out.println("Audit logs: " + LocalCluster.requesterAuditDirectory(nodeDirectories) + " (the requester's) and"
-                    + " .codd/audit in each node's directory; check one with ./codd audit verify DIR"
+                    + " .codd/audit in each node's directory; check one with ./codd audit verify DIR, and keep its head"
+                    + " elsewhere with ./codd audit head DIR"
                     + (temporary && !keep ? " (they go with the data at exit: keep both with --dir)" : ""));
         } catch (SQLException e) {
             stop.run();
