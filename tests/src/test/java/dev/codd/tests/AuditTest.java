@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.codd.node.LocalCluster;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.AuditVerifier;
+import dev.codd.node.audit.RequesterHeads;
 import dev.codd.node.audit.SignedHeads;
 import dev.codd.node.compute.AuditSync;
 import dev.codd.node.compute.ComputeNode;
@@ -466,8 +467,13 @@ class AuditTest {
         for (int node = 1; node <= 3; node++) {
             String name = "node" + node;
             AuditVerifier.Report report = AuditVerifier.verify(nodeLog(node),
-                    SignedHeads.verified(requesterLog(), name).witnesses());
+                    SignedHeads.verified(requesterLog(), name).heads());
             assertTrue(report.ok(), name + ": " + report);
+            // and the other way: each node keeps the requester's head from its first heartbeat's reply on
+            AuditVerifier.Anchor kept = RequesterHeads.verified(nodeLog(node), name);
+            assertTrue(kept.report().ok() && !kept.heads().isEmpty(), name + ": " + kept);
+            AuditVerifier.Report requester = AuditVerifier.verify(requesterLog(), kept.heads());
+            assertTrue(requester.ok(), "the requester's log against " + name + "'s: " + requester);
         }
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {

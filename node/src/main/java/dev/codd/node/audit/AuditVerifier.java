@@ -49,6 +49,17 @@ public final class AuditVerifier {
         }
     }
 
+    /**
+     * A log as {@code codd audit verify} finds it, and the heads of another log that its records hold,
+     * gathered in the same pass up to where it is broken, if it is: what the other log is checked against.
+     */
+    public record Anchor(Report report, List<Witness> heads) {
+        /** The sequence number of the newest of the heads, 0 without any. */
+        public long newest() {
+            return heads.stream().mapToLong(Witness::seq).max().orElse(0);
+        }
+    }
+
     private AuditVerifier() {}
 
     public static Report verify(Path directory) throws IOException {

@@ -31,27 +31,19 @@ public final class SignedHeads {
      */
     public record Kept(Map<String, SignedHead> last, boolean readAlone) {}
 
-    /** The requester's log as {@code codd audit verify} finds it, and the heads a node signed that it holds. */
-    public record Anchor(AuditVerifier.Report report, List<SignedHead> heads) {
-        /** The heads, as what the node's log must still hold. */
-        public List<AuditVerifier.Witness> witnesses() {
-            return heads.stream().map(AuditVerifier.Witness::of).toList();
-        }
-    }
-
     /**
      * Verifies the requester's log in {@code requesterLog} and gives, read in the same pass, the heads
      * node {@code node} signed that it holds whose signatures hold (in its own records, and in its
      * checkpoints), up to where the log is broken, if it is.
      */
-    public static Anchor verified(Path requesterLog, String node) throws IOException {
-        List<SignedHead> heads = new ArrayList<>();
+    public static AuditVerifier.Anchor verified(Path requesterLog, String node) throws IOException {
+        List<AuditVerifier.Witness> heads = new ArrayList<>();
         AuditVerifier.Report report = AuditVerifier.verify(requesterLog, List.of(), record -> heads(record, head -> {
             if (head.node().equals(node)) {
-                heads.add(head);
+                heads.add(AuditVerifier.Witness.of(head));
             }
         }));
-        return new Anchor(report, heads);
+        return new AuditVerifier.Anchor(report, heads);
     }
 
     /**

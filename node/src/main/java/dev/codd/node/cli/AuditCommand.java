@@ -5,14 +5,15 @@ import dev.codd.common.ErrorCode;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.AuditVerifier;
 import dev.codd.node.audit.AuditVerifier.Witness;
+import dev.codd.node.audit.RequesterHeads;
 import dev.codd.node.audit.SignedHeads;
-import dev.codd.node.wire.SignedHead;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -65,9 +66,10 @@ final class AuditCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Check that an audit log is whole and unedited: every record intact, in order, chained to the "
-                    + "one before, none missing or cut; and, with --requester or --expect, that it still holds the "
-                    + "heads seen outside it. Exit code 0 when it verifies, 1 when it does not, or when what was asked "
-                    + "cannot be checked (the requester holds no head of the node, an expected head is archived away).")
+                    + "one before, none missing or cut; and, with --requester, --node-log or --expect, that it still "
+                    + "holds the heads seen outside it. Exit code 0 when it verifies, 1 when it does not, or when what was "
+                    + "asked cannot be checked (the requester holds no head of the node, an expected head is archived "
+                    + "away).")
     static final class VerifyCommand implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "The audit log's directory (its audit-*.jsonl segments).")
         Path directory;
@@ -80,6 +82,12 @@ final class AuditCommand {
         @Option(names = "--node", paramLabel = "NAME",
                 description = "With --requester: the node whose log DIR is (default: the name the log gives itself).")
         String node;
+
+        @Option(names = "--node-log", paramLabel = "DIR",
+                description = "A node's audit log, when DIR is the requester's: also check that the requester's log still "
+                        + "holds every head of it the node kept from heartbeats (catches the requester's log cut or "
+                        + "rewritten whole). May be given more than once.")
+        List<Path> nodeLogs = new ArrayList<>();
 
         @Option(names = "--expect", paramLabel = "SEQ:HASH", converter = ExpectedHead.class,
                 description = "A head kept outside the log ('codd audit head' prints it): also check that the log still "
@@ -97,7 +105,12 @@ final class AuditCommand {
 
         @Override
         public Integer call() throws IOException {
-            for (Path dir : requester == null ? List.of(directory) : List.of(directory, requester)) {
+            List<Path> directories = new ArrayList<>(List.of(directory));
+            if (requester != null) {
+                directories.add(requester);
+            }
+            directories.addAll(nodeLogs);
+            for (Path dir : directories) {
                 if (!Files.isDirectory(dir)) {
                     throw new ParameterException(spec.commandLine(), dir + " is not a directory");
                 }
@@ -116,42 +129,28 @@ final class AuditCommand {
             if (!kept.isEmpty()) {
                 held.add(count(kept.size(), "expected head"));
             }
-            long newestSigned = 0;
-            if (requester != null) {
-                String name = node != null ? node : SignedHeads.ownerNode(directory)
-                        .orElseThrow(() -> new ParameterException(spec.commandLine(), directory
-                                + " names no node (its first record is not a node's); say which with --node"));
-                SignedHeads.Anchor anchor = SignedHeads.verified(requester, name);
-                if (!anchor.report().ok()) { // the heads are only as good as the log that holds them
-                    System.out.println("broken: the requester's log, which holds the heads to check against, is broken at "
-                            + where(anchor.report().problem().orElseThrow()));
+            List<Source> sources = sources();
+            for (Source source : sources) {
+                if (!source.anchor().report().ok()) { // the heads are only as good as the log that holds them
+                    System.out.println("broken: " + source.log() + ", which holds the heads to check against, is broken at "
+                            + where(source.anchor().report().problem().orElseThrow()));
                     return 1;
                 }
-                if (anchor.heads().isEmpty()) { // else a log could pass by naming a node that signed nothing
-                    System.out.println("unchecked: the requester's log holds no head that node " + name + " signed, so "
-                            + directory + " cannot be checked against it (a node's first head is kept at its first heartbeat;"
-                            + " --node names the node when the log's own name is not to be trusted)");
+                if (source.anchor().heads().isEmpty()) { // else a log could pass against one that holds nothing
+                    System.out.println("unchecked: " + source.none());
                     return 1;
                 }
-                witnesses.addAll(anchor.witnesses());
-                newestSigned = anchor.heads().stream().mapToLong(SignedHead::seq).max().orElseThrow();
-                held.add(count(anchor.heads().size(), "head") + " node " + name + " signed for the requester");
+                witnesses.addAll(source.anchor().heads());
+                held.add(count(source.anchor().heads().size(), "head") + " " + source.heads());
             }
             AuditVerifier.Report report = AuditVerifier.verify(directory, witnesses);
             if (!report.ok()) {
                 System.out.println("broken at " + where(report.problem().orElseThrow()));
                 return 1;
             }
-            // a witness in a segment archived away cannot be checked; a log that starts after every head its node
-            // signed, with no archive to bridge the gap, could be a new log named to look like the rest of the old one
-            String archived = kept.stream().map(Witness::seq).filter(seq -> seq < report.firstSeq()).sorted()
-                    .map(String::valueOf).collect(Collectors.joining(", "));
-            if (!archived.isEmpty() || newestSigned >= 1 && newestSigned < report.firstSeq()) {
-                System.out.println("unchecked: the log starts at record " + report.firstSeq() + " (earlier segments are "
-                        + "archived elsewhere, or removed), so it cannot show that it holds "
-                        + (archived.isEmpty() ? "any of the heads its node signed for the requester (the newest is record "
-                                + newestSigned + ")" : "expected record " + archived)
-                        + "; verify the archived segments with the rest of the log");
+            Optional<String> unchecked = unchecked(report, kept, sources);
+            if (unchecked.isPresent()) {
+                System.out.println("unchecked: " + unchecked.get());
                 return 1;
             }
             System.out.println("ok: " + report.records() + " records, " + report.firstSeq() + " to " + report.lastSeq()
@@ -160,6 +159,54 @@ final class AuditCommand {
                     + "; head " + new AuditLog.Head(report.lastSeq(), report.lastHash()).text());
             return 0;
         }
+
+        /** The other logs that hold heads of this one: the requester's, or nodes'. */
+        private List<Source> sources() throws IOException {
+            List<Source> sources = new ArrayList<>();
+            if (requester != null) {
+                String name = node != null ? node : SignedHeads.ownerNode(directory)
+                        .orElseThrow(() -> new ParameterException(spec.commandLine(), directory
+                                + " names no node (its first record is not a node's); say which with --node"));
+                sources.add(new Source("the requester's log", "node " + name + " signed for the requester",
+                        "the requester's log holds no head that node " + name + " signed, so " + directory + " cannot be "
+                                + "checked against it (a node's first head is kept at its first heartbeat; --node names the "
+                                + "node when the log's own name is not to be trusted)", SignedHeads.verified(requester, name)));
+            }
+            for (Path nodeLog : nodeLogs) {
+                String name = SignedHeads.ownerNode(nodeLog).orElse(nodeLog.toString());
+                sources.add(new Source("the log of node " + name + " (" + nodeLog + ")", "node " + name + " kept of it",
+                        "the log of node " + name + " (" + nodeLog + ") holds no head of the requester's log to check "
+                                + directory + " against (a node keeps its first at its first heartbeat)",
+                        RequesterHeads.verified(nodeLog, name)));
+            }
+            return sources;
+        }
+
+        /**
+         * Why a log that verifies still does not show what was asked, if it does not: a witness in a
+         * segment archived away cannot be checked, and a log that starts after every head another log
+         * holds of it, with no archive to bridge the gap, could be a new log named to look like the rest.
+         */
+        private static Optional<String> unchecked(AuditVerifier.Report report, List<Witness> kept, List<Source> sources) {
+            String archived = kept.stream().map(Witness::seq).filter(seq -> seq < report.firstSeq()).sorted()
+                    .map(String::valueOf).collect(Collectors.joining(", "));
+            Optional<Source> passed = sources.stream().filter(source -> source.anchor().newest() < report.firstSeq())
+                    .findFirst();
+            if (archived.isEmpty() && passed.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of("the log starts at record " + report.firstSeq() + " (earlier segments are archived "
+                    + "elsewhere, or removed), so it cannot show that it holds " + (archived.isEmpty()
+                            ? "any of the heads " + passed.get().heads() + " (the newest is record "
+                                    + passed.get().anchor().newest() + ")"
+                            : "expected record " + archived) + "; verify the archived segments with the rest of the log");
+        }
+
+        /**
+         * Another log that holds heads of this one: what it is and which heads, for what is printed,
+         * what to say when it holds none, and the heads as read while it was verified.
+         */
+        private record Source(String log, String heads, String none, AuditVerifier.Anchor anchor) {}
 
         private List<Witness> readHeads(Path file) {
             List<String> lines;

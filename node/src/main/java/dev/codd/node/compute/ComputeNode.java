@@ -289,6 +289,9 @@ public final class ComputeNode implements AutoCloseable {
             HeartbeatReply reply = WireJson.read(results.next().getBody(), HeartbeatReply.class);
             results.forEachRemaining(ignored -> { });
             acknowledgedVersion = reply.knownCatalogVersion();
+            if (nodeAudit != null && reply.requesterAudit() != null) {
+                nodeAudit.requesterHead(config.requester().toString(), reply.requesterAudit());
+            }
             if (!requesterReachable) {
                 LOG.info("Node {} reached the requester again", name);
                 requesterReachable = true;

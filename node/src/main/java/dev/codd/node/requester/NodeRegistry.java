@@ -76,7 +76,8 @@ public final class NodeRegistry {
         }
         NodeState known = nodes.get(beat.node());
         if (known == null && beat.catalog() == null) {
-            return new HeartbeatReply(-1); // unknown here (a requester restart): the next beat brings the catalog
+            // unknown here (a requester restart): the next beat brings the catalog
+            return new HeartbeatReply(-1, audit.durableHead());
         }
         if (beat.catalog() != null) {
             beat.catalog().shards().forEach(shard -> shard.columns().forEach(column -> checkType(beat.node(), column)));
@@ -111,7 +112,7 @@ public final class NodeRegistry {
         }
         nodes.put(beat.node(), new NodeState(beat.node(), beat.address(), now, true, version, held,
                 beat.auditHead() != null, beat.runningFragments(), beat.containers(), beat.labels()));
-        return new HeartbeatReply(version);
+        return new HeartbeatReply(version, audit.durableHead());
     }
 
     /** A node said goodbye: it is down until it comes back; its shards stay known. */

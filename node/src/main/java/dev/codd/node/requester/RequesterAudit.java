@@ -6,6 +6,7 @@ import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.audit.SignedHeads;
 import dev.codd.node.flight.Caller;
+import dev.codd.node.wire.HeartbeatReply;
 import dev.codd.node.wire.Job;
 import dev.codd.node.wire.JobExecution;
 import dev.codd.node.wire.NodeAddress;
@@ -90,6 +91,15 @@ final class RequesterAudit implements AutoCloseable {
     /** The log, if the requester keeps one (it may be run without, to measure what auditing costs). */
     Optional<AuditLog> log() {
         return Optional.ofNullable(log);
+    }
+
+    /** The log's last record on disk, which nodes keep as witnesses of the log; null without a log. */
+    HeartbeatReply.LogHead durableHead() {
+        if (log == null) {
+            return null;
+        }
+        AuditLog.Head durable = log.durable();
+        return new HeartbeatReply.LogHead(durable.seq(), durable.hash());
     }
 
     /**

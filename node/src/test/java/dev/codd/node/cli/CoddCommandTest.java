@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
+import dev.codd.node.audit.RequesterHeads;
 import dev.codd.node.audit.SignedHeads;
 import dev.codd.node.wire.SignedHead;
 import java.io.ByteArrayOutputStream;
@@ -203,6 +204,59 @@ class CoddCommandTest {
                 none.err());
     }
 
+    @Test
+    void auditVerifyChecksTheRequestersLogAgainstTheHeadsItsNodesKept(@TempDir Path dir) throws Exception {
+        Path requester = dir.resolve("requester");
+        AuditLog.Head head;
+        try (AuditLog log = AuditLog.open(requester, "requester", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            log.appendDurably("query.accepted", Map.of("sql", "SELECT 1"));
+            head = log.durable();
+            log.appendDurably("query.ended", Map.of("rows", 1));
+        }
+        Path node = dir.resolve("node");
+        try (AuditLog log = AuditLog.open(node, "node n1", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            log.appendDurably(RequesterHeads.TYPE, RequesterHeads.data("127.0.0.1:7600", head.seq(), head.hash(), null));
+        }
+        Run ok = run("audit", "verify", requester.toString(), "--node-log", node.toString());
+        assertEquals(0, ok.exitCode(), ok.out() + ok.err());
+        assertTrue(ok.out().startsWith("ok: 3 records, 1 to 3, and holds the 1 head node n1 kept of it; head 3:"), ok.out());
+
+        Path bare = dir.resolve("bare");
+        AuditLog.open(bare, "node n2", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of()).close();
+        Run unchecked = run("audit", "verify", requester.toString(), "--node-log", node.toString(), "--node-log",
+                bare.toString());
+        assertEquals(1, unchecked.exitCode(), unchecked.out() + unchecked.err());
+        assertTrue(unchecked.out().startsWith("unchecked: the log of node n2 (" + bare + ") holds no head of the "
+                + "requester's log"), unchecked.out());
+
+        // the requester's log rewritten whole, as long as before: only the node's heads can tell
+        try (Stream<Path> files = Files.list(requester)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        try (AuditLog log = AuditLog.open(requester, "requester", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            log.appendDurably("query.accepted", Map.of("sql", "SELECT 2"));
+            log.appendDurably("query.ended", Map.of("rows", 1));
+        }
+        assertEquals(0, run("audit", "verify", requester.toString()).exitCode());
+        Run rewritten = run("audit", "verify", requester.toString(), "--node-log", node.toString());
+        assertEquals(1, rewritten.exitCode(), rewritten.out() + rewritten.err());
+        assertTrue(rewritten.out().startsWith("broken at record 2 (rewritten): record 2 is not the one there when node n1 "
+                + "kept it at "), rewritten.out());
+
+        Path segment = node.resolve("audit-0000000001.jsonl");
+        Files.writeString(segment, Files.readString(segment).replace("127.0.0.1:7600", "127.0.0.1:7601"));
+        Run broken = run("audit", "verify", requester.toString(), "--node-log", node.toString());
+        assertEquals(1, broken.exitCode(), broken.out() + broken.err());
+        assertTrue(broken.out().startsWith("broken: the log of node n1 (" + node + "), which holds the heads to check "
+                + "against, is broken at record 2 (edited)"), broken.out());
+
+        Run missing = run("audit", "verify", requester.toString(), "--node-log", dir.resolve("nowhere").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("nowhere is not a directory"), missing.err());
+    }
+
     /** Node n1's log in {@code dir/node}, and the requester's in {@code dir/requester} with the head n1 signed of it. */
     private static void nodeAndRequesterLogs(Path dir) {
         SignedHead head;
@@ -248,7 +302,7 @@ class CoddCommandTest {
         Run later = run("audit", "verify", renumbered.toString(), "--requester", requester.toString(), "--node", "n1");
         assertEquals(1, later.exitCode(), later.out() + later.err());
         assertTrue(later.out().startsWith("unchecked: the log starts at record ") && later.out().contains(
-                "it cannot show that it holds any of the heads its node signed for the requester (the newest is record 2)"),
+                "it cannot show that it holds any of the heads node n1 signed for the requester (the newest is record 2)"),
                 later.out());
 
         // the requester's own log names no node: which node's heads to check against is for the user to say

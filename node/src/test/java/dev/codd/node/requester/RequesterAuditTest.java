@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.node.audit.AuditLog;
+import dev.codd.node.audit.AuditVerifier;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.audit.SignedHeads;
 import dev.codd.node.wire.SignedHead;
@@ -130,7 +131,7 @@ class RequesterAuditTest {
         for (Path old : segments.subList(0, segments.size() - 1)) {
             Files.move(old, archive.resolve(old.getFileName()));
         }
-        assertEquals(List.of(8L), SignedHeads.verified(dir.resolve("log"), "n2").heads().stream().map(SignedHead::seq).toList(),
+        assertEquals(List.of(8L), SignedHeads.verified(dir.resolve("log"), "n2").heads().stream().map(AuditVerifier.Witness::seq).toList(),
                 "what codd audit verify --requester checks a node's log against");
         try (RequesterAudit audit = open(2_000)) {
             audit.nodeHead(head(other, 6));
@@ -192,9 +193,9 @@ class RequesterAuditTest {
     }
 
     private List<Long> keptSeqs() throws Exception {
-        SignedHeads.Anchor anchor = SignedHeads.verified(dir.resolve("log"), "n1");
+        AuditVerifier.Anchor anchor = SignedHeads.verified(dir.resolve("log"), "n1");
         assertTrue(anchor.report().ok(), anchor.report().toString());
-        return anchor.heads().stream().map(SignedHead::seq).toList();
+        return anchor.heads().stream().map(AuditVerifier.Witness::seq).toList();
     }
 
     private List<String> problems() throws Exception {
