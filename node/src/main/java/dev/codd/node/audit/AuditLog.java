@@ -68,6 +68,8 @@ public final class AuditLog implements AutoCloseable {
      * first in each new segment, so that the newest can be read alone.
      */
     public static final String CHECKPOINT = "audit.checkpoint";
+    /** The type of the record a log starts each opening with, naming its owner. */
+    public static final String OPENED = "audit.opened";
 
     /** The last record: its sequence number and hash. */
     public record Head(long seq, String hash) {
@@ -194,7 +196,7 @@ public final class AuditLog implements AutoCloseable {
                 opened.put("droppedPartialRecordBytes", dropped);
             }
             try {
-                log.appendDurably("audit.opened", opened);
+                log.appendDurably(OPENED, opened);
             } catch (CoddException e) {
                 log.close(); // releases the lock
                 throw e;

@@ -4,6 +4,7 @@ import dev.codd.node.wire.SignedHead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -73,6 +75,16 @@ public final class AuditVerifier {
      */
     public static Report verify(Path directory, List<Witness> witnesses) throws IOException {
         return verify(directory, witnesses, record -> {});
+    }
+
+    /**
+     * Verifies the log in {@code directory} and gathers, in the same pass, the heads of another log
+     * that {@code headsIn} finds in the records found whole and in their place.
+     */
+    static Anchor anchor(Path directory, BiConsumer<AuditLine, Consumer<Witness>> headsIn) throws IOException {
+        List<Witness> heads = new ArrayList<>();
+        Report report = verify(directory, List.of(), record -> headsIn.accept(record, heads::add));
+        return new Anchor(report, heads);
     }
 
     /** Verifies like {@link #verify(Path, List)}, giving {@code each} every record found whole and in its place. */

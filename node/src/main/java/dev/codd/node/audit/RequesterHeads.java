@@ -2,7 +2,6 @@ package dev.codd.node.audit;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +37,11 @@ public final class RequesterHeads {
      * the requester's log that it keeps, up to where the log is broken, if it is.
      */
     public static AuditVerifier.Anchor verified(Path nodeLog, String node) throws IOException {
-        List<AuditVerifier.Witness> heads = new ArrayList<>();
-        AuditVerifier.Report report = AuditVerifier.verify(nodeLog, List.of(), record -> {
+        return AuditVerifier.anchor(nodeLog, (record, each) -> {
             if (record.type().equals(TYPE)) {
-                heads.add(new AuditVerifier.Witness(record.data().path("seq").asLong(), record.data().path("hash").asText(),
+                each.accept(new AuditVerifier.Witness(record.data().path("seq").asLong(), record.data().path("hash").asText(),
                         "node " + node + " kept it at " + record.time()));
             }
         });
-        return new AuditVerifier.Anchor(report, heads);
     }
 }

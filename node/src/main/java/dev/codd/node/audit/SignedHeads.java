@@ -5,7 +5,6 @@ import dev.codd.node.wire.SignedHead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -37,13 +36,11 @@ public final class SignedHeads {
      * checkpoints), up to where the log is broken, if it is.
      */
     public static AuditVerifier.Anchor verified(Path requesterLog, String node) throws IOException {
-        List<AuditVerifier.Witness> heads = new ArrayList<>();
-        AuditVerifier.Report report = AuditVerifier.verify(requesterLog, List.of(), record -> heads(record, head -> {
+        return AuditVerifier.anchor(requesterLog, (record, each) -> heads(record, head -> {
             if (head.node().equals(node)) {
-                heads.add(AuditVerifier.Witness.of(head));
+                each.accept(AuditVerifier.Witness.of(head));
             }
         }));
-        return new AuditVerifier.Anchor(report, heads);
     }
 
     /**
@@ -111,15 +108,18 @@ public final class SignedHeads {
         return NodeKey.verify(head) ? Optional.of(head) : Optional.empty();
     }
 
-    /** The node a log says it belongs to, from its first record. */
+    /**
+     * The node a log says it belongs to, from the first record that names its owner: the first one,
+     * unless its first segments were archived away; empty for the requester's log.
+     */
     public static Optional<String> ownerNode(Path log) throws IOException {
         try (SegmentLines lines = new SegmentLines(AuditLog.segments(log))) {
             for (SegmentLines.Line line = lines.next(); line != null; line = lines.next()) {
-                Optional<String> owner = AuditLine.parse(line.text()).map(p -> p.line().data().path("owner").asText(""))
-                        .filter(o -> o.startsWith(NODE_OWNER))
-                        .map(o -> o.substring(NODE_OWNER.length()));
-                if (owner.isPresent()) {
-                    return owner; // the first record, as a rule: a segment need not be read whole
+                Optional<AuditLine> opened = AuditLine.parse(line.text()).map(AuditLine.Parsed::line)
+                        .filter(record -> record.type().equals(AuditLog.OPENED));
+                if (opened.isPresent()) { // a segment need not be read whole, nor a requester's log
+                    String owner = opened.get().data().path("owner").asText("");
+                    return owner.startsWith(NODE_OWNER) ? Optional.of(owner.substring(NODE_OWNER.length())) : Optional.empty();
                 }
             }
         }

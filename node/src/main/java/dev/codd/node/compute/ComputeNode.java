@@ -277,10 +277,10 @@ public final class ComputeNode implements AutoCloseable {
     }
 
     private void heartbeat() {
+        NodeAudit nodeAudit = audit.get();
         try {
             Versioned current = catalog;
             boolean sendCatalog = acknowledgedVersion != current.version();
-            NodeAudit nodeAudit = audit.get();
             Heartbeat beat = new Heartbeat(name, address, current.version(), sendCatalog ? current.catalog() : null,
                     nodeAudit == null ? null : nodeAudit.signedHead(), fragments.running(),
                     containers.get().available(), config.labels());
@@ -305,6 +305,9 @@ public final class ComputeNode implements AutoCloseable {
                 LOG.warn("Node {} cannot reach the requester at {}: {}", name, config.requester(),
                         e.getMessage());
                 requesterReachable = false;
+                if (nodeAudit != null) { // a requester may come back with another log: keep what this one held
+                    nodeAudit.requesterGone();
+                }
             }
         } catch (RuntimeException e) {
             LOG.error("Heartbeat of node {} failed", name, e);

@@ -5,7 +5,6 @@ import dev.codd.common.ContainerCall;
 import dev.codd.executors.docker.DockerEngine;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
-import dev.codd.node.audit.RequesterHeads;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.FragmentTicket;
 import dev.codd.node.wire.HeartbeatReply;
@@ -19,8 +18,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a compute node writes to its audit log: every fragment it runs (who asked, for which query
@@ -30,27 +27,21 @@ import org.slf4j.LoggerFactory;
  * requester's head now and then.
  */
 final class NodeAudit implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(NodeAudit.class);
     private final String node;
     private final AuditLog log;
     private final NodeKey key;
     private final AuditSync sync;
     private static final long SIGN_EVERY_NANOS = 1_000_000_000L;
-    /** The requester's head is kept when it moved and the last one kept is this old, as it keeps the nodes'. */
-    private static final long KEEP_REQUESTER_EVERY_NANOS = 10_000_000_000L;
     private SignedHead signed;
     private long signedAt;
-    /** The requester's head last seen, and last kept, in this log; null before the first. */
-    private HeartbeatReply.LogHead requesterSeen;
-    private HeartbeatReply.LogHead requesterKept;
-    private long requesterKeptAt;
-    private String requester;
+    private final RequesterWitness requester;
 
     NodeAudit(String node, AuditLog log, NodeKey key, AuditSync sync) {
         this.node = node;
         this.log = log;
         this.key = key;
         this.sync = sync;
+        this.requester = new RequesterWitness(log, System::nanoTime);
     }
 
     /** The fragment about to run, written before it does; fails when it cannot be written. */
@@ -180,34 +171,14 @@ final class NodeAudit implements AutoCloseable {
         return signed;
     }
 
-    /**
-     * The head of the requester's log, from a heartbeat's reply: kept in this log at once the first
-     * time, then when it moved and the last one kept is 10 s old, and at once, flagged, when it went
-     * back or changed (the requester's log was replaced or rewritten); so that this log is a witness
-     * of the requester's, on a machine the requester's owner need not control.
-     */
-    synchronized void requesterHead(String requester, HeartbeatReply.LogHead head) {
-        requesterSeen = head;
-        this.requester = requester;
-        HeartbeatReply.LogHead kept = requesterKept;
-        String problem = kept == null ? null
-                : head.seq() < kept.seq() ? "the requester's log went back from record " + kept.seq() + " to " + head.seq()
-                : head.seq() == kept.seq() && !head.hash().equals(kept.hash()) ? "record " + head.seq()
-                        + " of the requester's log changed"
-                : null;
-        long now = System.nanoTime();
-        if (kept == null || problem != null || head.seq() > kept.seq() && now - requesterKeptAt >= KEEP_REQUESTER_EVERY_NANOS) {
-            if (problem != null) {
-                LOG.warn("The requester {} sent an audit head that is suspect: {}", requester, problem);
-            }
-            keepRequesterHead(problem);
-            requesterKeptAt = now;
-        }
+    /** The head of the requester's log, from a heartbeat's reply: kept now and then, a witness of it. */
+    void requesterHead(String address, HeartbeatReply.LogHead head) {
+        requester.seen(address, head);
     }
 
-    private void keepRequesterHead(String problem) {
-        log.append(RequesterHeads.TYPE, RequesterHeads.data(requester, requesterSeen.seq(), requesterSeen.hash(), problem));
-        requesterKept = requesterSeen;
+    /** The requester cannot be reached. */
+    void requesterGone() {
+        requester.gone();
     }
 
     AuditLog log() {
@@ -216,10 +187,8 @@ final class NodeAudit implements AutoCloseable {
 
     /** Keeps the requester's last head seen, if it was not yet, and closes the log. */
     @Override
-    public synchronized void close() {
-        if (requesterSeen != null && requesterSeen.seq() > requesterKept.seq()) {
-            keepRequesterHead(null);
-        }
+    public void close() {
+        requester.close();
         log.close();
     }
 }

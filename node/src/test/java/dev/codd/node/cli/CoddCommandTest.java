@@ -252,6 +252,17 @@ class CoddCommandTest {
         assertTrue(broken.out().startsWith("broken: the log of node n1 (" + node + "), which holds the heads to check "
                 + "against, is broken at record 2 (edited)"), broken.out());
 
+        Run both = run("audit", "verify", requester.toString(), "--node-log", node.toString(), "--requester",
+                requester.toString());
+        assertEquals(2, both.exitCode());
+        assertTrue(both.err().contains("give one or the other"), both.err());
+        Run wrongWay = run("audit", "verify", node.toString(), "--node-log", bare.toString());
+        assertEquals(2, wrongWay.exitCode());
+        assertTrue(wrongWay.err().contains(node + " is node n1's log: --node-log checks the requester's log"),
+                wrongWay.err());
+        Run nodeAlone = run("audit", "verify", requester.toString(), "--node", "n1");
+        assertEquals(2, nodeAlone.exitCode());
+        assertTrue(nodeAlone.err().contains("--node names the node whose log DIR is, for --requester"), nodeAlone.err());
         Run missing = run("audit", "verify", requester.toString(), "--node-log", dir.resolve("nowhere").toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("nowhere is not a directory"), missing.err());

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
-import dev.codd.node.audit.RequesterHeads;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.wire.FragmentTicket;
-import dev.codd.node.wire.HeartbeatReply;
 import dev.codd.node.wire.SignedHead;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,40 +56,5 @@ class NodeAuditTest {
             }
             assertEquals(started, audit.log().durable(), "synced on the flusher's timer");
         }
-    }
-
-    /** The node's records of the requester's head, as their data. */
-    private List<String> requesterHeads() throws Exception {
-        try (Stream<Path> files = Files.list(dir)) {
-            List<String> kept = new ArrayList<>();
-            for (Path segment : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
-                Files.readAllLines(segment).stream().filter(line -> line.contains("\"type\":\"" + RequesterHeads.TYPE + "\""))
-                        .map(line -> line.substring(line.indexOf("\"data\":"), line.indexOf(",\"prev\"")))
-                        .forEach(kept::add);
-            }
-            return kept;
-        }
-    }
-
-    @Test
-    void theRequestersHeadIsKeptFirstNowAndThenAtOnceWhenItWentBackAndLastAtClose() throws Exception {
-        String a = "a".repeat(64);
-        String b = "b".repeat(64);
-        try (NodeAudit audit = audit(AuditSync.FRAGMENT)) {
-            audit.requesterHead("127.0.0.1:7600", new HeartbeatReply.LogHead(40, a));
-            audit.requesterHead("127.0.0.1:7600", new HeartbeatReply.LogHead(41, a)); // moved, but the last is new
-            audit.requesterHead("127.0.0.1:7600", new HeartbeatReply.LogHead(42, b));
-            assertEquals(List.of("\"data\":{\"requester\":\"127.0.0.1:7600\",\"seq\":40,\"hash\":\"" + a + "\"}"),
-                    requesterHeads());
-            audit.requesterHead("127.0.0.1:7600", new HeartbeatReply.LogHead(7, a)); // a new log, or one cut
-            audit.requesterHead("127.0.0.1:7600", new HeartbeatReply.LogHead(7, b)); // the same record, changed
-            audit.requesterHead("127.0.0.1:7600", new HeartbeatReply.LogHead(9, b));
-        }
-        List<String> kept = requesterHeads();
-        assertEquals(4, kept.size(), kept.toString());
-        assertTrue(kept.get(1).contains("\"seq\":7,") && kept.get(1).contains(
-                "\"problem\":\"the requester's log went back from record 40 to 7\""), kept.get(1));
-        assertTrue(kept.get(2).contains("\"problem\":\"record 7 of the requester's log changed\""), kept.get(2));
-        assertTrue(kept.get(3).contains("\"seq\":9,\"hash\":\"" + b + "\"}"), "the last seen, kept at close: " + kept.get(3));
     }
 }
