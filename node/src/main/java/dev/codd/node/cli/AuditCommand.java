@@ -124,9 +124,10 @@ final class AuditCommand {
                 throw new ParameterException(spec.commandLine(), "--requester checks a node's log and --node-log the "
                         + "requester's: give one or the other");
             }
-            if (!nodeLogs.isEmpty() && SignedHeads.ownerNode(directory).isPresent()) {
-                throw new ParameterException(spec.commandLine(), directory + " is node " + SignedHeads.ownerNode(directory)
-                        .get() + "'s log: --node-log checks the requester's log against the heads its nodes kept of it");
+            Optional<String> owner = nodeLogs.isEmpty() ? Optional.empty() : SignedHeads.ownerNode(directory);
+            if (owner.isPresent()) {
+                throw new ParameterException(spec.commandLine(), directory + " is node " + owner.get() + "'s log: "
+                        + "--node-log checks the requester's log against the heads its nodes kept of it");
             }
             List<Witness> kept = new ArrayList<>(expected);
             if (expectFile != null) {
