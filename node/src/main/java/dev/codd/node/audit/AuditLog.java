@@ -186,7 +186,7 @@ public final class AuditLog implements AutoCloseable {
             if (!segments.isEmpty()) {
                 last = segments.get(segments.size() - 1);
                 dropped = dropPartialLine(last);
-                head = lastHead(directory, segments);
+                head = lastHead(directory, segments, false); // audit.opened's own fsync follows
             }
             AuditLog log = new AuditLog(directory, held, segmentBytes, carried, last, head);
             Map<String, Object> opened = new LinkedHashMap<>();
@@ -740,18 +740,21 @@ public final class AuditLog implements AutoCloseable {
      */
     public static Head lastRecord(Path directory) throws IOException {
         List<Path> segments = segments(directory);
-        Head head = lastHead(directory, segments);
+        Head head = lastHead(directory, segments, true);
         if (head.seq() == 0) {
             throw new IOException(segments.isEmpty() ? "it holds no segment (audit-*.jsonl)" : "it holds no record");
         }
         return head;
     }
 
-    /** The last record of the log, which must be intact: a damaged log is for a person to look at. */
-    private static Head lastHead(Path directory, List<Path> segments) throws IOException {
+    /**
+     * The last record of the log, which must be intact: a damaged log is for a person to look at;
+     * {@code sync}ed to disk when it is to be handed out.
+     */
+    private static Head lastHead(Path directory, List<Path> segments, boolean sync) throws IOException {
         for (int i = segments.size() - 1; i >= 0; i--) {
             Path segment = segments.get(i);
-            Optional<String> last = lastLine(segment, i == segments.size() - 1);
+            Optional<String> last = lastLine(segment, i == segments.size() - 1, sync);
             if (last.isEmpty()) {
                 continue;
             }
@@ -764,12 +767,12 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * The last line of a segment that ends with a newline, read from the end and then synced, so that
-     * it is on disk. Bytes after it are a record being written, which only the {@code newest} segment
+     * The last line of a segment that ends with a newline, read from the end and then, with {@code sync},
+     * synced, so that it is on disk. Bytes after it are a record being written, which only the {@code newest} segment
      * can end with: an older one was synced and closed before the next began. Bytes that are not
      * UTF-8 become U+FFFD, and the record then no longer hashes right.
      */
-    private static Optional<String> lastLine(Path segment, boolean newest) throws IOException {
+    private static Optional<String> lastLine(Path segment, boolean newest, boolean sync) throws IOException {
         try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ)) {
             long whole = wholeLinesEnd(file, segment);
             if (whole < file.size() && !newest) {
@@ -787,7 +790,9 @@ public final class AuditLog implements AutoCloseable {
             }
             ByteBuffer line = ByteBuffer.allocate((int) (end - start));
             readFully(file, line, start);
-            file.force(false); // a record its writer has not synced yet could still be lost with the machine
+            if (sync) {
+                file.force(false); // a record its writer has not synced yet could still be lost with the machine
+            }
             return Optional.of(new String(line.array(), StandardCharsets.UTF_8));
         }
     }
