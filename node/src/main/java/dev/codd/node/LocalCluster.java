@@ -88,8 +88,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The same cluster, its nodes syncing their records of fragments as {@code auditSync} says. */
     public static LocalCluster start(List<Path> dataDirectories, AuditSync auditSync) {
-        return new LocalCluster(dataDirectories, requesterDirectory(dataDirectories),
-                new Options(true, true, null, Secrets.NONE, null, null, auditSync));
+        return withLogs(dataDirectories, true, true, auditSync);
     }
 
     /** The same cluster whose nodes run containers as {@code docker} says, with {@code secrets}. */

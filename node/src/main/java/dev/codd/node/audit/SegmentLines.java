@@ -28,7 +28,9 @@ final class SegmentLines implements AutoCloseable {
     private final byte[] buffer = new byte[1 << 16];
     private int position;
     private int limit;
-    private Path segment;
+    /** The segment being read: its file's name, and the sequence number its name gives its first record. */
+    private String name;
+    private long firstSeq;
     private InputStream in;
     private long lineNumber;
 
@@ -43,7 +45,9 @@ final class SegmentLines implements AutoCloseable {
                 if (!segments.hasNext()) {
                     return null;
                 }
-                segment = segments.next();
+                Path segment = segments.next();
+                name = segment.getFileName().toString();
+                firstSeq = AuditLog.firstSeq(segment);
                 in = Files.newInputStream(segment);
                 lineNumber = 0;
                 position = limit = 0;
@@ -79,8 +83,7 @@ final class SegmentLines implements AutoCloseable {
                 continue;
             }
             lineNumber++;
-            return new Line(segment.getFileName() + " line " + lineNumber, line.toString(StandardCharsets.UTF_8), bytes,
-                    ended, AuditLog.firstSeq(segment));
+            return new Line(name + " line " + lineNumber, line.toString(StandardCharsets.UTF_8), bytes, ended, firstSeq);
         }
     }
 
