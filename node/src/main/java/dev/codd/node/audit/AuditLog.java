@@ -16,6 +16,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
-    private static final Pattern SEGMENT = Pattern.compile("audit-(\\d{10})\\.jsonl");
+    /** A segment's name: its first record's number, ten digits at least (more after record 9,999,999,999). */
+    private static final Pattern SEGMENT = Pattern.compile("audit-(\\d{10,18})\\.jsonl");
     /** Segments are closed at this size unless told otherwise; nothing is ever deleted. */
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
     /** How long a record nobody waits for may stay unsynced: fsyncs cost CPU that queries need. */
@@ -693,10 +695,23 @@ public final class AuditLog implements AutoCloseable {
         return Long.parseLong(name.group(1));
     }
 
+    /**
+     * The segments in {@code directory}, oldest first (by number: names grow a digit past record
+     * 9,999,999,999). One that is not a regular file is refused: reading a pipe or a device would not end.
+     */
     static List<Path> segments(Path directory) throws IOException {
+        List<Path> segments;
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> SEGMENT.matcher(f.getFileName().toString()).matches()).sorted().toList();
+            segments = files.filter(f -> SEGMENT.matcher(f.getFileName().toString()).matches())
+                    .sorted(Comparator.comparingLong(AuditLog::firstSeq).thenComparing(Path::toString)).toList();
         }
+        for (Path segment : segments) {
+            if (!Files.isRegularFile(segment)) {
+                throw new IOException(segment + " is not a regular file (but a directory, a pipe, a device or a broken "
+                        + "link), which no segment of an audit log is");
+            }
+        }
+        return segments;
     }
 
     /**
@@ -761,6 +776,11 @@ public final class AuditLog implements AutoCloseable {
             AuditLine.Parsed parsed = last.flatMap(AuditLine::parse).filter(AuditLine.Parsed::intact).orElseThrow(() ->
                     new IOException("its last record (" + segment.getFileName()
                             + ") is damaged; see codd audit verify " + directory));
+            if (parsed.line().seq() < firstSeq(segment)) { // a segment is named after its first record
+                throw new IOException("its segment " + segment.getFileName() + " ends with record " + parsed.line().seq()
+                        + ", before the record it is named for: it is misnamed or another log's; see codd audit verify "
+                        + directory);
+            }
             return new Head(parsed.line().seq(), parsed.line().hash());
         }
         return new Head(0, AuditLine.GENESIS);

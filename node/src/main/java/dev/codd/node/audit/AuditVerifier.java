@@ -106,22 +106,29 @@ public final class AuditVerifier {
         long first = 0;
         try (SegmentLines lines = new SegmentLines(segments)) {
             for (SegmentLines.Line line = lines.next(); line != null; line = lines.next()) {
-                long at = expected < 0 ? line.segmentFirstSeq() : expected;
-                if (line.bytes() > AuditLine.MAX_LINE_BYTES) { // not read whole: a damaged file may have no newline for gigabytes
+                SegmentLines.Segment segment = line.segment();
+                long at = expected < 0 ? segment.firstSeq() : expected;
+                if (line.overLong()) { // not read whole: a damaged file may have no newline for gigabytes
                     return broken(records, first, expected - 1, previousHash, Problem.EDITED, at, "record " + at + " ("
-                            + line.where() + ") is " + line.bytes() + " bytes long" + (line.complete() ? "" : " with no newline")
-                            + ", which no record is (at most " + AuditLine.MAX_LINE_BYTES + ")");
+                            + line.where() + ") is over " + AuditLine.MAX_LINE_BYTES + " bytes long, which no record is");
                 }
                 if (!line.complete()) {
-                    return broken(records, first, expected - 1, previousHash, Problem.TRUNCATED, at,
-                            "the log ends inside record " + at + " (" + line.where() + "): it was cut");
+                    return broken(records, first, expected - 1, previousHash, Problem.TRUNCATED, at, segment.newest()
+                            ? "the log ends inside record " + at + " (" + line.where() + "): it was cut"
+                            : "segment " + segment.name() + " ends inside record " + at + " (" + line.where() + "), though "
+                                    + "a newer segment follows it: it was cut");
                 }
                 AuditLine.Parsed record = AuditLine.parse(line.text()).orElse(null);
                 if (record == null) {
-                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, at,
-                            "record " + at + " (" + line.where() + ") is not a record any more");
+                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, at, notARecord(line, at));
                 }
                 long seq = record.line().seq();
+                if (line.number() == 1) {
+                    Optional<Finding> misnamed = misnamed(segment, seq, expected);
+                    if (misnamed.isPresent()) {
+                        return broken(records, first, expected - 1, previousHash, misnamed.get());
+                    }
+                }
                 if (expected < 0) {
                     expected = seq; // a log whose first segments were archived starts later
                     first = seq;
@@ -129,16 +136,12 @@ public final class AuditVerifier {
                         return broken(records, first, 0, null, Problem.EDITED, 1, "record 1 (" + line.where()
                                 + ") does not start a chain");
                     }
-                    // a segment is named after its first record: records cut from its start would pass for archived
-                    if (seq != line.segmentFirstSeq()) {
-                        return broken(records, first, 0, null, seq > line.segmentFirstSeq() ? Problem.MISSING : Problem.EDITED,
-                                line.segmentFirstSeq(), "the segment of record " + line.segmentFirstSeq() + " starts with record "
-                                        + seq + " (" + line.where() + ")" + (seq > line.segmentFirstSeq()
-                                        ? ": records " + line.segmentFirstSeq() + " to " + (seq - 1) + " were removed"
-                                        : ": the segment was renamed"));
-                    }
                 }
-                if (seq != expected) {
+                if (seq < expected) {
+                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, seq, "record " + seq
+                            + " is there a second time (" + line.where() + ", after record " + (expected - 1) + ")");
+                }
+                if (seq > expected) {
                     boolean later = restHolds(lines, expected);
                     return broken(records, first, expected - 1, previousHash, later ? Problem.REORDERED : Problem.MISSING,
                             expected, later
@@ -187,7 +190,41 @@ public final class AuditVerifier {
 
     private static Report broken(long records, long first, long last, String lastHash, Problem problem,
             long seq, String message) {
-        return new Report(records, first, Math.max(last, 0), lastHash, Optional.of(new Finding(problem, seq, message)));
+        return broken(records, first, last, lastHash, new Finding(problem, seq, message));
+    }
+
+    private static Report broken(long records, long first, long last, String lastHash, Finding finding) {
+        return new Report(records, first, Math.max(last, 0), lastHash, Optional.of(finding));
+    }
+
+    /**
+     * What is wrong with a segment whose first record is {@code seq}, if anything, given the record
+     * expected next ({@code -1} for the first segment read): a segment is named after its first record,
+     * so a name that does not fit shows segments renamed, overlapping, or cut from the start (which
+     * would otherwise pass for archived).
+     */
+    private static Optional<Finding> misnamed(SegmentLines.Segment segment, long seq, long expected) {
+        long named = segment.firstSeq();
+        if (expected >= 0 && named < expected) {
+            return Optional.of(new Finding(Problem.EDITED, named, "segment " + segment.name() + " starts at record " + named
+                    + ", which an earlier segment holds already: the segments overlap"));
+        }
+        if (seq == named) {
+            return Optional.empty();
+        }
+        String starts = "segment " + segment.name() + " is named for record " + named + " but starts with record " + seq;
+        return Optional.of(seq > named && named >= 1 && (expected < 0 || expected == named)
+                ? new Finding(Problem.MISSING, named, starts + ": records " + named + " to " + (seq - 1) + " were removed")
+                : new Finding(Problem.EDITED, named, starts + ": it was renamed"));
+    }
+
+    /** Why a line that should hold record {@code at} does not, as far as can be told. */
+    private static String notARecord(SegmentLines.Line line, long at) {
+        if (line.text().isBlank()) {
+            return line.where() + " is empty, where record " + at + " or the end of the segment should be";
+        }
+        return "record " + at + " (" + line.where() + ") is not a record any more" + (line.text().endsWith("\r")
+                ? ": its line ends with a carriage return (CRLF), which no record's does" : "");
     }
 
     /** Whether a line after the one read last holds record {@code seq}; reads them all. */

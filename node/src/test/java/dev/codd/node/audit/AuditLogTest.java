@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -374,8 +375,8 @@ class AuditLogTest {
     void recordsCutFromTheStartDoNotPassForArchived() throws Exception {
         withRecords(9, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         rewrite(lines().subList(3, 10));
-        assertEquals(new AuditVerifier.Finding(Problem.MISSING, 1, "the segment of record 1 starts with record 4 "
-                + "(audit-0000000001.jsonl line 1): records 1 to 3 were removed"), problem());
+        assertEquals(new AuditVerifier.Finding(Problem.MISSING, 1, "segment audit-0000000001.jsonl is named for record "
+                + "1 but starts with record 4: records 1 to 3 were removed"), problem());
 
         Path renamed = dir.resolve(AuditLog.segmentName(4)); // named as if records 1 to 3 were archived
         Files.move(AuditLog.segments(dir).get(0), renamed);
@@ -538,16 +539,14 @@ class AuditLogTest {
         Arrays.fill(garbage, (byte) 'x');
         garbage[garbage.length - 1] = '\n';
         Files.write(segment, garbage, StandardOpenOption.APPEND);
-        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 5, "record 5 (audit-0000000001.jsonl line 5) is "
-                + (garbage.length - 1) + " bytes long, which no record is (at most " + AuditLine.MAX_LINE_BYTES + ")"),
-                problem());
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 5, "record 5 (audit-0000000001.jsonl line 5) is over "
+                + AuditLine.MAX_LINE_BYTES + " bytes long, which no record is"), problem());
         CoddException refused = assertThrows(CoddException.class, () -> open(AuditLog.DEFAULT_SEGMENT_BYTES));
         assertTrue(refused.getMessage().contains("which no record is; see codd audit verify"), refused.getMessage());
 
         Files.write(segment, Arrays.copyOf(garbage, garbage.length - 1)); // and with no newline at all
-        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 1, "record 1 (audit-0000000001.jsonl line 1) is "
-                + (garbage.length - 1) + " bytes long with no newline, which no record is (at most "
-                + AuditLine.MAX_LINE_BYTES + ")"), problem());
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 1, "record 1 (audit-0000000001.jsonl line 1) is over "
+                + AuditLine.MAX_LINE_BYTES + " bytes long, which no record is"), problem());
         IOException unread = assertThrows(IOException.class, () -> AuditLog.lastRecord(dir));
         assertTrue(unread.getMessage().contains("has no newline and is over " + AuditLine.MAX_LINE_BYTES + " bytes long"),
                 unread.getMessage());
@@ -555,6 +554,109 @@ class AuditLogTest {
         assertTrue(refused.getMessage().contains("has no newline and is over " + AuditLine.MAX_LINE_BYTES + " bytes long"),
                 refused.getMessage());
         assertEquals(garbage.length - 1, Files.size(segment), "not dropped as a record cut by a crash would be");
+    }
+
+    @Test
+    void everySegmentMustBeNamedAfterItsFirstRecord() throws Exception {
+        withRecords(12, 600).close();
+        List<Path> segments = AuditLog.segments(dir);
+        assertTrue(segments.size() >= 3, "several segments: " + segments);
+        Path later = segments.get(1);
+        long named = AuditLog.firstSeq(later);
+        Path renamed = dir.resolve(AuditLog.segmentName(named + 1));
+        Files.move(later, renamed);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, named + 1, "segment " + renamed.getFileName() + " is named for "
+                + "record " + (named + 1) + " but starts with record " + named + ": it was renamed"), problem());
+        Files.move(renamed, later);
+        assertTrue(AuditVerifier.verify(dir).ok());
+
+        Path overlapping = dir.resolve(AuditLog.segmentName(named).replace("audit-", "audit-0")); // the same number again
+        Files.copy(later, overlapping);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, named, "segment " + later.getFileName() + " starts at record "
+                + named + ", which an earlier segment holds already: the segments overlap"), problem());
+        Files.delete(overlapping);
+
+        Path other = Files.createDirectories(dir.resolve("other"));
+        AuditLog.open(other, "test", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of()).close();
+        long next = AuditLog.lastRecord(dir).seq() + 1;
+        Path foreign = dir.resolve(AuditLog.segmentName(next));
+        Files.copy(AuditLog.segments(other).get(0), foreign);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, next, "segment " + foreign.getFileName() + " is named for "
+                + "record " + next + " but starts with record 1: it was renamed"), problem());
+        IOException refused = assertThrows(IOException.class, () -> AuditLog.lastRecord(dir));
+        assertTrue(refused.getMessage().contains("ends with record 1, before the record it is named for"), refused.getMessage());
+    }
+
+    @Test
+    void aRecordThereTwiceAnEmptyLineOrCrlfLineEndsAreNamedAsSuch() throws Exception {
+        withRecords(6, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        List<String> lines = lines();
+        List<String> twice = new ArrayList<>(lines);
+        twice.add(5, lines.get(4));
+        rewrite(twice);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 5, "record 5 is there a second time (audit-0000000001.jsonl "
+                + "line 6, after record 5)"), problem());
+        twice = new ArrayList<>(lines);
+        twice.add(lines.get(lines.size() - 1));
+        rewrite(twice);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, lines.size(), "record " + lines.size() + " is there a second "
+                + "time (audit-0000000001.jsonl line " + (lines.size() + 1) + ", after record " + lines.size() + ")"), problem());
+
+        rewrite(lines);
+        Files.writeString(AuditLog.segments(dir).get(0), "\n", StandardOpenOption.APPEND);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, lines.size() + 1, "audit-0000000001.jsonl line "
+                + (lines.size() + 1) + " is empty, where record " + (lines.size() + 1) + " or the end of the segment should be"),
+                problem());
+        Files.writeString(AuditLog.segments(dir).get(0), String.join("\r\n", lines) + "\r\n");
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 1, "record 1 (audit-0000000001.jsonl line 1) is not a "
+                + "record any more: its line ends with a carriage return (CRLF), which no record's does"), problem());
+    }
+
+    @Test
+    void anOlderSegmentEndingInsideARecordIsCutThoughTheLogGoesOn() throws Exception {
+        withRecords(12, 600).close();
+        Path older = AuditLog.segments(dir).get(0);
+        byte[] bytes = Files.readAllBytes(older);
+        Files.write(older, Arrays.copyOf(bytes, bytes.length - 5));
+        long cut = AuditLog.firstSeq(AuditLog.segments(dir).get(1)) - 1;
+        assertEquals(new AuditVerifier.Finding(Problem.TRUNCATED, cut, "segment audit-0000000001.jsonl ends inside record "
+                + cut + " (audit-0000000001.jsonl line " + cut + "), though a newer segment follows it: it was cut"), problem());
+    }
+
+    @Test
+    void aSegmentThatIsNotARegularFileIsRefusedRatherThanRead() throws Exception {
+        withRecords(2, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        Path pipe = dir.resolve(AuditLog.segmentName(9));
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor());
+        for (Executable read : List.<Executable>of(() -> AuditVerifier.verify(dir), () -> AuditLog.lastRecord(dir))) {
+            IOException refused = assertThrows(IOException.class, read);
+            assertEquals(pipe + " is not a regular file (but a directory, a pipe, a device or a broken link), which no "
+                    + "segment of an audit log is", refused.getMessage());
+        }
+        CoddException notOpened = assertThrows(CoddException.class, () -> open(AuditLog.DEFAULT_SEGMENT_BYTES));
+        assertTrue(notOpened.getMessage().contains("is not a regular file"), notOpened.getMessage());
+        Files.delete(pipe);
+        Files.createSymbolicLink(pipe, Path.of("/dev/zero"));
+        assertThrows(IOException.class, () -> AuditVerifier.verify(dir));
+        Files.delete(pipe);
+        Files.createDirectory(pipe);
+        assertThrows(IOException.class, () -> AuditVerifier.verify(dir));
+    }
+
+    @Test
+    void segmentsPastTenDigitsComeAfterTheOthersForReadersAndTheWriter() throws Exception {
+        long first = 9_999_999_999L;
+        AuditLine.Encoded older = AuditLine.encode(first, "2026-01-01T00:00:00.000000Z",
+                AuditLine.body("query.finished", Map.of("query", "q1")), AuditLine.GENESIS);
+        AuditLine.Encoded newer = AuditLine.encode(first + 1, "2026-01-01T00:00:01.000000Z",
+                AuditLine.body("query.finished", Map.of("query", "q2")), older.hash());
+        Files.write(dir.resolve(AuditLog.segmentName(first)), older.bytes());
+        Files.write(dir.resolve(AuditLog.segmentName(first + 1)), newer.bytes());
+        assertEquals("audit-10000000000.jsonl", AuditLog.segments(dir).get(1).getFileName().toString());
+        withRecords(1, AuditLog.DEFAULT_SEGMENT_BYTES).close();
+        AuditVerifier.Report report = AuditVerifier.verify(dir);
+        assertTrue(report.ok(), report.toString());
+        assertEquals(List.of(first, first + 3), List.of(report.firstSeq(), report.lastSeq()), "opened, and one record");
     }
 
     @Test

@@ -25,18 +25,42 @@ class SegmentLinesTest {
     }
 
     @Test
-    void aLineLongerThanAnyRecordIsToldByItsLengthAndTheLinesAfterItReadOn() throws Exception {
+    void aLineLongerThanAnyRecordIsHandedOutUnreadAndTheLinesAfterItReadOn() throws Exception {
         Path first = dir.resolve(AuditLog.segmentName(1));
         Path second = dir.resolve(AuditLog.segmentName(3));
         Files.write(first, "one\n".getBytes(StandardCharsets.UTF_8));
         Files.write(first, longLine(), StandardOpenOption.APPEND);
         Files.write(second, "three\nfour cut".getBytes(StandardCharsets.UTF_8));
+        SegmentLines.Segment older = new SegmentLines.Segment("audit-0000000001.jsonl", 1, false);
+        SegmentLines.Segment newest = new SegmentLines.Segment("audit-0000000003.jsonl", 3, true);
         try (SegmentLines lines = new SegmentLines(List.of(first, second))) {
-            assertEquals(new SegmentLines.Line("audit-0000000001.jsonl line 1", "one", 3, true, 1), lines.next());
-            assertEquals(new SegmentLines.Line("audit-0000000001.jsonl line 2", "", AuditLine.MAX_LINE_BYTES + 99_999, true, 1),
-                    lines.next());
-            assertEquals(new SegmentLines.Line("audit-0000000003.jsonl line 1", "three", 5, true, 3), lines.next());
-            assertEquals(new SegmentLines.Line("audit-0000000003.jsonl line 2", "four cut", 8, false, 3), lines.next());
+            assertEquals(new SegmentLines.Line(older, 1, "one", true, false), lines.next());
+            assertEquals(new SegmentLines.Line(older, 2, "", false, true), lines.next());
+            assertEquals(new SegmentLines.Line(newest, 1, "three", true, false), lines.next());
+            assertEquals(new SegmentLines.Line(newest, 2, "four cut", false, false), lines.next());
+            assertNull(lines.next());
+        }
+    }
+
+    @Test
+    void aLineOfExactlyTheLimitIsALineAndOneByteMoreIsOverLongWithoutSwallowingTheNext() throws Exception {
+        Path segment = dir.resolve(AuditLog.segmentName(1));
+        byte[] atLimit = new byte[AuditLine.MAX_LINE_BYTES];
+        Arrays.fill(atLimit, (byte) 'x');
+        byte[] overLimit = new byte[AuditLine.MAX_LINE_BYTES + 1];
+        Arrays.fill(overLimit, (byte) 'y');
+        Files.write(segment, atLimit);
+        Files.write(segment, "\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        Files.write(segment, overLimit, StandardOpenOption.APPEND);
+        Files.write(segment, "\nnext\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        try (SegmentLines lines = new SegmentLines(List.of(segment))) {
+            SegmentLines.Line line = lines.next();
+            assertEquals(AuditLine.MAX_LINE_BYTES, line.text().length());
+            assertEquals(List.of(true, false), List.of(line.complete(), line.overLong()));
+            SegmentLines.Line over = lines.next();
+            assertEquals(List.of(2L, true), List.of(over.number(), over.overLong()));
+            SegmentLines.Line next = lines.next();
+            assertEquals(List.of(3L, "next", true), List.of(next.number(), next.text(), next.complete()));
             assertNull(lines.next());
         }
     }
