@@ -17,8 +17,10 @@ import java.util.function.Predicate;
 public final class SignedHeads {
     /** The type of the requester's records of a node's signed head. */
     public static final String TYPE = "node.audit.head";
-    /** The type of the record a log starts each opening with; a node's names it as {@code node NAME}. */
+    /** How the record a log starts each opening with names a node's log: {@code node NAME}. */
     static final String NODE_OWNER = "node ";
+    /** How it names the requester's log. */
+    public static final String REQUESTER_OWNER = "requester";
     /** Where a checkpoint holds the heads it carries over. */
     private static final String CARRIED = "heads";
 
@@ -113,18 +115,34 @@ public final class SignedHeads {
         return NodeKey.verify(head) ? Optional.of(head) : Optional.empty();
     }
 
+    /** Whose log a log says it is, as the record it starts each opening with names it. */
+    public record Owner(String name) {
+        public boolean requester() {
+            return name.equals(REQUESTER_OWNER);
+        }
+
+        /** The node's name, when it is a node's log. */
+        public Optional<String> node() {
+            return name.startsWith(NODE_OWNER) ? Optional.of(name.substring(NODE_OWNER.length())) : Optional.empty();
+        }
+
+        /** For a person: "the requester's log", "node NAME's log". */
+        public String whose() {
+            return requester() ? "the requester's log" : name + "'s log";
+        }
+    }
+
     /**
-     * The node a log says it belongs to, from the first record that names its owner: the first one,
-     * unless its first segments were archived away; empty for the requester's log.
+     * Whose log {@code log} says it is, from the first record that names its owner: the first one,
+     * unless its first segments were archived away, when none may be left.
      */
-    public static Optional<String> ownerNode(Path log) throws IOException {
+    public static Optional<Owner> owner(Path log) throws IOException {
         try (SegmentLines lines = new SegmentLines(AuditLog.segments(log))) {
             for (SegmentLines.Line line = lines.next(); line != null; line = lines.next()) {
                 Optional<AuditLine> opened = AuditLine.parse(line.text()).map(AuditLine.Parsed::line)
                         .filter(record -> record.type().equals(AuditLog.OPENED));
-                if (opened.isPresent()) { // a segment need not be read whole, nor a requester's log
-                    String owner = opened.get().data().path("owner").asText("");
-                    return owner.startsWith(NODE_OWNER) ? Optional.of(owner.substring(NODE_OWNER.length())) : Optional.empty();
+                if (opened.isPresent()) { // a segment need not be read whole
+                    return Optional.of(new Owner(opened.get().data().path("owner").asText("")));
                 }
             }
         }

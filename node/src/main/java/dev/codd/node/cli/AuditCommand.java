@@ -7,13 +7,21 @@ import dev.codd.node.audit.AuditVerifier;
 import dev.codd.node.audit.AuditVerifier.Witness;
 import dev.codd.node.audit.RequesterHeads;
 import dev.codd.node.audit.SignedHeads;
+import dev.codd.node.audit.SignedHeads.Owner;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -31,6 +39,19 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Work with audit logs.",
         subcommands = {AuditCommand.VerifyCommand.class, AuditCommand.HeadCommand.class})
 final class AuditCommand {
+    /** A line of an --expect-file is a head or a comment: anything longer is not one (or no text at all). */
+    private static final int MAX_HEADS_LINE = 4096;
+
+    /** {@code dir}, given as {@code what}, must name a directory: an empty one is a variable left unset, not the working directory. */
+    private static void requireDirectory(CommandSpec spec, Path dir, String what) {
+        if (dir.toString().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), what + " is empty: name an audit log's directory");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ParameterException(spec.commandLine(), dir + " is not a directory");
+        }
+    }
+
     /** How a head kept outside the log is described when the log no longer holds it; {@code where} it was given. */
     private static Witness kept(AuditLog.Head head, String where) {
         return new Witness(head.seq(), head.hash(), "it was kept as a head (" + where + ")");
@@ -51,15 +72,13 @@ final class AuditCommand {
 
         @Override
         public Integer call() {
-            if (!Files.isDirectory(directory)) {
-                throw new ParameterException(spec.commandLine(), directory + " is not a directory");
-            }
+            requireDirectory(spec, directory, "DIR");
             try {
                 System.out.println(AuditLog.lastRecord(directory).text());
                 return 0;
             } catch (IOException e) {
                 throw new CoddException(ErrorCode.DATA_ERROR, "Cannot read the head of the audit log in " + directory
-                        + ": " + e.getMessage(), e);
+                        + ": " + CoddCommand.describe(e), e);
             }
         }
     }
@@ -105,18 +124,22 @@ final class AuditCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<Path> directories = new ArrayList<>(List.of(directory));
+            requireDirectory(spec, directory, "DIR");
             if (requester != null) {
-                directories.add(requester);
+                requireDirectory(spec, requester, "--requester");
             }
-            directories.addAll(nodeLogs);
-            for (Path dir : directories) {
-                if (!Files.isDirectory(dir)) {
-                    throw new ParameterException(spec.commandLine(), dir + " is not a directory");
+            Set<Path> distinct = new HashSet<>();
+            for (Path nodeLog : nodeLogs) {
+                requireDirectory(spec, nodeLog, "--node-log");
+                if (!distinct.add(nodeLog.toAbsolutePath().normalize())) {
+                    throw new ParameterException(spec.commandLine(), "--node-log " + nodeLog + " is given twice");
                 }
             }
             if (node != null && requester == null) {
                 throw new ParameterException(spec.commandLine(), "--node names the node whose log DIR is, for --requester");
+            }
+            if (node != null && node.isBlank()) {
+                throw new ParameterException(spec.commandLine(), "--node is empty: name the node whose log DIR is");
             }
             // --requester checks a node's log, --node-log the requester's: heads of one checked against another node's
             // log would all seem rewritten
@@ -124,10 +147,14 @@ final class AuditCommand {
                 throw new ParameterException(spec.commandLine(), "--requester checks a node's log and --node-log the "
                         + "requester's: give one or the other");
             }
-            Optional<String> owner = nodeLogs.isEmpty() ? Optional.empty() : SignedHeads.ownerNode(directory);
-            if (owner.isPresent()) {
-                throw new ParameterException(spec.commandLine(), directory + " is node " + owner.get() + "'s log: "
-                        + "--node-log checks the requester's log against the heads its nodes kept of it");
+            Optional<Owner> owner = requester != null || !nodeLogs.isEmpty() ? SignedHeads.owner(directory) : Optional.empty();
+            if (!nodeLogs.isEmpty() && owner.flatMap(Owner::node).isPresent()) {
+                throw new ParameterException(spec.commandLine(), directory + " is " + owner.get().whose() + ": --node-log "
+                        + "checks the requester's log against the heads its nodes kept of it");
+            }
+            if (requester != null && owner.filter(Owner::requester).isPresent()) {
+                throw new ParameterException(spec.commandLine(), directory + " is the requester's log: --requester checks "
+                        + "a node's log against the heads the requester kept of it (for the reverse, use --node-log)");
             }
             List<Witness> kept = new ArrayList<>(expected);
             if (expectFile != null) {
@@ -139,11 +166,7 @@ final class AuditCommand {
                 kept.addAll(inFile);
             }
             List<Witness> witnesses = new ArrayList<>(kept);
-            List<String> held = new ArrayList<>(); // what else the log was checked against
-            if (!kept.isEmpty()) {
-                held.add(count(kept.size(), "expected head"));
-            }
-            List<Source> sources = sources();
+            List<Source> sources = sources(owner);
             for (Source source : sources) {
                 if (!source.anchor().report().ok()) { // the heads are only as good as the log that holds them
                     System.out.println("broken: " + source.log() + ", which holds the heads to check against, is broken at "
@@ -151,7 +174,6 @@ final class AuditCommand {
                     return 1;
                 }
                 witnesses.addAll(source.anchor().heads());
-                held.add(count(source.anchor().heads().size(), "head") + " " + source.heads());
             }
             AuditVerifier.Report report = AuditVerifier.verify(directory, witnesses);
             if (!report.ok()) {
@@ -168,6 +190,15 @@ final class AuditCommand {
                 System.out.println("unchecked: " + unchecked.get());
                 return 1;
             }
+            List<String> held = new ArrayList<>(); // what else the log was checked against
+            if (!kept.isEmpty()) {
+                held.add(count(kept.size(), "expected head"));
+            }
+            for (Source source : sources) { // only those past any archived segments were checked
+                long archived = source.anchor().heads().stream().filter(head -> head.seq() < report.firstSeq()).count();
+                held.add(count(source.anchor().heads().size() - (int) archived, "head") + " " + source.heads()
+                        + (archived == 0 ? "" : " (" + archived + " more in archived segments)"));
+            }
             System.out.println("ok: " + report.records() + " records, " + report.firstSeq() + " to " + report.lastSeq()
                     + (held.isEmpty() ? "" : ", and holds " + String.join(" and ", held))
                     + (report.firstSeq() > 1 ? " (earlier segments are archived elsewhere)" : "")
@@ -175,23 +206,36 @@ final class AuditCommand {
             return 0;
         }
 
-        /** The other logs that hold heads of this one: the requester's, or nodes'. */
-        private List<Source> sources() throws IOException {
+        /**
+         * The other logs that hold heads of this one: the requester's, or nodes'; {@code owner} is whose
+         * log DIR says it is, with --requester.
+         */
+        private List<Source> sources(Optional<Owner> owner) throws IOException {
             List<Source> sources = new ArrayList<>();
             if (requester != null) {
-                String name = node != null ? node : SignedHeads.ownerNode(directory)
-                        .orElseThrow(() -> new ParameterException(spec.commandLine(), directory
-                                + " names no node (its first record is not a node's); say which with --node"));
+                Optional<Owner> requesterOwner = SignedHeads.owner(requester);
+                if (requesterOwner.flatMap(Owner::node).isPresent()) {
+                    throw new ParameterException(spec.commandLine(), requester + " is " + requesterOwner.get().whose()
+                            + ": --requester takes the requester's log");
+                }
+                String name = node != null ? node : owner.flatMap(Owner::node).orElseThrow(() -> new ParameterException(spec.commandLine(), directory + " does not say which "
+                                + "node's log it is (its records naming the node were archived away); say which with --node"));
                 sources.add(new Source("the requester's log", "node " + name + " signed for the requester",
                         "the requester's log holds no head that node " + name + " signed, so " + directory + " cannot be "
                                 + "checked against it (a node's first head is kept at its first heartbeat; --node names the "
                                 + "node when the log's own name is not to be trusted)", SignedHeads.verified(requester, name)));
             }
             for (Path nodeLog : nodeLogs) {
-                String name = SignedHeads.ownerNode(nodeLog).orElse(nodeLog.toString());
-                sources.add(new Source("the log of node " + name + " (" + nodeLog + ")", "node " + name + " kept of it",
-                        "the log of node " + name + " (" + nodeLog + ") holds no head of the requester's log to check "
-                                + directory + " against (a node keeps its first at its first heartbeat)",
+                Optional<Owner> nodeOwner = SignedHeads.owner(nodeLog);
+                if (nodeOwner.filter(Owner::requester).isPresent()) {
+                    throw new ParameterException(spec.commandLine(), nodeLog + " is the requester's log: --node-log takes "
+                            + "a node's log, whose heads of DIR are checked");
+                }
+                Optional<String> named = nodeOwner.flatMap(Owner::node);
+                String log = named.map(name -> "the log of node " + name + " (" + nodeLog + ")").orElse("the node log " + nodeLog);
+                String name = named.orElse(nodeLog.toString());
+                sources.add(new Source(log, "node " + name + " kept of it", log + " holds no head of the requester's log "
+                        + "to check " + directory + " against (a node keeps its first at its first heartbeat)",
                         RequesterHeads.verified(nodeLog, name)));
             }
             return sources;
@@ -223,25 +267,57 @@ final class AuditCommand {
          */
         private record Source(String log, String heads, String none, AuditVerifier.Anchor anchor) {}
 
+        /**
+         * The heads in {@code file}, one per line ({@code #} comments and blank lines aside), read a line
+         * at a time: a file that is not one of heads (binary, not UTF-8, without newlines) is named as such.
+         */
         private List<Witness> readHeads(Path file) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "Cannot read --expect-file " + file + ": " + e);
+            if (file.toString().isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--expect-file is empty: name a file of heads");
+            }
+            if (Files.isDirectory(file)) {
+                throw new ParameterException(spec.commandLine(), "--expect-file " + file + " is a directory");
             }
             List<Witness> heads = new ArrayList<>();
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                int number = 1;
+                for (int b = in.read(); b >= 0 || line.size() > 0; b = in.read()) {
+                    if (b >= 0 && b != '\n') {
+                        if (line.size() == MAX_HEADS_LINE) {
+                            throw new ParameterException(spec.commandLine(), file + " line " + number + " is longer than "
+                                    + "any head or comment (over " + MAX_HEADS_LINE + " bytes): is it a file of heads?");
+                        }
+                        line.write(b);
+                        continue;
+                    }
+                    String at = file + " line " + number;
+                    String decoded = utf8(line.toByteArray(), at);
+                    String text = (number == 1 && decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded).strip();
+                    if (!text.isEmpty() && !text.startsWith("#")) { // a byte order mark above: as Notepad saves a file
+                        String where = file.getFileName() + " line " + number;
+                        heads.add(AuditLog.Head.parse(text).map(head -> kept(head, where)).orElseThrow(() ->
+                                new ParameterException(spec.commandLine(), at + ": " + ExpectedHead.notAHead(text))));
+                    }
+                    line.reset();
+                    number++;
+                    if (b < 0) {
+                        break;
+                    }
                 }
-                int number = i + 1;
-                heads.add(AuditLog.Head.parse(line).map(head -> kept(head, file.getFileName() + " line " + number))
-                        .orElseThrow(() -> new ParameterException(spec.commandLine(), file + " line " + number + ": "
-                                + ExpectedHead.notAHead(line))));
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "Cannot read --expect-file " + CoddCommand.describe(e));
             }
             return heads;
+        }
+
+        /** {@code bytes} as UTF-8 text; they are line {@code at} of a file of heads. */
+        private String utf8(byte[] bytes, String at) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new ParameterException(spec.commandLine(), at + " is not UTF-8 text: is it a file of heads?");
+            }
         }
 
         private static String count(int n, String what) {
@@ -262,9 +338,13 @@ final class AuditCommand {
             return kept(head, "--expect");
         }
 
+        /** Why {@code value} is not a head; characters a terminal would not show are shown as escapes. */
         static String notAHead(String value) {
+            StringBuilder shown = new StringBuilder();
+            value.codePoints().forEach(c -> shown.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    ? String.format("\\u%04X", c) : Character.toString(c)));
             return "expected SEQ:HASH as 'codd audit head' prints it (a record's sequence number, a colon and its 64 hex "
-                    + "digit SHA-256), got '" + value + "'";
+                    + "digit SHA-256), got '" + shown + "'";
         }
     }
 }

@@ -2,6 +2,10 @@ package dev.codd.node.cli;
 
 import dev.codd.common.CoddException;
 import dev.codd.node.Version;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -23,13 +27,27 @@ public final class CoddCommand {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true); // --audit-sync interval, as users write it
         // a message, not a stack trace: what failed and why is what a user can act on
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            String why = e instanceof CoddException ? e.getMessage()
-                    : e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getClass().getSimpleName() + ": " + e.getMessage();
-            cmd.getErr().println("codd: " + why);
+            cmd.getErr().println("codd: " + describe(e));
             return 1;
         });
         return commandLine.execute(args);
+    }
+
+    /** What went wrong, for a person: a file's problem names the file and says why in words, not in Java's class names. */
+    static String describe(Throwable e) {
+        if (e instanceof CoddException) {
+            return e.getMessage();
+        }
+        if (e instanceof FileSystemException problem) {
+            String why = problem instanceof NoSuchFileException ? "no such file or directory"
+                    : problem instanceof AccessDeniedException ? "permission denied"
+                    : problem.getReason() != null ? problem.getReason() : problem.getClass().getSimpleName();
+            return problem.getFile() == null ? why : problem.getFile() + ": " + why;
+        }
+        if (e instanceof IOException && e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** The version the build wrote. */

@@ -81,7 +81,8 @@ final class RequesterAudit implements AutoCloseable {
                     e);
         }
         Map<String, SignedHead> last = new ConcurrentHashMap<>(kept.last());
-        AuditLog log = AuditLog.open(directory, "requester", segmentBytes, details, () -> SignedHeads.carried(last));
+        AuditLog log = AuditLog.open(directory, SignedHeads.REQUESTER_OWNER, segmentBytes, details,
+                () -> SignedHeads.carried(last));
         if (!kept.readAlone()) {
             log.checkpoint(); // so that the next start need not go back so far
         }

@@ -73,6 +73,6 @@ class SegmentLinesTest {
         Path segment = log.resolve(AuditLog.segmentName(1));
         Files.write(segment, longLine());
         Files.write(segment, Files.readAllBytes(AuditLog.segments(other).get(0)), StandardOpenOption.APPEND);
-        assertEquals(Optional.of("site-a"), SignedHeads.ownerNode(log));
+        assertEquals(Optional.of("site-a"), SignedHeads.owner(log).flatMap(SignedHeads.Owner::node));
     }
 }

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -268,6 +269,85 @@ class CoddCommandTest {
         assertTrue(missing.err().contains("nowhere is not a directory"), missing.err());
     }
 
+    @Test
+    void auditCommandsNameWhatIsWrongWithTheirInputsPlainly(@TempDir Path dir) throws Exception {
+        Path requester = dir.resolve("requester");
+        List<AuditLog.Head> heads = new ArrayList<>();
+        try (AuditLog log = AuditLog.open(requester, SignedHeads.REQUESTER_OWNER, 400, Map.of())) {
+            for (int i = 0; i < 6; i++) {
+                heads.add(log.appendDurably("query.ended", Map.of("rows", i)));
+            }
+        }
+        Path node = dir.resolve("node");
+        try (AuditLog log = AuditLog.open(node, "node n1", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            for (AuditLog.Head head : List.of(heads.get(0), heads.get(5))) {
+                log.appendDurably(RequesterHeads.TYPE, RequesterHeads.data("127.0.0.1:7600", head.seq(), head.hash(), null));
+            }
+        }
+        String log = requester.toString();
+        // an unset variable is not the working directory
+        for (String[] args : new String[][] {{"audit", "verify", ""}, {"audit", "head", ""},
+                {"audit", "verify", log, "--node-log", ""}, {"audit", "verify", log, "--expect-file", ""}}) {
+            Run empty = run(args);
+            assertEquals(2, empty.exitCode(), List.of(args) + empty.out() + empty.err());
+            assertTrue(empty.err().contains(" is empty: name a"), empty.err());
+        }
+        Run twice = run("audit", "verify", log, "--node-log", node.toString(), "--node-log", node + "/.");
+        assertEquals(2, twice.exitCode(), twice.out() + twice.err());
+        assertTrue(twice.err().contains("--node-log " + node + "/. is given twice"), twice.err());
+        Run requesterAsNode = run("audit", "verify", log, "--node-log", log);
+        assertEquals(2, requesterAsNode.exitCode(), requesterAsNode.out() + requesterAsNode.err());
+        assertTrue(requesterAsNode.err().contains(log + " is the requester's log: --node-log takes a node's log"),
+                requesterAsNode.err());
+
+        // heads in archived segments are not counted as checked
+        Path archive = Files.createDirectory(dir.resolve("archive"));
+        try (Stream<Path> segments = Files.list(requester)) { // all but the newest, which holds the newest head
+            List<Path> older = segments.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList();
+            for (Path segment : older.subList(0, older.size() - 1)) {
+                Files.move(segment, archive.resolve(segment.getFileName()));
+            }
+        }
+        Run ok = run("audit", "verify", log, "--node-log", node.toString());
+        assertEquals(0, ok.exitCode(), ok.out() + ok.err());
+        assertTrue(ok.out().contains(", and holds the 1 head node n1 kept of it (1 more in archived segments) (earlier "
+                + "segments are archived elsewhere); head "), ok.out());
+
+        // a file of heads that is not one: named, not thrown
+        String newest = heads.get(5).text();
+        Path file = dir.resolve("heads.txt");
+        Files.write(file, ("\uFEFF" + newest + "\n").getBytes(StandardCharsets.UTF_8)); // as Notepad saves it
+        assertEquals(0, run("audit", "verify", log, "--expect-file", file.toString()).exitCode());
+        Map<String, byte[]> notHeads = Map.of(
+                "line 2 is not UTF-8 text", (newest + "\n\u00e9t\u00e9\n").getBytes(StandardCharsets.ISO_8859_1),
+                "line 1 is longer than any head or comment (over 4096 bytes)", new byte[1 << 20],
+                "line 1: expected SEQ:HASH", (newest + "\u0000\n").getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> notHead : notHeads.entrySet()) {
+            Files.write(file, notHead.getValue());
+            Run refused = run("audit", "verify", log, "--expect-file", file.toString());
+            assertEquals(2, refused.exitCode(), refused.out() + refused.err());
+            assertTrue(refused.err().contains(file + " " + notHead.getKey()), refused.err());
+        }
+        assertTrue(run("audit", "verify", log, "--expect-file", file.toString()).err().contains(newest + "\\u0000'"),
+                "a character no terminal shows is shown escaped");
+        Run directory = run("audit", "verify", log, "--expect-file", dir.toString());
+        assertEquals(2, directory.exitCode());
+        assertTrue(directory.err().contains("--expect-file " + dir + " is a directory"), directory.err());
+        Run absent = run("audit", "verify", log, "--expect-file", dir.resolve("absent").toString());
+        assertEquals(2, absent.exitCode());
+        assertTrue(absent.err().contains("Cannot read --expect-file " + dir.resolve("absent") + ": no such file or directory"),
+                absent.err());
+
+        // a segment that is a broken link: named, neither read nor a Java exception's name
+        Path dangling = requester.resolve("audit-0000000099.jsonl");
+        Files.createSymbolicLink(dangling, dir.resolve("gone"));
+        for (String command : new String[] {"verify", "head"}) {
+            Run link = run("audit", command, log);
+            assertEquals(1, link.exitCode(), link.out() + link.err());
+            assertTrue(link.err().contains(dangling + " is not a regular file"), link.err());
+        }
+    }
+
     /** Node n1's log in {@code dir/node}, and the requester's in {@code dir/requester} with the head n1 signed of it. */
     private static void nodeAndRequesterLogs(Path dir) {
         SignedHead head;
@@ -316,11 +396,22 @@ class CoddCommandTest {
                 "it cannot show that it holds any of the heads node n1 signed for the requester (the newest is record 2)"),
                 later.out());
 
-        // the requester's own log names no node: which node's heads to check against is for the user to say
-        Run nameless = run("audit", "verify", requester.toString(), "--requester", requester.toString());
+        // the requester's own log given as a node's, or a node's as the requester's: usage errors, not findings
+        Run backwards = run("audit", "verify", requester.toString(), "--requester", requester.toString());
+        assertEquals(2, backwards.exitCode(), backwards.out() + backwards.err());
+        assertTrue(backwards.err().startsWith(requester + " is the requester's log: --requester checks a node's log"),
+                backwards.err());
+        Run nodeAsRequester = run("audit", "verify", dir.resolve("node").toString(), "--requester", rewritten.toString());
+        assertEquals(2, nodeAsRequester.exitCode(), nodeAsRequester.out() + nodeAsRequester.err());
+        assertTrue(nodeAsRequester.err().startsWith(rewritten + " is node n2's log: --requester takes the requester's log"),
+                nodeAsRequester.err());
+        // a node log whose records naming it are archived away: the user says which node's it is
+        Run nameless = run("audit", "verify", renumbered.toString(), "--requester", requester.toString());
         assertEquals(2, nameless.exitCode(), nameless.out() + nameless.err());
-        assertTrue(nameless.err().startsWith(requester + " names no node (its first record is not a node's); say which "
-                + "with --node"), nameless.err());
+        assertTrue(nameless.err().startsWith(renumbered + " does not say which node's log it is"), nameless.err());
+        Run blank = run("audit", "verify", renumbered.toString(), "--requester", requester.toString(), "--node", "");
+        assertEquals(2, blank.exitCode(), blank.out() + blank.err());
+        assertTrue(blank.err().startsWith("--node is empty"), blank.err());
     }
 
     @Test
