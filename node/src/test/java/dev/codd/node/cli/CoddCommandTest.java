@@ -328,8 +328,10 @@ class CoddCommandTest {
             assertEquals(2, refused.exitCode(), refused.out() + refused.err());
             assertTrue(refused.err().contains(file + " " + notHead.getKey()), refused.err());
         }
-        assertTrue(run("audit", "verify", log, "--expect-file", file.toString()).err().contains(newest + "\\u0000'"),
-                "a character no terminal shows is shown escaped");
+        Files.write(file, notHeads.get("line 1: expected SEQ:HASH"));
+        Run nul = run("audit", "verify", log, "--expect-file", file.toString());
+        assertTrue(nul.err().contains("got '" + newest + "\\u0000'"), "a character no terminal shows is shown escaped: "
+                + nul.err());
         Run directory = run("audit", "verify", log, "--expect-file", dir.toString());
         assertEquals(2, directory.exitCode());
         assertTrue(directory.err().contains("--expect-file " + dir + " is a directory"), directory.err());
