@@ -2,21 +2,23 @@ package dev.codd.node.audit;
 
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.io.FileOutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -189,6 +191,10 @@ public final class AuditLog implements AutoCloseable {
                 last = segments.get(segments.size() - 1);
                 dropped = dropPartialLine(last);
                 head = lastHead(directory, segments, false); // audit.opened's own fsync follows
+                if (Files.size(last) == 0 && firstSeq(last) != head.seq() + 1) { // else its name would not be its first record's
+                    throw new IOException("its newest segment " + last.getFileName() + " is empty and named for record "
+                            + firstSeq(last) + ", but the next record is " + (head.seq() + 1) + "; see codd audit verify");
+                }
             }
             AuditLog log = new AuditLog(directory, held, segmentBytes, carried, last, head);
             Map<String, Object> opened = new LinkedHashMap<>();
@@ -698,6 +704,7 @@ public final class AuditLog implements AutoCloseable {
     /**
      * The segments in {@code directory}, oldest first (by number: names grow a digit past record
      * 9,999,999,999). One that is not a regular file is refused: reading a pipe or a device would not end.
+     * A link to a segment is followed.
      */
     static List<Path> segments(Path directory) throws IOException {
         List<Path> segments;
@@ -706,10 +713,17 @@ public final class AuditLog implements AutoCloseable {
                     .sorted(Comparator.comparingLong(AuditLog::firstSeq).thenComparing(Path::toString)).toList();
         }
         for (Path segment : segments) {
-            if (!Files.isRegularFile(segment)) {
-                throw new IOException(segment + " is not a regular file (but a directory, a pipe, a device or a broken "
-                        + "link), which no segment of an audit log is");
+            String kind;
+            try {
+                BasicFileAttributes file = Files.readAttributes(segment, BasicFileAttributes.class);
+                if (file.isRegularFile()) {
+                    continue;
+                }
+                kind = file.isDirectory() ? "a directory" : "a pipe, a socket or a device";
+            } catch (NoSuchFileException e) { // listed, so a link to nothing
+                kind = "a broken link";
             }
+            throw new IOException(segment + " is " + kind + ", not a regular file as every segment of an audit log is");
         }
         return segments;
     }
@@ -776,14 +790,24 @@ public final class AuditLog implements AutoCloseable {
             AuditLine.Parsed parsed = last.flatMap(AuditLine::parse).filter(AuditLine.Parsed::intact).orElseThrow(() ->
                     new IOException("its last record (" + segment.getFileName()
                             + ") is damaged; see codd audit verify " + directory));
-            if (parsed.line().seq() < firstSeq(segment)) { // a segment is named after its first record
-                throw new IOException("its segment " + segment.getFileName() + " ends with record " + parsed.line().seq()
-                        + ", before the record it is named for: it is misnamed or another log's; see codd audit verify "
-                        + directory);
+            long startsWith = firstRecord(segment);
+            if (startsWith != firstSeq(segment)) { // a segment renamed, or another log's
+                throw new IOException("its segment " + segment.getFileName() + " is named for record " + firstSeq(segment)
+                        + " but starts with " + (startsWith < 0 ? "no intact record" : "record " + startsWith)
+                        + "; see codd audit verify " + directory);
             }
             return new Head(parsed.line().seq(), parsed.line().hash());
         }
         return new Head(0, AuditLine.GENESIS);
+    }
+
+    /** The number of the first record in {@code segment}, -1 when its first line is no intact record. */
+    private static long firstRecord(Path segment) throws IOException {
+        try (SegmentLines lines = new SegmentLines(List.of(segment))) {
+            SegmentLines.Line first = lines.next();
+            return first == null ? -1 : AuditLine.parse(first.text()).filter(AuditLine.Parsed::intact)
+                    .map(parsed -> parsed.line().seq()).orElse(-1L);
+        }
     }
 
     /**

@@ -104,9 +104,16 @@ public final class AuditVerifier {
         long expected = -1;
         String previousHash = null;
         long first = 0;
+        int segmentsRead = 0; // how many segments the lines so far came from, or were passed over
         try (SegmentLines lines = new SegmentLines(segments)) {
             for (SegmentLines.Line line = lines.next(); line != null; line = lines.next()) {
                 SegmentLines.Segment segment = line.segment();
+                if (line.number() == 1) { // a segment with no line before this one is empty, though newer ones follow
+                    if (!segments.get(segmentsRead).getFileName().toString().equals(segment.name())) {
+                        return broken(records, first, expected - 1, previousHash, empty(segments.get(segmentsRead), expected));
+                    }
+                    segmentsRead++;
+                }
                 long at = expected < 0 ? segment.firstSeq() : expected;
                 if (line.overLong()) { // not read whole: a damaged file may have no newline for gigabytes
                     return broken(records, first, expected - 1, previousHash, Problem.EDITED, at, "record " + at + " ("
@@ -121,6 +128,10 @@ public final class AuditVerifier {
                 AuditLine.Parsed record = AuditLine.parse(line.text()).orElse(null);
                 if (record == null) {
                     return broken(records, first, expected - 1, previousHash, Problem.EDITED, at, notARecord(line, at));
+                }
+                if (!record.intact()) { // what it says of itself, its number too, cannot be taken as it is
+                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, at,
+                            "record " + at + " (" + line.where() + ") was changed: its hash does not match its content");
                 }
                 long seq = record.line().seq();
                 if (line.number() == 1) {
@@ -138,8 +149,12 @@ public final class AuditVerifier {
                     }
                 }
                 if (seq < expected) {
-                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, seq, "record " + seq
-                            + " is there a second time (" + line.where() + ", after record " + (expected - 1) + ")");
+                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, expected,
+                            record.line().hash().equals(previousHash)
+                                    ? "record " + seq + " is there a second time (" + line.where() + "), where record "
+                                            + expected + " or the end should be"
+                                    : "record " + expected + " should be at " + line.where() + ", which holds a record "
+                                            + "numbered " + seq);
                 }
                 if (seq > expected) {
                     boolean later = restHolds(lines, expected);
@@ -147,10 +162,6 @@ public final class AuditVerifier {
                             expected, later
                                     ? "record " + expected + " is out of order: " + line.where() + " holds record " + seq
                                     : "record " + expected + " is missing: " + line.where() + " holds record " + seq);
-                }
-                if (!record.intact()) {
-                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, seq,
-                            "record " + seq + " (" + line.where() + ") was changed: its hash does not match its content");
                 }
                 if (previousHash != null && !record.line().prev().equals(previousHash)) {
                     return broken(records, first, expected - 1, previousHash, Problem.EDITED, seq,
@@ -169,6 +180,12 @@ public final class AuditVerifier {
             long named = AuditLog.firstSeq(segments.get(0));
             return broken(0, named, 0, null, Problem.MISSING, named, "the log holds no record: its "
                     + segments.size() + " segment(s) are empty");
+        }
+        if (segmentsRead < segments.size()) { // only the newest may be empty: the writer made it, and stopped
+            Path empty = segments.get(segmentsRead);
+            if (segmentsRead < segments.size() - 1 || AuditLog.firstSeq(empty) != expected) {
+                return broken(records, first, expected - 1, previousHash, empty(empty, expected));
+            }
         }
         long last = expected - 1;
         List<Witness> bySeq = witnesses.stream().sorted(Comparator.comparingLong(Witness::seq)).toList();
@@ -209,13 +226,28 @@ public final class AuditVerifier {
             return Optional.of(new Finding(Problem.EDITED, named, "segment " + segment.name() + " starts at record " + named
                     + ", which an earlier segment holds already: the segments overlap"));
         }
-        if (seq == named) {
+        if (seq == named || expected >= 0 && seq != expected) { // a record out of place is reported as such
             return Optional.empty();
         }
         String starts = "segment " + segment.name() + " is named for record " + named + " but starts with record " + seq;
-        return Optional.of(seq > named && named >= 1 && (expected < 0 || expected == named)
+        return Optional.of(expected < 0 && seq > named && named >= 1
                 ? new Finding(Problem.MISSING, named, starts + ": records " + named + " to " + (seq - 1) + " were removed")
                 : new Finding(Problem.EDITED, named, starts + ": it was renamed"));
+    }
+
+    /**
+     * What an empty {@code segment} shows, {@code expected} being the record due next ({@code -1} before
+     * the first): the writer names a segment after the record it is about to write, so only the newest
+     * can be empty, and named for the record due.
+     */
+    private static Finding empty(Path segment, long expected) {
+        long named = AuditLog.firstSeq(segment);
+        String name = segment.getFileName().toString();
+        return expected < 0 || named == expected
+                ? new Finding(Problem.MISSING, named, "segment " + name + " is empty, though a newer one follows it: the "
+                        + "records from " + named + " on that it held were removed")
+                : new Finding(Problem.EDITED, named, "segment " + name + " is empty and named for record " + named
+                        + ", where the next segment would be named for record " + expected + ": it was renamed or put there");
     }
 
     /** Why a line that should hold record {@code at} does not, as far as can be told. */

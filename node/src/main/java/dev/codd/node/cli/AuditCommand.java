@@ -15,11 +15,14 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -147,6 +150,8 @@ final class AuditCommand {
                 throw new ParameterException(spec.commandLine(), "--requester checks a node's log and --node-log the "
                         + "requester's: give one or the other");
             }
+            List<Witness> inFile = expectFile == null ? List.of() : readHeads(expectFile);
+            // whose log each is, as its records say: a log given in the wrong role is a usage error, not a finding
             Optional<Owner> owner = requester != null || !nodeLogs.isEmpty() ? SignedHeads.owner(directory) : Optional.empty();
             if (!nodeLogs.isEmpty() && owner.flatMap(Owner::node).isPresent()) {
                 throw new ParameterException(spec.commandLine(), directory + " is " + owner.get().whose() + ": --node-log "
@@ -156,17 +161,28 @@ final class AuditCommand {
                 throw new ParameterException(spec.commandLine(), directory + " is the requester's log: --requester checks "
                         + "a node's log against the heads the requester kept of it (for the reverse, use --node-log)");
             }
-            List<Witness> kept = new ArrayList<>(expected);
-            if (expectFile != null) {
-                List<Witness> inFile = readHeads(expectFile);
-                if (inFile.isEmpty()) { // else a log would pass against a file its keeper never filled
-                    System.out.println("unchecked: " + expectFile + " holds no head to check the log against");
-                    return 1;
-                }
-                kept.addAll(inFile);
+            Optional<Owner> requesterOwner = requester == null ? Optional.empty() : SignedHeads.owner(requester);
+            if (requesterOwner.flatMap(Owner::node).isPresent()) {
+                throw new ParameterException(spec.commandLine(), requester + " is " + requesterOwner.get().whose()
+                        + ": --requester takes the requester's log");
             }
+            Map<Path, Optional<String>> nodeNames = new LinkedHashMap<>();
+            for (Path nodeLog : nodeLogs) {
+                Optional<Owner> nodeOwner = SignedHeads.owner(nodeLog);
+                if (nodeOwner.filter(Owner::requester).isPresent()) {
+                    throw new ParameterException(spec.commandLine(), nodeLog + " is the requester's log: --node-log takes "
+                            + "a node's log, whose heads of DIR are checked");
+                }
+                nodeNames.put(nodeLog, nodeOwner.flatMap(Owner::node));
+            }
+            if (expectFile != null && inFile.isEmpty()) { // else a log would pass against a file its keeper never filled
+                System.out.println("unchecked: " + expectFile + " holds no head to check the log against");
+                return 1;
+            }
+            List<Witness> kept = new ArrayList<>(expected);
+            kept.addAll(inFile);
             List<Witness> witnesses = new ArrayList<>(kept);
-            List<Source> sources = sources(owner);
+            List<Source> sources = sources(owner, nodeNames);
             for (Source source : sources) {
                 if (!source.anchor().report().ok()) { // the heads are only as good as the log that holds them
                     System.out.println("broken: " + source.log() + ", which holds the heads to check against, is broken at "
@@ -197,7 +213,7 @@ final class AuditCommand {
             for (Source source : sources) { // only those past any archived segments were checked
                 long archived = source.anchor().heads().stream().filter(head -> head.seq() < report.firstSeq()).count();
                 held.add(count(source.anchor().heads().size() - (int) archived, "head") + " " + source.heads()
-                        + (archived == 0 ? "" : " (" + archived + " more in archived segments)"));
+                        + (archived == 0 ? "" : " outside the archived segments"));
             }
             System.out.println("ok: " + report.records() + " records, " + report.firstSeq() + " to " + report.lastSeq()
                     + (held.isEmpty() ? "" : ", and holds " + String.join(" and ", held))
@@ -207,36 +223,27 @@ final class AuditCommand {
         }
 
         /**
-         * The other logs that hold heads of this one: the requester's, or nodes'; {@code owner} is whose
-         * log DIR says it is, with --requester.
+         * The other logs that hold heads of this one: the requester's, or nodes'. {@code owner} is whose
+         * log DIR says it is, {@code nodeNames} the name each node log gives itself, if it still does.
          */
-        private List<Source> sources(Optional<Owner> owner) throws IOException {
+        private List<Source> sources(Optional<Owner> owner, Map<Path, Optional<String>> nodeNames) throws IOException {
             List<Source> sources = new ArrayList<>();
             if (requester != null) {
-                Optional<Owner> requesterOwner = SignedHeads.owner(requester);
-                if (requesterOwner.flatMap(Owner::node).isPresent()) {
-                    throw new ParameterException(spec.commandLine(), requester + " is " + requesterOwner.get().whose()
-                            + ": --requester takes the requester's log");
-                }
-                String name = node != null ? node : owner.flatMap(Owner::node).orElseThrow(() -> new ParameterException(spec.commandLine(), directory + " does not say which "
-                                + "node's log it is (its records naming the node were archived away); say which with --node"));
+                String name = node != null ? node : owner.flatMap(Owner::node).orElseThrow(() -> new ParameterException(
+                        spec.commandLine(), directory + " does not say which node's log it is (its records naming the node "
+                                + "were archived away); say which with --node"));
                 sources.add(new Source("the requester's log", "node " + name + " signed for the requester",
                         "the requester's log holds no head that node " + name + " signed, so " + directory + " cannot be "
                                 + "checked against it (a node's first head is kept at its first heartbeat; --node names the "
                                 + "node when the log's own name is not to be trusted)", SignedHeads.verified(requester, name)));
             }
-            for (Path nodeLog : nodeLogs) {
-                Optional<Owner> nodeOwner = SignedHeads.owner(nodeLog);
-                if (nodeOwner.filter(Owner::requester).isPresent()) {
-                    throw new ParameterException(spec.commandLine(), nodeLog + " is the requester's log: --node-log takes "
-                            + "a node's log, whose heads of DIR are checked");
-                }
-                Optional<String> named = nodeOwner.flatMap(Owner::node);
-                String log = named.map(name -> "the log of node " + name + " (" + nodeLog + ")").orElse("the node log " + nodeLog);
-                String name = named.orElse(nodeLog.toString());
+            for (Map.Entry<Path, Optional<String>> nodeLog : nodeNames.entrySet()) {
+                String log = nodeLog.getValue().map(name -> "the log of node " + name + " (" + nodeLog.getKey() + ")")
+                        .orElse("the node log " + nodeLog.getKey());
+                String name = nodeLog.getValue().orElse(nodeLog.getKey().toString());
                 sources.add(new Source(log, "node " + name + " kept of it", log + " holds no head of the requester's log "
                         + "to check " + directory + " against (a node keeps its first at its first heartbeat)",
-                        RequesterHeads.verified(nodeLog, name)));
+                        RequesterHeads.verified(nodeLog.getKey(), name)));
             }
             return sources;
         }
@@ -293,8 +300,9 @@ final class AuditCommand {
                     }
                     String at = file + " line " + number;
                     String decoded = utf8(line.toByteArray(), at);
+                    // a byte order mark, as Notepad saves a file, is no part of the first line
                     String text = (number == 1 && decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded).strip();
-                    if (!text.isEmpty() && !text.startsWith("#")) { // a byte order mark above: as Notepad saves a file
+                    if (!text.isEmpty() && !text.startsWith("#")) {
                         String where = file.getFileName() + " line " + number;
                         heads.add(AuditLog.Head.parse(text).map(head -> kept(head, where)).orElseThrow(() ->
                                 new ParameterException(spec.commandLine(), at + ": " + ExpectedHead.notAHead(text))));
@@ -305,8 +313,9 @@ final class AuditCommand {
                         break;
                     }
                 }
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "Cannot read --expect-file " + CoddCommand.describe(e));
+            } catch (IOException e) { // a file's problem names the file already
+                throw new ParameterException(spec.commandLine(), "Cannot read --expect-file "
+                        + (e instanceof FileSystemException ? "" : file + ": ") + CoddCommand.describe(e));
             }
             return heads;
         }
@@ -316,7 +325,11 @@ final class AuditCommand {
             try {
                 return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
             } catch (CharacterCodingException e) {
-                throw new ParameterException(spec.commandLine(), at + " is not UTF-8 text: is it a file of heads?");
+                boolean utf16 = bytes.length >= 2 && (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE
+                        || bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF);
+                throw new ParameterException(spec.commandLine(), at + (utf16
+                        ? " is UTF-16 text (as Windows PowerShell 5 writes files): save the file as UTF-8"
+                        : " is not UTF-8 text: is it a file of heads?"));
             }
         }
 

@@ -570,10 +570,14 @@ class AuditLogTest {
         Files.move(renamed, later);
         assertTrue(AuditVerifier.verify(dir).ok());
 
-        Path overlapping = dir.resolve(AuditLog.segmentName(named).replace("audit-", "audit-0")); // the same number again
-        Files.copy(later, overlapping);
-        assertEquals(new AuditVerifier.Finding(Problem.EDITED, named, "segment " + later.getFileName() + " starts at record "
-                + named + ", which an earlier segment holds already: the segments overlap"), problem());
+        // the last record of the second segment again, in a segment named after it
+        List<String> laterLines = Files.readAllLines(later, StandardCharsets.UTF_8);
+        assertTrue(laterLines.size() >= 2, "a segment of several records: " + laterLines);
+        long copied = named + laterLines.size() - 1;
+        Path overlapping = dir.resolve(AuditLog.segmentName(copied));
+        Files.write(overlapping, laterLines.subList(laterLines.size() - 1, laterLines.size()), StandardCharsets.UTF_8);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, copied, "segment " + overlapping.getFileName() + " starts "
+                + "at record " + copied + ", which an earlier segment holds already: the segments overlap"), problem());
         Files.delete(overlapping);
 
         Path other = Files.createDirectories(dir.resolve("other"));
@@ -581,10 +585,28 @@ class AuditLogTest {
         long next = AuditLog.lastRecord(dir).seq() + 1;
         Path foreign = dir.resolve(AuditLog.segmentName(next));
         Files.copy(AuditLog.segments(other).get(0), foreign);
-        assertEquals(new AuditVerifier.Finding(Problem.EDITED, next, "segment " + foreign.getFileName() + " is named for "
-                + "record " + next + " but starts with record 1: it was renamed"), problem());
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, next, "record " + next + " should be at " + foreign.getFileName()
+                + " line 1, which holds a record numbered 1"), problem());
         IOException refused = assertThrows(IOException.class, () -> AuditLog.lastRecord(dir));
-        assertTrue(refused.getMessage().contains("ends with record 1, before the record it is named for"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("is named for record " + next + " but starts with record 1"),
+                refused.getMessage());
+        Files.delete(foreign);
+
+        // a segment emptied, and a stray empty one: only the newest may be empty, named for the next record
+        Path stray = dir.resolve(AuditLog.segmentName(next + 5));
+        Files.createFile(stray);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, next + 5, "segment " + stray.getFileName() + " is empty and "
+                + "named for record " + (next + 5) + ", where the next segment would be named for record " + next
+                + ": it was renamed or put there"), problem());
+        CoddException notOpened = assertThrows(CoddException.class, () -> open(600));
+        assertTrue(notOpened.getMessage().contains("is empty and named for record " + (next + 5) + ", but the next record is "
+                + next), notOpened.getMessage());
+        assertEquals(0, Files.size(stray), "nothing written into it");
+        Files.move(stray, dir.resolve(AuditLog.segmentName(next)));
+        assertTrue(AuditVerifier.verify(dir).ok(), "as a crash leaves a segment just made");
+        Files.write(segments.get(0), new byte[0]);
+        assertEquals(new AuditVerifier.Finding(Problem.MISSING, 1, "segment audit-0000000001.jsonl is empty, though a newer one "
+                + "follows it: the records from 1 on that it held were removed"), problem());
     }
 
     @Test
@@ -594,13 +616,24 @@ class AuditLogTest {
         List<String> twice = new ArrayList<>(lines);
         twice.add(5, lines.get(4));
         rewrite(twice);
-        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 5, "record 5 is there a second time (audit-0000000001.jsonl "
-                + "line 6, after record 5)"), problem());
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 6, "record 5 is there a second time (audit-0000000001.jsonl "
+                + "line 6), where record 6 or the end should be"), problem());
         twice = new ArrayList<>(lines);
         twice.add(lines.get(lines.size() - 1));
         rewrite(twice);
-        assertEquals(new AuditVerifier.Finding(Problem.EDITED, lines.size(), "record " + lines.size() + " is there a second "
-                + "time (audit-0000000001.jsonl line " + (lines.size() + 1) + ", after record " + lines.size() + ")"), problem());
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, lines.size() + 1, "record " + lines.size() + " is there a "
+                + "second time (audit-0000000001.jsonl line " + (lines.size() + 1) + "), where record " + (lines.size() + 1)
+                + " or the end should be"), problem());
+        List<String> copied = new ArrayList<>(lines); // record 3 in place of record 5: not a repeat, but in the wrong place
+        copied.set(4, lines.get(2));
+        rewrite(copied);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 5, "record 5 should be at audit-0000000001.jsonl line 5, which "
+                + "holds a record numbered 3"), problem());
+        List<String> renumbered = new ArrayList<>(lines); // a number changed is a change like any other
+        renumbered.set(2, lines.get(2).replace("\"seq\":3,", "\"seq\":1,"));
+        rewrite(renumbered);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 3, "record 3 (audit-0000000001.jsonl line 3) was changed: its "
+                + "hash does not match its content"), problem());
 
         rewrite(lines);
         Files.writeString(AuditLog.segments(dir).get(0), "\n", StandardOpenOption.APPEND);
@@ -630,17 +663,25 @@ class AuditLogTest {
         assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor());
         for (Executable read : List.<Executable>of(() -> AuditVerifier.verify(dir), () -> AuditLog.lastRecord(dir))) {
             IOException refused = assertThrows(IOException.class, read);
-            assertEquals(pipe + " is not a regular file (but a directory, a pipe, a device or a broken link), which no "
-                    + "segment of an audit log is", refused.getMessage());
+            assertEquals(pipe + " is a pipe, a socket or a device, not a regular file as every segment of an audit log is",
+                    refused.getMessage());
         }
         CoddException notOpened = assertThrows(CoddException.class, () -> open(AuditLog.DEFAULT_SEGMENT_BYTES));
-        assertTrue(notOpened.getMessage().contains("is not a regular file"), notOpened.getMessage());
-        Files.delete(pipe);
-        Files.createSymbolicLink(pipe, Path.of("/dev/zero"));
-        assertThrows(IOException.class, () -> AuditVerifier.verify(dir));
+        assertTrue(notOpened.getMessage().contains(pipe + " is a pipe"), notOpened.getMessage());
+        Map<String, Path> others = new LinkedHashMap<>();
+        others.put("a pipe, a socket or a device", Path.of("/dev/zero"));
+        others.put("a broken link", dir.resolve("gone"));
+        for (Map.Entry<String, Path> link : others.entrySet()) {
+            Files.delete(pipe);
+            Files.createSymbolicLink(pipe, link.getValue());
+            IOException refused = assertThrows(IOException.class, () -> AuditVerifier.verify(dir));
+            assertTrue(refused.getMessage().startsWith(pipe + " is " + link.getKey() + ", not a regular file"),
+                    refused.getMessage());
+        }
         Files.delete(pipe);
         Files.createDirectory(pipe);
-        assertThrows(IOException.class, () -> AuditVerifier.verify(dir));
+        IOException directory = assertThrows(IOException.class, () -> AuditVerifier.verify(dir));
+        assertTrue(directory.getMessage().startsWith(pipe + " is a directory, not a regular file"), directory.getMessage());
     }
 
     @Test

@@ -2,11 +2,14 @@ package dev.codd.node.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +28,7 @@ class SegmentLinesTest {
     }
 
     @Test
-    void aLineLongerThanAnyRecordIsHandedOutUnreadAndTheLinesAfterItReadOn() throws Exception {
+    void aLineLongerThanAnyRecordIsHandedOutAsSuchAndTheLinesAfterItReadOn() throws Exception {
         Path first = dir.resolve(AuditLog.segmentName(1));
         Path second = dir.resolve(AuditLog.segmentName(3));
         Files.write(first, "one\n".getBytes(StandardCharsets.UTF_8));
@@ -62,6 +65,29 @@ class SegmentLinesTest {
             SegmentLines.Line next = lines.next();
             assertEquals(List.of(3L, "next", true), List.of(next.number(), next.text(), next.complete()));
             assertNull(lines.next());
+        }
+    }
+
+    @Test
+    void aLineLongerThanAnyRecordIsHandedOutWithoutWaitingForItsEnd() throws Exception {
+        Path pipe = dir.resolve(AuditLog.segmentName(1)); // a writer that never ends the line, nor the file
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor());
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = Files.newOutputStream(pipe)) {
+                out.write(new byte[AuditLine.MAX_LINE_BYTES + 1]);
+                out.flush();
+                Thread.sleep(60_000);
+            } catch (Exception e) {
+                // interrupted once the line was read, or the reader gave up
+            }
+        });
+        writer.start();
+        try (SegmentLines lines = new SegmentLines(List.of(pipe))) {
+            SegmentLines.Line line = assertTimeoutPreemptively(Duration.ofSeconds(20), lines::next);
+            assertEquals(List.of(1L, true), List.of(line.number(), line.overLong()));
+        } finally {
+            writer.interrupt();
+            writer.join();
         }
     }
 
