@@ -5,6 +5,7 @@ import dev.codd.node.wire.SignedHead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -35,12 +36,24 @@ public final class SignedHeads {
 
     /**
      * Verifies the requester's log in {@code requesterLog} and gives, read in the same pass, the heads
-     * node {@code node} signed that it holds whose signatures hold (in its own records, and in its
-     * checkpoints), up to where the log is broken, if it is.
+     * node {@code node} signed that it holds (in its own records, and in its checkpoints), up to where
+     * the log is broken, if it is. The requester keeps only heads whose signatures hold, so one that
+     * does not shows the log rewritten by someone without the node's key: the log is reported broken
+     * there, though its chain holds.
      */
     public static AuditVerifier.Anchor verified(Path requesterLog, String node) throws IOException {
-        return AuditVerifier.anchor(requesterLog, (record, each) -> heads(record, node::equals,
-                head -> each.accept(AuditVerifier.Witness.of(head))));
+        List<Long> forged = new ArrayList<>();
+        AuditVerifier.Anchor anchor = AuditVerifier.anchor(requesterLog, (record, each) -> heads(record, node::equals,
+                head -> each.accept(AuditVerifier.Witness.of(head)), head -> forged.add(record.seq())));
+        AuditVerifier.Report report = anchor.report();
+        if (forged.isEmpty() || !report.ok()) {
+            return anchor;
+        }
+        long at = forged.get(0);
+        return new AuditVerifier.Anchor(new AuditVerifier.Report(report.records(), report.firstSeq(), report.lastSeq(),
+                report.lastHash(), Optional.of(new AuditVerifier.Finding(AuditVerifier.Problem.REWRITTEN, at, "record " + at
+                        + " holds a head of node " + node + " whose signature does not hold, which the requester never keeps: "
+                        + "the log was rewritten"))), anchor.heads());
     }
 
     /**
@@ -87,32 +100,34 @@ public final class SignedHeads {
                     checkpointed = true;
                     checkpoint.run();
                 }
-                record.ifPresent(kept -> heads(kept, node -> true, each));
+                record.ifPresent(kept -> heads(kept, node -> true, each, forged -> {}));
             }
         }
         return checkpointed;
     }
 
     /**
-     * Gives each head {@code record} holds of a node {@code of} takes whose signature holds: one if it keeps
-     * a head, all a checkpoint carries. The name is looked at first: a signature costs a millisecond.
+     * Gives each head {@code record} holds of a node {@code of} takes to {@code each} if its signature
+     * holds, else to {@code forged}: one if it keeps a head, all a checkpoint carries. The name is looked
+     * at first: a signature costs a millisecond.
      */
-    private static void heads(AuditLine record, Predicate<String> of, Consumer<SignedHead> each) {
+    private static void heads(AuditLine record, Predicate<String> of, Consumer<SignedHead> each,
+            Consumer<SignedHead> forged) {
         if (record.type().equals(AuditLog.CHECKPOINT)) {
             record.data().path(CARRIED).forEach(carried -> {
                 if (of.test(carried.path("node").asText())) {
-                    signatureHolds(carried).ifPresent(each);
+                    signed(carried, each, forged);
                 }
             });
         } else if (record.type().equals(TYPE) && of.test(record.data().path("node").asText())) {
-            signatureHolds(record.data()).ifPresent(each);
+            signed(record.data(), each, forged);
         }
     }
 
-    private static Optional<SignedHead> signatureHolds(JsonNode data) {
+    private static void signed(JsonNode data, Consumer<SignedHead> each, Consumer<SignedHead> forged) {
         SignedHead head = new SignedHead(data.path("node").asText(), data.path("seq").asLong(), data.path("hash").asText(),
                 data.path("time").asText(), data.path("publicKey").asText(), data.path("signature").asText());
-        return NodeKey.verify(head) ? Optional.of(head) : Optional.empty();
+        (NodeKey.verify(head) ? each : forged).accept(head);
     }
 
     /** Whose log a log says it is, as the record it starts each opening with names it. */

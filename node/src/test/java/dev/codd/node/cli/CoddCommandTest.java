@@ -436,6 +436,27 @@ class CoddCommandTest {
     }
 
     @Test
+    void aRequesterLogHoldingAHeadWhoseSignatureDoesNotHoldWasRewritten(@TempDir Path dir) throws Exception {
+        SignedHead head;
+        try (AuditLog log = AuditLog.open(dir.resolve("node"), "node n1", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            log.appendDurably("fragment.started", Map.of("sql", "SELECT 1"));
+            head = NodeKey.loadOrCreate(dir.resolve("key")).sign("n1", log.durable());
+        }
+        // rewritten by someone without the node's key: the chain holds, the head's signature does not
+        SignedHead forged = new SignedHead("n1", head.seq(), "0".repeat(64), head.time(), head.publicKey(), head.signature());
+        try (AuditLog log = AuditLog.open(dir.resolve("requester"), SignedHeads.REQUESTER_OWNER,
+                AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            log.appendDurably(SignedHeads.TYPE, SignedHeads.data(forged));
+        }
+        assertEquals(0, run("audit", "verify", dir.resolve("requester").toString()).exitCode(), "the chain alone cannot tell");
+        Run rewritten = run("audit", "verify", dir.resolve("node").toString(), "--requester", dir.resolve("requester").toString());
+        assertEquals(1, rewritten.exitCode(), rewritten.out() + rewritten.err());
+        assertEquals("broken: the requester's log, which holds the heads to check against, is broken at record 2 (rewritten): "
+                + "record 2 holds a head of node n1 whose signature does not hold, which the requester never keeps: the log "
+                + "was rewritten\n", rewritten.out());
+    }
+
+    @Test
     void demoRunsItsExamplesAndExits(@TempDir Path dir) throws Exception {
         Run run = run("demo", "--dir", dir.toString());
         assertEquals(0, run.exitCode(), run.out() + run.err());
