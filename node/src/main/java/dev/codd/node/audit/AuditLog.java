@@ -191,10 +191,6 @@ public final class AuditLog implements AutoCloseable {
                 last = segments.get(segments.size() - 1);
                 dropped = dropPartialLine(last);
                 head = lastHead(directory, segments, false); // audit.opened's own fsync follows
-                if (Files.size(last) == 0 && firstSeq(last) != head.seq() + 1) { // else its name would not be its first record's
-                    throw new IOException("its newest segment " + last.getFileName() + " is empty and named for record "
-                            + firstSeq(last) + ", but the next record is " + (head.seq() + 1) + "; see codd audit verify");
-                }
             }
             AuditLog log = new AuditLog(directory, held, segmentBytes, carried, last, head);
             Map<String, Object> opened = new LinkedHashMap<>();
@@ -796,9 +792,29 @@ public final class AuditLog implements AutoCloseable {
                         + " but starts with " + (startsWith < 0 ? "no intact record" : "record " + startsWith)
                         + "; see codd audit verify " + directory);
             }
-            return new Head(parsed.line().seq(), parsed.line().hash());
+            Head head = new Head(parsed.line().seq(), parsed.line().hash());
+            requireNoneOrNext(directory, segments, i, head);
+            return head;
         }
+        requireNoneOrNext(directory, segments, -1, new Head(0, AuditLine.GENESIS));
         return new Head(0, AuditLine.GENESIS);
+    }
+
+    /**
+     * The segments after the one at {@code holding}, which holds the last record, {@code head}: only the
+     * newest may follow it, holding no whole record yet and named for the next one (a crash can leave
+     * the segment the writer had just made so). Any other would have the next record written into a
+     * segment named for another.
+     */
+    private static void requireNoneOrNext(Path directory, List<Path> segments, int holding, Head head) throws IOException {
+        int after = segments.size() - 1 - holding;
+        Path next = after == 0 ? null : segments.get(holding + 1);
+        if (after > 1 || after == 1 && firstSeq(next) != head.seq() + 1) {
+            throw new IOException("its segment " + next.getFileName() + " holds no record" + (after > 1
+                    ? ", though a newer one follows it"
+                    : " and is named for record " + firstSeq(next) + ", but the next record is " + (head.seq() + 1))
+                    + "; see codd audit verify " + directory);
+        }
     }
 
     /** The number of the first record in {@code segment}, -1 when its first line is no intact record. */

@@ -222,8 +222,8 @@ public final class AuditVerifier {
      */
     private static Optional<Finding> misnamed(SegmentLines.Segment segment, long seq, long expected) {
         long named = segment.firstSeq();
-        if (expected >= 0 && named < expected) {
-            return Optional.of(new Finding(Problem.EDITED, named, "segment " + segment.name() + " starts at record " + named
+        if (expected >= 0 && named < expected && seq < expected) {
+            return Optional.of(new Finding(Problem.EDITED, named, "segment " + segment.name() + " starts at record " + seq
                     + ", which an earlier segment holds already: the segments overlap"));
         }
         if (seq == named || expected >= 0 && seq != expected) { // a record out of place is reported as such
@@ -232,7 +232,7 @@ public final class AuditVerifier {
         String starts = "segment " + segment.name() + " is named for record " + named + " but starts with record " + seq;
         return Optional.of(expected < 0 && seq > named && named >= 1
                 ? new Finding(Problem.MISSING, named, starts + ": records " + named + " to " + (seq - 1) + " were removed")
-                : new Finding(Problem.EDITED, named, starts + ": it was renamed"));
+                : new Finding(Problem.EDITED, named >= 1 ? named : seq, starts + ": it was renamed")); // there is no record 0
     }
 
     /**
@@ -243,11 +243,12 @@ public final class AuditVerifier {
     private static Finding empty(Path segment, long expected) {
         long named = AuditLog.firstSeq(segment);
         String name = segment.getFileName().toString();
-        return expected < 0 || named == expected
+        return named >= 1 && (expected < 0 || named == expected)
                 ? new Finding(Problem.MISSING, named, "segment " + name + " is empty, though a newer one follows it: the "
                         + "records from " + named + " on that it held were removed")
-                : new Finding(Problem.EDITED, named, "segment " + name + " is empty and named for record " + named
-                        + ", where the next segment would be named for record " + expected + ": it was renamed or put there");
+                : new Finding(Problem.EDITED, Math.max(named, Math.max(expected, 1)), "segment " + name + " is empty and named "
+                        + "for record " + named + (expected < 0 ? "" : ", where the next segment would be named for record "
+                                + expected) + ": it was renamed or put there");
     }
 
     /** Why a line that should hold record {@code at} does not, as far as can be told. */

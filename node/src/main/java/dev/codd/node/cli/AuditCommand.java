@@ -17,7 +17,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -50,9 +52,16 @@ final class AuditCommand {
         if (dir.toString().isEmpty()) {
             throw new ParameterException(spec.commandLine(), what + " is empty: name an audit log's directory");
         }
-        if (!Files.isDirectory(dir)) {
-            throw new ParameterException(spec.commandLine(), dir + " is not a directory");
+        try {
+            if (Files.readAttributes(dir, BasicFileAttributes.class).isDirectory()) {
+                return;
+            }
+        } catch (NoSuchFileException e) {
+            // not a directory either
+        } catch (IOException e) { // there may be one, out of reach
+            throw new ParameterException(spec.commandLine(), CoddCommand.describe(e));
         }
+        throw new ParameterException(spec.commandLine(), dir + " is not a directory");
     }
 
     /** How a head kept outside the log is described when the log no longer holds it; {@code where} it was given. */
@@ -134,7 +143,7 @@ final class AuditCommand {
             Set<Path> distinct = new HashSet<>();
             for (Path nodeLog : nodeLogs) {
                 requireDirectory(spec, nodeLog, "--node-log");
-                if (!distinct.add(nodeLog.toAbsolutePath().normalize())) {
+                if (!distinct.add(nodeLog.toRealPath())) { // through a link too: its heads would count twice
                     throw new ParameterException(spec.commandLine(), "--node-log " + nodeLog + " is given twice");
                 }
             }
@@ -208,12 +217,12 @@ final class AuditCommand {
             }
             List<String> held = new ArrayList<>(); // what else the log was checked against
             if (!kept.isEmpty()) {
-                held.add(count(kept.size(), "expected head"));
+                held.add(count(distinct(kept, 0), "expected head"));
             }
             for (Source source : sources) { // only those past any archived segments were checked
-                long archived = source.anchor().heads().stream().filter(head -> head.seq() < report.firstSeq()).count();
-                held.add(count(source.anchor().heads().size() - (int) archived, "head") + " " + source.heads()
-                        + (archived == 0 ? "" : " outside the archived segments"));
+                int checked = distinct(source.anchor().heads(), report.firstSeq());
+                held.add(count(checked, "head") + " " + source.heads()
+                        + (checked < distinct(source.anchor().heads(), 0) ? " outside the archived segments" : ""));
             }
             System.out.println("ok: " + report.records() + " records, " + report.firstSeq() + " to " + report.lastSeq()
                     + (held.isEmpty() ? "" : ", and holds " + String.join(" and ", held))
@@ -331,6 +340,11 @@ final class AuditCommand {
                         ? " is UTF-16 text (as Windows PowerShell 5 writes files): save the file as UTF-8"
                         : " is not UTF-8 text: is it a file of heads?"));
             }
+        }
+
+        /** How many records {@code witnesses} name from record {@code from} on: a head kept twice is one. */
+        private static int distinct(List<Witness> witnesses, long from) {
+            return (int) witnesses.stream().mapToLong(Witness::seq).filter(seq -> seq >= from).distinct().count();
         }
 
         private static String count(int n, String what) {

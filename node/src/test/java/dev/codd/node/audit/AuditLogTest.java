@@ -568,6 +568,11 @@ class AuditLogTest {
         assertEquals(new AuditVerifier.Finding(Problem.EDITED, named + 1, "segment " + renamed.getFileName() + " is named for "
                 + "record " + (named + 1) + " but starts with record " + named + ": it was renamed"), problem());
         Files.move(renamed, later);
+        Path lower = dir.resolve(AuditLog.segmentName(named - 1)); // renamed below its first record: no record is there twice
+        Files.move(later, lower);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, named - 1, "segment " + lower.getFileName() + " is named for "
+                + "record " + (named - 1) + " but starts with record " + named + ": it was renamed"), problem());
+        Files.move(lower, later);
         assertTrue(AuditVerifier.verify(dir).ok());
 
         // the last record of the second segment again, in a segment named after it
@@ -598,9 +603,12 @@ class AuditLogTest {
         assertEquals(new AuditVerifier.Finding(Problem.EDITED, next + 5, "segment " + stray.getFileName() + " is empty and "
                 + "named for record " + (next + 5) + ", where the next segment would be named for record " + next
                 + ": it was renamed or put there"), problem());
+        String misnamed = "its segment " + stray.getFileName() + " holds no record and is named for record " + (next + 5)
+                + ", but the next record is " + next;
+        IOException headRefused = assertThrows(IOException.class, () -> AuditLog.lastRecord(dir));
+        assertTrue(headRefused.getMessage().startsWith(misnamed), headRefused.getMessage());
         CoddException notOpened = assertThrows(CoddException.class, () -> open(600));
-        assertTrue(notOpened.getMessage().contains("is empty and named for record " + (next + 5) + ", but the next record is "
-                + next), notOpened.getMessage());
+        assertTrue(notOpened.getMessage().contains(misnamed), notOpened.getMessage());
         assertEquals(0, Files.size(stray), "nothing written into it");
         Files.move(stray, dir.resolve(AuditLog.segmentName(next)));
         assertTrue(AuditVerifier.verify(dir).ok(), "as a crash leaves a segment just made");

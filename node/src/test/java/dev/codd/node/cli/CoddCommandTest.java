@@ -149,7 +149,7 @@ class CoddCommandTest {
         Path heads = Files.writeString(dir.resolve("heads.txt"), "# kept hourly\n" + kept + "\n\n");
         Run fromFile = run("audit", "verify", log.toString(), "--expect-file", heads.toString(), "--expect", kept);
         assertEquals(0, fromFile.exitCode(), fromFile.out() + fromFile.err());
-        assertTrue(fromFile.out().contains("and holds the 2 expected heads"), fromFile.out());
+        assertTrue(fromFile.out().contains("and holds the 1 expected head;"), "the same head twice is one: " + fromFile.out());
 
         // rewritten whole, and longer than before: the chain verifies, the kept head does not
         try (Stream<Path> files = Files.list(log)) {
@@ -292,9 +292,10 @@ class CoddCommandTest {
             assertEquals(2, empty.exitCode(), List.of(args) + empty.out() + empty.err());
             assertTrue(empty.err().contains(" is empty: name a"), empty.err());
         }
-        Run twice = run("audit", "verify", log, "--node-log", node.toString(), "--node-log", node + "/.");
+        Path nodeLink = Files.createSymbolicLink(dir.resolve("link"), node);
+        Run twice = run("audit", "verify", log, "--node-log", node.toString(), "--node-log", nodeLink.toString());
         assertEquals(2, twice.exitCode(), twice.out() + twice.err());
-        assertTrue(twice.err().contains("--node-log " + node + "/. is given twice"), twice.err());
+        assertTrue(twice.err().contains("--node-log " + nodeLink + " is given twice"), twice.err());
         Run requesterAsNode = run("audit", "verify", log, "--node-log", log);
         assertEquals(2, requesterAsNode.exitCode(), requesterAsNode.out() + requesterAsNode.err());
         assertTrue(requesterAsNode.err().contains(log + " is the requester's log: --node-log takes a node's log"),
