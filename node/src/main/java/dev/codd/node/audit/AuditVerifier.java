@@ -223,7 +223,7 @@ public final class AuditVerifier {
     private static Optional<Finding> misnamed(SegmentLines.Segment segment, long seq, long expected) {
         long named = segment.firstSeq();
         if (expected >= 0 && named < expected && seq < expected) {
-            return Optional.of(new Finding(Problem.EDITED, named, "segment " + segment.name() + " starts at record " + seq
+            return Optional.of(new Finding(Problem.EDITED, seq, "segment " + segment.name() + " starts at record " + seq
                     + ", which an earlier segment holds already: the segments overlap"));
         }
         if (seq == named || expected >= 0 && seq != expected) { // a record out of place is reported as such

@@ -47,7 +47,10 @@ final class AuditCommand {
     /** A line of an --expect-file is a head or a comment: anything longer is not one (or no text at all). */
     private static final int MAX_HEADS_LINE = 4096;
 
-    /** {@code dir}, given as {@code what}, must name a directory: an empty one is a variable left unset, not the working directory. */
+    /**
+     * {@code dir}, given as {@code what}, must name a directory: an empty one is a variable left unset,
+     * not the working directory.
+     */
     private static void requireDirectory(CommandSpec spec, Path dir, String what) {
         if (dir.toString().isEmpty()) {
             throw new ParameterException(spec.commandLine(), what + " is empty: name an audit log's directory");
