@@ -35,6 +35,11 @@ public final class AuditVerifier {
         public boolean ok() {
             return problem.isEmpty();
         }
+
+        /** The same pass, found broken where {@code finding} says: by what the records hold, though the chain holds. */
+        Report broken(Finding finding) {
+            return new Report(records, firstSeq, lastSeq, lastHash, Optional.of(finding));
+        }
     }
 
     /** The first problem: its kind, the sequence number where it is, and what was found. */

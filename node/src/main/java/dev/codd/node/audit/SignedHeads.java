@@ -50,10 +50,9 @@ public final class SignedHeads {
             return anchor;
         }
         long at = forged.get(0);
-        return new AuditVerifier.Anchor(new AuditVerifier.Report(report.records(), report.firstSeq(), report.lastSeq(),
-                report.lastHash(), Optional.of(new AuditVerifier.Finding(AuditVerifier.Problem.REWRITTEN, at, "record " + at
-                        + " holds a head of node " + node + " whose signature does not hold, which the requester never keeps: "
-                        + "the log was rewritten"))), anchor.heads());
+        return new AuditVerifier.Anchor(report.broken(new AuditVerifier.Finding(AuditVerifier.Problem.REWRITTEN, at,
+                "record " + at + " holds a head of node " + node + " whose signature does not hold, which the requester "
+                        + "never keeps: the log was rewritten")), anchor.heads());
     }
 
     /**

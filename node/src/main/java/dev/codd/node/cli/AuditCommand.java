@@ -163,30 +163,7 @@ final class AuditCommand {
                         + "requester's: give one or the other");
             }
             List<Witness> inFile = expectFile == null ? List.of() : readHeads(expectFile);
-            // whose log each is, as its records say: a log given in the wrong role is a usage error, not a finding
-            Optional<Owner> owner = requester != null || !nodeLogs.isEmpty() ? SignedHeads.owner(directory) : Optional.empty();
-            if (!nodeLogs.isEmpty() && owner.flatMap(Owner::node).isPresent()) {
-                throw new ParameterException(spec.commandLine(), directory + " is " + owner.get().whose() + ": --node-log "
-                        + "checks the requester's log against the heads its nodes kept of it");
-            }
-            if (requester != null && owner.filter(Owner::requester).isPresent()) {
-                throw new ParameterException(spec.commandLine(), directory + " is the requester's log: --requester checks "
-                        + "a node's log against the heads the requester kept of it (for the reverse, use --node-log)");
-            }
-            Optional<Owner> requesterOwner = requester == null ? Optional.empty() : SignedHeads.owner(requester);
-            if (requesterOwner.flatMap(Owner::node).isPresent()) {
-                throw new ParameterException(spec.commandLine(), requester + " is " + requesterOwner.get().whose()
-                        + ": --requester takes the requester's log");
-            }
-            Map<Path, Optional<String>> nodeNames = new LinkedHashMap<>();
-            for (Path nodeLog : nodeLogs) {
-                Optional<Owner> nodeOwner = SignedHeads.owner(nodeLog);
-                if (nodeOwner.filter(Owner::requester).isPresent()) {
-                    throw new ParameterException(spec.commandLine(), nodeLog + " is the requester's log: --node-log takes "
-                            + "a node's log, whose heads of DIR are checked");
-                }
-                nodeNames.put(nodeLog, nodeOwner.flatMap(Owner::node));
-            }
+            Roles roles = roles();
             if (expectFile != null && inFile.isEmpty()) { // else a log would pass against a file its keeper never filled
                 System.out.println("unchecked: " + expectFile + " holds no head to check the log against");
                 return 1;
@@ -194,7 +171,7 @@ final class AuditCommand {
             List<Witness> kept = new ArrayList<>(expected);
             kept.addAll(inFile);
             List<Witness> witnesses = new ArrayList<>(kept);
-            List<Source> sources = sources(owner, nodeNames);
+            List<Source> sources = sources(roles);
             for (Source source : sources) {
                 if (!source.anchor().report().ok()) { // the heads are only as good as the log that holds them
                     System.out.println("broken: " + source.log() + ", which holds the heads to check against, is broken at "
@@ -235,21 +212,52 @@ final class AuditCommand {
         }
 
         /**
-         * The other logs that hold heads of this one: the requester's, or nodes'. {@code owner} is whose
-         * log DIR says it is, {@code nodeNames} the name each node log gives itself, if it still does.
+         * Whose log DIR says it is (read only when another log is to be checked against it), and the name
+         * each --node-log gives itself, if it still does.
          */
-        private List<Source> sources(Optional<Owner> owner, Map<Path, Optional<String>> nodeNames) throws IOException {
+        private record Roles(Optional<Owner> owner, Map<Path, Optional<String>> nodeNames) {}
+
+        /** Whose log each log is, as its records say: a log given in the wrong role is a usage error, not a finding. */
+        private Roles roles() throws IOException {
+            Optional<Owner> owner = requester != null || !nodeLogs.isEmpty() ? SignedHeads.owner(directory) : Optional.empty();
+            if (!nodeLogs.isEmpty() && owner.flatMap(Owner::node).isPresent()) {
+                throw new ParameterException(spec.commandLine(), directory + " is " + owner.get().whose() + ": --node-log "
+                        + "checks the requester's log against the heads its nodes kept of it");
+            }
+            if (requester != null && owner.filter(Owner::requester).isPresent()) {
+                throw new ParameterException(spec.commandLine(), directory + " is the requester's log: --requester checks "
+                        + "a node's log against the heads the requester kept of it (for the reverse, use --node-log)");
+            }
+            Optional<Owner> requesterOwner = requester == null ? Optional.empty() : SignedHeads.owner(requester);
+            if (requesterOwner.flatMap(Owner::node).isPresent()) {
+                throw new ParameterException(spec.commandLine(), requester + " is " + requesterOwner.get().whose()
+                        + ": --requester takes the requester's log");
+            }
+            Map<Path, Optional<String>> nodeNames = new LinkedHashMap<>();
+            for (Path nodeLog : nodeLogs) {
+                Optional<Owner> nodeOwner = SignedHeads.owner(nodeLog);
+                if (nodeOwner.filter(Owner::requester).isPresent()) {
+                    throw new ParameterException(spec.commandLine(), nodeLog + " is the requester's log: --node-log takes "
+                            + "a node's log, whose heads of DIR are checked");
+                }
+                nodeNames.put(nodeLog, nodeOwner.flatMap(Owner::node));
+            }
+            return new Roles(owner, nodeNames);
+        }
+
+        /** The other logs that hold heads of this one: the requester's, or nodes'. */
+        private List<Source> sources(Roles roles) throws IOException {
             List<Source> sources = new ArrayList<>();
             if (requester != null) {
-                String name = node != null ? node : owner.flatMap(Owner::node).orElseThrow(() -> new ParameterException(
-                        spec.commandLine(), directory + " does not say which node's log it is (its records naming the node "
-                                + "were archived away); say which with --node"));
+                String name = node != null ? node : roles.owner().flatMap(Owner::node).orElseThrow(() ->
+                        new ParameterException(spec.commandLine(), directory + " does not say which node's log it is (its "
+                                + "records naming the node were archived away); say which with --node"));
                 sources.add(new Source("the requester's log", "node " + name + " signed for the requester",
                         "the requester's log holds no head that node " + name + " signed, so " + directory + " cannot be "
                                 + "checked against it (a node's first head is kept at its first heartbeat; --node names the "
                                 + "node when the log's own name is not to be trusted)", SignedHeads.verified(requester, name)));
             }
-            for (Map.Entry<Path, Optional<String>> nodeLog : nodeNames.entrySet()) {
+            for (Map.Entry<Path, Optional<String>> nodeLog : roles.nodeNames().entrySet()) {
                 String log = nodeLog.getValue().map(name -> "the log of node " + name + " (" + nodeLog.getKey() + ")")
                         .orElse("the node log " + nodeLog.getKey());
                 String name = nodeLog.getValue().orElse(nodeLog.getKey().toString());
