@@ -41,11 +41,14 @@ import org.slf4j.LoggerFactory;
  * record written before it (group commit):
  * <ul>
  *   <li>a record someone needs on disk ({@link #appendUrgently}, then {@link #awaitDisk}) is synced
- *       by the flusher thread at once when it is the only one outstanding, so the sync overlaps the
- *       caller's work; when others are outstanding too (several queries under way), it is left for
- *       the first caller that needs its record, whose one fsync then covers all of them;</li>
+ *       at once when it is the only one outstanding, so the sync overlaps the caller's work; when
+ *       others are outstanding too (several queries under way), once the first of them is waited
+ *       for, so that one fsync covers all of them;</li>
  *   <li>any other record is synced within twice {@link #SYNC_INTERVAL_MILLIS}.</li>
  * </ul>
+ * Only the flusher thread syncs (rotations and close() aside): everyone waiting for an fsync waits
+ * for its thread to get a CPU back when the disk is done, and on a busy machine a query's thread,
+ * which has had much CPU, waits long for it; the flusher, mostly asleep, does not.
  * Opening a log after a crash drops a last line that was being written, and nothing else. A failed
  * write or fsync fails every later wait: what the kernel had not written may be lost, so the log is
  * not trusted again until it is reopened (and checked).
@@ -107,12 +110,6 @@ public final class AuditLog implements AutoCloseable {
      * wake those that must wait for the next one. A rotation or close() waits here for the running one.
      */
     private final Condition[] covered = {lock.newCondition(), lock.newCondition()};
-    /**
-     * Where one caller waits for the running fsync to end, to start the next. If its record is on
-     * disk by the time it runs (another fsync came first, or a rotation or close), it wakes those
-     * waiting for the next fsync instead, so that one of them starts it.
-     */
-    private final Condition nextTurn = lock.newCondition();
     /** Signalled when the flusher has something to do. */
     private final Condition flush = lock.newCondition();
     /**
@@ -127,21 +124,19 @@ public final class AuditLog implements AutoCloseable {
     private boolean closed;
     /** The last record known to be on disk. */
     private Head durable;
-    /** Whether an fsync runs now, by the flusher or by a caller. */
+    /** Whether the flusher's fsync runs now. */
     private boolean syncing;
     /** How many fsyncs started: the one running, if any, is this one. */
     private long generation;
     /** The last record the fsync running now covers. */
     private long syncTarget;
-    /** Whether a caller waits to start the next fsync once this one ends. */
-    private boolean nextSyncer;
     /** When the oldest record not yet on disk was written. */
     private long unsyncedSinceNanos;
     /** Records appended for a wait that has not come yet (synced or not), by sequence number, with when they were appended. */
     private final Map<Long, Long> awaited = new LinkedHashMap<>();
     /** Why a write or an fsync failed: once one has, no record is taken for on disk. */
     private IOException failure;
-    /** Whether the flusher should sync now: a lone record will soon be waited for. */
+    /** Whether the flusher should sync as soon as no fsync runs: a record is, or will soon be, waited for. */
     private boolean syncSoon;
     /** The second {@link #timePrefix} formats. */
     private long timeSecond = Long.MIN_VALUE;
@@ -158,7 +153,7 @@ public final class AuditLog implements AutoCloseable {
         this.head = head;
         this.durable = head;
         openSegment(segment);
-        this.flusher = new Thread(this::flushLoop, "codd-audit-" + directory.getFileName());
+        this.flusher = new Thread(this::runFlusher, "codd-audit-" + directory.getFileName());
         flusher.setDaemon(true);
         flusher.start();
     }
@@ -346,7 +341,7 @@ public final class AuditLog implements AutoCloseable {
             for (var oldest = awaited.values().iterator(); oldest.hasNext() && now - oldest.next() > ABANDONED_NANOS; ) {
                 oldest.remove();
             }
-            if (awaited.isEmpty()) { // alone: sync now, while the caller works; else the first to wait syncs for all
+            if (awaited.isEmpty()) { // alone: sync now, while the caller works; else once the first is waited for
                 syncSoon = true;
                 flush.signal();
             }
@@ -382,66 +377,33 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Returns once the record {@code appended} is on disk: at once if it is, after the fsync that
-     * runs if it covers the record, else after the next one (started by one of the callers that
-     * need it, or by the flusher), or after an fsync of its own (which covers every record written
-     * so far). A log that cannot be synced fails the caller (58030), an interrupted wait too (57014).
+     * runs if it covers the record, else after the next one, which the flusher starts as soon as the
+     * running one ends. A log that cannot be synced fails the caller (58030), an interrupted wait too
+     * (57014).
      */
     public void awaitDisk(Head appended) {
-        Head target;
-        long startedNanos;
-        FileOutputStream toSync;
         lock.lock();
         try {
             awaited.remove(appended.seq());
-            boolean hadTurn = false;
             while (true) {
                 if (failure != null) {
                     throw cannotWrite(failure); // a failure wakes every waiter
                 }
-                if (durable.seq() >= appended.seq()) {
-                    if (hadTurn) { // it need not start the next fsync: those waiting for it see for themselves
-                        waitingFor(generation + 1).signalAll();
-                    }
+                if (durable.seq() >= appended.seq()) { // close() syncs every record, so this comes unless one fails
                     return;
                 }
-                if (!syncing) {
-                    break;
-                }
                 try {
-                    if (appended.seq() <= syncTarget) {
+                    if (syncing && appended.seq() <= syncTarget) {
                         waitingFor(generation).await();
-                    } else if (!nextSyncer) { // the next fsync covers it: one caller starts it, the others wait for it
-                        nextSyncer = true;
-                        hadTurn = true;
-                        try {
-                            nextTurn.await();
-                        } finally {
-                            nextSyncer = false;
-                        }
                     } else {
+                        syncSoon = true;
+                        flush.signal();
                         waitingFor(generation + 1).await();
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    if (hadTurn) { // it was to start the next fsync: another will
-                        waitingFor(generation + 1).signalAll();
-                    }
                     throw new CoddException(ErrorCode.QUERY_CANCELLED, "Interrupted while the audit log was synced", e);
                 }
-            }
-            syncSoon = false; // this sync covers the record the flusher was woken for
-            target = startSync();
-            startedNanos = System.nanoTime();
-            toSync = segment;
-        } finally {
-            lock.unlock();
-        }
-        sync(toSync, target, startedNanos);
-        lock.lock();
-        try {
-            if (durable.seq() < appended.seq()) {
-                throw failure != null ? cannotWrite(failure)
-                        : new CoddException(ErrorCode.DATA_ERROR, "The audit log in " + directory + " was closed");
             }
         } finally {
             lock.unlock();
@@ -520,15 +482,6 @@ public final class AuditLog implements AutoCloseable {
     private void wakeEveryWaiter() {
         covered[0].signalAll();
         covered[1].signalAll();
-        nextTurn.signal();
-    }
-
-    /** Starts an fsync, under the log's lock, of every record written so far; returns the last. */
-    private Head startSync() {
-        syncing = true;
-        generation++;
-        syncTarget = head.seq();
-        return head;
     }
 
     private CoddException cannotWrite(IOException why) {
@@ -536,8 +489,8 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Syncs {@code toSync} for the caller that set {@link #syncing} at {@code startedNanos}; unless it
-     * fails, the records up to {@code target} are on disk after.
+     * Syncs {@code toSync} for the flusher, which set {@link #syncing} at {@code startedNanos}; unless
+     * it fails, the records up to {@code target} are on disk after.
      */
     private void sync(FileOutputStream toSync, Head target, long startedNanos) {
         IOException error = null;
@@ -563,13 +516,7 @@ public final class AuditLog implements AutoCloseable {
                     wakeEveryWaiter(); // no fsync comes after a failed one
                 } else {
                     waitingFor(generation).signalAll(); // callers waiting for this sync, or to rotate or close
-                    if (nextSyncer) {
-                        nextTurn.signal();
-                    } else { // nobody is to start the next fsync: those waiting for it see for themselves
-                        waitingFor(generation + 1).signalAll();
-                    }
                 }
-                flush.signal();
             } finally {
                 lock.unlock();
             }
@@ -591,7 +538,25 @@ public final class AuditLog implements AutoCloseable {
         return timePrefix + "000000".substring(micros.length()) + micros + "Z";
     }
 
-    /** Syncs lone records that will soon be waited for at once, and every other record within the interval. */
+    /** Runs {@link #flushLoop}; should it stop before close(), every wait fails rather than waits for an fsync that will not come. */
+    private void runFlusher() {
+        try {
+            flushLoop();
+        } finally {
+            lock.lock();
+            try {
+                if (!closed && failure == null) {
+                    failure = new IOException("its flusher thread stopped");
+                    LOG.error("The audit log in {} is not synced any more: its flusher thread stopped", directory);
+                    wakeEveryWaiter();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Syncs records that are waited for, or soon will be, at once, and every other record within the interval. */
     private void flushLoop() {
         while (true) {
             Head target;
@@ -605,7 +570,7 @@ public final class AuditLog implements AutoCloseable {
                     }
                     boolean unsynced = durable.seq() < head.seq() && failure == null; // a failed log is not synced again
                     long dueInNanos = SYNC_INTERVAL_MILLIS * 1_000_000 - (System.nanoTime() - unsyncedSinceNanos);
-                    if (!syncing && unsynced && (syncSoon || dueInNanos <= 0)) {
+                    if (unsynced && (syncSoon || dueInNanos <= 0)) {
                         break;
                     }
                     if (!unsynced) {
@@ -620,7 +585,10 @@ public final class AuditLog implements AutoCloseable {
                     }
                 }
                 syncSoon = false;
-                target = startSync();
+                syncing = true;
+                generation++;
+                syncTarget = head.seq();
+                target = head;
                 startedNanos = System.nanoTime();
                 toSync = segment;
             } finally {

@@ -228,6 +228,22 @@ class AuditLogTest {
         }
     }
 
+    @Test
+    void aLogWhoseFlusherStoppedFailsItsWaitsRatherThanHangs() throws Exception {
+        Path directory = dir.resolve("flusher-stops");
+        try (AuditLog log = AuditLog.open(directory, "test", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
+            Thread flusher = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().equals("codd-audit-flusher-stops")).findFirst().orElseThrow();
+            flusher.interrupt(); // only the flusher syncs: without it, nothing would end a wait
+            flusher.join(10_000);
+            CoddException failed = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(CoddException.class, () -> log.appendDurably("query.planned", Map.of("query", "q"))));
+            assertEquals(ErrorCode.DATA_ERROR, failed.errorCode());
+            assertTrue(failed.getMessage().contains("its flusher thread stopped"), failed.getMessage());
+        }
+        assertTrue(AuditVerifier.verify(directory).ok(), "what was written is whole");
+    }
+
     private static void awaitSyncs(AuditLog log, long syncs) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (log.syncs() < syncs) {
