@@ -77,9 +77,10 @@ final class AuditOverhead implements Callable<Integer> {
                     + "storage the logs will use. The report is then named after its file system, e.g. audit-overhead-tmpfs.md.")
     Path dir;
 
-    @Option(names = "--warmup", defaultValue = "45", paramLabel = "SECONDS",
-            description = "How long each setting runs untimed first, so that the JIT has compiled what both run: on two busy "
-                    + "cores it still compiles after 30 s (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "90", paramLabel = "SECONDS",
+            description = "How long each setting runs untimed first, in turns as measured, so that the JIT has compiled what "
+                    + "both run and what going from one to the other runs: on two busy cores it still compiles after 60 s "
+                    + "(default: ${DEFAULT-VALUE}).")
     int warmup;
 
     /**
@@ -127,20 +128,21 @@ final class AuditOverhead implements Callable<Integer> {
         List<Path> nodes = List.of(root.resolve("node1"), root.resolve("node2"), root.resolve("node3"));
         TpchFiles.writeSharded(0.01, nodes);
         Run[][][] runs = new Run[2][clients.length][rounds];
-        int most = Arrays.stream(clients).max().orElse(1);
         // both clusters at once, over the same files, measured in turns: they warm up alike
         try (LocalCluster off = LocalCluster.withLogs(nodes, false, false, AuditSync.FRAGMENT);
                 LocalCluster on = LocalCluster.withLogs(nodes, !control && logs != Logs.NODES, !control && logs != Logs.REQUESTER,
                         auditSync)) {
             String[] urls = {off.jdbcUrl(), on.jdbcUrl()};
-            for (int setting = 0; setting < 2; setting++) {
-                measure(urls[setting], most, warmup);
-            }
-            for (int round = 0; round < rounds; round++) {
+            // warm up as measured, in turns: the JIT compiles what going from one cluster to the other runs too
+            for (int round = -warmupRounds(); round < rounds; round++) {
                 for (int c = 0; c < clients.length; c++) {
                     for (int turn = 0; turn < 2; turn++) {
-                        int setting = (round + turn) % 2; // each goes first in every other round
-                        runs[setting][c][round] = measure(urls[setting], clients[c], seconds);
+                        int setting = Math.floorMod(round + turn, 2); // each goes first in every other round
+                        Run run = measure(urls[setting], clients[c], seconds);
+                        if (round < 0) {
+                            continue;
+                        }
+                        runs[setting][c][round] = run;
                         System.out.printf(Locale.ROOT, "round %d, audit %s, %d clients: %.0f queries/s%n", round + 1,
                                 setting == 0 ? "off" : "on", clients[c], runs[setting][c][round].qps());
                     }
@@ -148,6 +150,11 @@ final class AuditOverhead implements Callable<Integer> {
             }
         }
         return runs;
+    }
+
+    /** Unmeasured rounds enough for {@link #warmup} seconds of each setting. */
+    private int warmupRounds() {
+        return (warmup + seconds * clients.length - 1) / (seconds * clients.length);
     }
 
     /** The report of {@code runs}, the clusters' data and logs having been on {@code storage}. */
@@ -158,10 +165,11 @@ final class AuditOverhead implements Callable<Integer> {
                 .append(control ? "" : whatIsLogged())
                 .append(String.format(Locale.ROOT, "%s, %d cores, Java %s. `%s` through JDBC on a local cluster of three "
                         + "nodes (TPC-H SF 0.01), and on a second one like it that keeps no audit log, both up at once (nation is one shard, "
-                        + "so each query is one fragment, on one node); after a warm-up, each figure is the median of %d runs of %d s, "
-                        + "off and on in turns. The data and the logs are on %s.%n%n",
+                        + "so each query is one fragment, on one node); after a warm-up of %d s each, in turns as measured, each figure "
+                        + "is the median of %d runs of %d s, off and on in turns. The data and the logs are on %s.%n%n",
                         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
-                        Runtime.getRuntime().availableProcessors(), Runtime.version(), QUERY, rounds, seconds, storage))
+                        Runtime.getRuntime().availableProcessors(), Runtime.version(), QUERY, warmupRounds() * seconds * clients.length,
+                        rounds, seconds, storage))
                 .append("| clients | queries/s, audit off | queries/s, audit on | cost | middle half of the rounds' costs "
                         + "| CPU per query off / on (µs) | context switches per query off / on | p50 off / on (ms) | p99 off / on (ms) |\n")
                 .append("|---|---|---|---|---|---|---|---|---|\n");
