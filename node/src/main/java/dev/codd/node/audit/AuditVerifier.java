@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 /**
  * Checks an audit log: every record intact (its hash is its content's), numbered one after
@@ -132,7 +133,7 @@ public final class AuditVerifier {
                 }
                 AuditLine.Parsed record = AuditLine.parse(line.text()).orElse(null);
                 if (record == null) {
-                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, at, notARecord(line, at));
+                    return broken(records, first, expected - 1, previousHash, Problem.EDITED, at, notARecord(line, at, lines));
                 }
                 if (!record.intact()) { // what it says of itself, its number too, cannot be taken as it is
                     return broken(records, first, expected - 1, previousHash, Problem.EDITED, at,
@@ -162,7 +163,8 @@ public final class AuditVerifier {
                                             + "numbered " + seq);
                 }
                 if (seq > expected) {
-                    boolean later = restHolds(lines, expected);
+                    long due = expected;
+                    boolean later = restHolds(lines, next -> next == due);
                     return broken(records, first, expected - 1, previousHash, later ? Problem.REORDERED : Problem.MISSING,
                             expected, later
                                     ? "record " + expected + " is out of order: " + line.where() + " holds record " + seq
@@ -256,19 +258,28 @@ public final class AuditVerifier {
                                 + expected) + ": it was renamed or put there");
     }
 
-    /** Why a line that should hold record {@code at} does not, as far as can be told. */
-    private static String notARecord(SegmentLines.Line line, long at) {
+    /**
+     * Why a line that should hold record {@code at} does not, as far as can be told; reads the lines
+     * after it: a line that no record follows may be something added after the last record as well as
+     * that record changed.
+     */
+    private static String notARecord(SegmentLines.Line line, long at, SegmentLines lines) throws IOException {
         if (line.text().isBlank()) {
             return line.where() + " is empty, where record " + at + " or the end of the segment should be";
         }
-        return "record " + at + " (" + line.where() + ") is not a record any more" + (line.text().endsWith("\r")
-                ? ": its line ends with a carriage return (CRLF), which no record's does" : "");
+        if (line.text().endsWith("\r")) {
+            return "record " + at + " (" + line.where() + ") is not a record any more: its line ends with a carriage return "
+                    + "(CRLF), which no record's does";
+        }
+        return restHolds(lines, next -> true) ? "record " + at + " (" + line.where() + ") is not a record any more"
+                : line.where() + " is not a record, and no record follows it: something else was written where record " + at
+                        + " or the end of the log should be";
     }
 
-    /** Whether a line after the one read last holds record {@code seq}; reads them all. */
-    private static boolean restHolds(SegmentLines lines, long seq) throws IOException {
+    /** Whether a line after the one read last holds a record whose number is {@code seq}; reads them all. */
+    private static boolean restHolds(SegmentLines lines, LongPredicate seq) throws IOException {
         for (SegmentLines.Line rest = lines.next(); rest != null; rest = lines.next()) {
-            if (AuditLine.parse(rest.text()).filter(p -> p.line().seq() == seq).isPresent()) {
+            if (AuditLine.parse(rest.text()).filter(p -> seq.test(p.line().seq())).isPresent()) {
                 return true;
             }
         }

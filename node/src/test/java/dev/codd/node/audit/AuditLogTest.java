@@ -634,7 +634,7 @@ class AuditLogTest {
     }
 
     @Test
-    void aRecordThereTwiceAnEmptyLineOrCrlfLineEndsAreNamedAsSuch() throws Exception {
+    void aRecordThereTwiceAnEmptyLineCrlfLineEndsOrALineAddedAreNamedAsSuch() throws Exception {
         withRecords(6, AuditLog.DEFAULT_SEGMENT_BYTES).close();
         List<String> lines = lines();
         List<String> twice = new ArrayList<>(lines);
@@ -667,6 +667,17 @@ class AuditLogTest {
         Files.writeString(AuditLog.segments(dir).get(0), String.join("\r\n", lines) + "\r\n");
         assertEquals(new AuditVerifier.Finding(Problem.EDITED, 1, "record 1 (audit-0000000001.jsonl line 1) is not a "
                 + "record any more: its line ends with a carriage return (CRLF), which no record's does"), problem());
+        List<String> added = new ArrayList<>(lines); // what is not a record, after the last one: the records are all there
+        added.add("{\"note\":\"checked by ops\"}");
+        rewrite(added);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, lines.size() + 1, "audit-0000000001.jsonl line " + (lines.size() + 1)
+                + " is not a record, and no record follows it: something else was written where record " + (lines.size() + 1)
+                + " or the end of the log should be"), problem());
+        List<String> replaced = new ArrayList<>(lines);
+        replaced.set(2, "{\"note\":\"checked by ops\"}");
+        rewrite(replaced);
+        assertEquals(new AuditVerifier.Finding(Problem.EDITED, 3, "record 3 (audit-0000000001.jsonl line 3) is not a record "
+                + "any more"), problem());
     }
 
     @Test
