@@ -144,7 +144,7 @@ final class AuditOverhead implements Callable<Integer> {
                         }
                         runs[setting][c][round] = run;
                         System.out.printf(Locale.ROOT, "round %d, audit %s, %d clients: %.0f queries/s%n", round + 1,
-                                setting == 0 ? "off" : "on", clients[c], runs[setting][c][round].qps());
+                                setting == 0 ? "off" : "on", clients[c], run.qps());
                     }
                 }
             }

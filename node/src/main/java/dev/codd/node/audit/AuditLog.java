@@ -547,6 +547,7 @@ public final class AuditLog implements AutoCloseable {
             try {
                 if (!closed && failure == null) {
                     failure = new IOException("its flusher thread stopped");
+                    syncing = false; // rotations and close() wait for no fsync of the flusher's any more
                     LOG.error("The audit log in {} is not synced any more: its flusher thread stopped", directory);
                     wakeEveryWaiter();
                 }
@@ -635,7 +636,7 @@ public final class AuditLog implements AutoCloseable {
         }
         lock.lock();
         try {
-            awaitNoSync(); // a caller's sync: let it end before the segment closes
+            awaitNoSync(); // the flusher's, should the join have given up on it: let it end before the segment closes
             try (FileOutputStream last = segment) {
                 if (failure == null) {
                     last.getFD().sync();

@@ -276,7 +276,7 @@ public final class AuditVerifier {
                         + " or the end of the log should be";
     }
 
-    /** Whether a line after the one read last holds a record whose number is {@code seq}; reads them all. */
+    /** Whether a line after the one read last holds a record whose number passes {@code seq}; reads them all. */
     private static boolean restHolds(SegmentLines lines, LongPredicate seq) throws IOException {
         for (SegmentLines.Line rest = lines.next(); rest != null; rest = lines.next()) {
             if (AuditLine.parse(rest.text()).filter(p -> seq.test(p.line().seq())).isPresent()) {

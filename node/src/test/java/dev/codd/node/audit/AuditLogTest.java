@@ -229,12 +229,12 @@ class AuditLogTest {
     }
 
     @Test
-    void aLogWhoseFlusherStoppedFailsItsWaitsRatherThanHangs() throws Exception {
+    void aLogWhoseFlusherStoppedFailsRatherThanHangs() throws Exception {
         Path directory = dir.resolve("flusher-stops");
         try (AuditLog log = AuditLog.open(directory, "test", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
             Thread flusher = Thread.getAllStackTraces().keySet().stream()
                     .filter(thread -> thread.getName().equals("codd-audit-flusher-stops")).findFirst().orElseThrow();
-            flusher.interrupt(); // only the flusher syncs: without it, nothing would end a wait
+            flusher.interrupt(); // only the flusher syncs: without it, a wait for the disk would never end
             flusher.join(10_000);
             CoddException failed = assertTimeoutPreemptively(Duration.ofSeconds(10),
                     () -> assertThrows(CoddException.class, () -> log.appendDurably("query.planned", Map.of("query", "q"))));
