@@ -93,6 +93,12 @@ final class AuditOverhead implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        requireAtLeast("--seconds", seconds, 1);
+        requireAtLeast("--rounds", rounds, 1);
+        requireAtLeast("--warmup", warmup, 0);
+        for (int each : clients) {
+            requireAtLeast("--clients", each, 1);
+        }
         if (control && auditSync != AuditSync.FRAGMENT) {
             throw new ParameterException(spec.commandLine(), "--control runs both clusters without logs: --audit-sync has nothing to set");
         }
@@ -121,6 +127,12 @@ final class AuditOverhead implements Callable<Integer> {
         Benchmarks.writeReport(out, "audit-overhead" + setting + storage + ".md",
                 report(runs, fileSystem + " (" + root.getParent() + ")"));
         return 0;
+    }
+
+    private void requireAtLeast(String option, int value, int least) {
+        if (value < least) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least " + least + ", not " + value);
+        }
     }
 
     /** Each setting's runs, by {@code [setting][clients][round]}; setting 0 keeps no log, 1 keeps them. */
@@ -242,11 +254,11 @@ final class AuditOverhead implements Callable<Integer> {
             results.add(threads.submit(() -> {
                 List<Long> latencies = new ArrayList<>();
                 try (Connection connection = DriverManager.getConnection(url)) {
-                    while (System.nanoTime() < end) {
+                    do { // one query at least, should this thread start late on a busy machine
                         long before = System.nanoTime();
                         run(connection);
                         latencies.add((System.nanoTime() - before) / 1000);
-                    }
+                    } while (System.nanoTime() < end);
                 }
                 return latencies;
             }));
