@@ -5,7 +5,7 @@ import dev.codd.node.wire.SignedHead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -19,13 +19,23 @@ public final class SignedHeads {
     /** The type of the requester's records of a node's signed head. */
     public static final String TYPE = "node.audit.head";
     /** How the record a log starts each opening with names a node's log: {@code node NAME}. */
-    static final String NODE_OWNER = "node ";
+    private static final String NODE_OWNER = "node ";
     /** How it names the requester's log. */
     public static final String REQUESTER_OWNER = "requester";
+    /**
+     * Each side keeps a head of the other's log once it has moved and the last one kept is this old:
+     * the requester the nodes' (in its log), each node the requester's (in its own).
+     */
+    public static final Duration KEEP_EVERY = Duration.ofSeconds(10);
     /** Where a checkpoint holds the heads it carries over. */
     private static final String CARRIED = "heads";
 
     private SignedHeads() {}
+
+    /** How the record a node's log starts each opening with names it. */
+    public static String nodeOwner(String node) {
+        return NODE_OWNER + node;
+    }
 
     /**
      * The last head kept of each node, as the requester's log holds them, and whether its newest segment
@@ -42,14 +52,18 @@ public final class SignedHeads {
      * there, though its chain holds.
      */
     public static AuditVerifier.Anchor verified(Path requesterLog, String node) throws IOException {
-        List<Long> forged = new ArrayList<>();
+        long[] firstForged = {0}; // records are numbered from 1
         AuditVerifier.Anchor anchor = AuditVerifier.anchor(requesterLog, (record, each) -> heads(record, node::equals,
-                head -> each.accept(AuditVerifier.Witness.of(head)), head -> forged.add(record.seq())));
+                head -> each.accept(AuditVerifier.Witness.of(head)), head -> {
+                    if (firstForged[0] == 0) {
+                        firstForged[0] = record.seq();
+                    }
+                }));
         AuditVerifier.Report report = anchor.report();
-        if (forged.isEmpty() || !report.ok()) {
+        if (firstForged[0] == 0 || !report.ok()) {
             return anchor;
         }
-        long at = forged.get(0);
+        long at = firstForged[0];
         return new AuditVerifier.Anchor(report.broken(new AuditVerifier.Finding(AuditVerifier.Problem.REWRITTEN, at,
                 "record " + at + " holds a head of node " + node + " whose signature does not hold, which the requester "
                         + "never keeps: the log was rewritten")), anchor.heads());

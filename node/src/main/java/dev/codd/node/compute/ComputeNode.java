@@ -15,6 +15,7 @@ import dev.codd.node.Version;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.AuditTables;
 import dev.codd.node.audit.NodeKey;
+import dev.codd.node.audit.SignedHeads;
 import dev.codd.node.flight.Caller;
 import dev.codd.node.flight.FlightServers;
 import dev.codd.node.flight.TlsTrust;
@@ -185,7 +186,7 @@ public final class ComputeNode implements AutoCloseable {
             containers.set(Containers.connect(node.name, config.docker(), config.secrets()));
             if (config.auditDirectory() != null) {
                 NodeKey key = NodeKey.loadOrCreate(config.auditDirectory());
-                audit.set(new NodeAudit(node.name, AuditLog.open(config.auditDirectory(), "node " + node.name,
+                audit.set(new NodeAudit(node.name, AuditLog.open(config.auditDirectory(), SignedHeads.nodeOwner(node.name),
                         AuditLog.DEFAULT_SEGMENT_BYTES, Map.of("address", node.address.toString(), "data", data.toString(),
                                 "publicKey", key.publicKey(), "version", Version.current(),
                                 "auditSync", config.auditSync().name().toLowerCase(Locale.ROOT))), key, config.auditSync()));

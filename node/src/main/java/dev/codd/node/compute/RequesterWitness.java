@@ -2,6 +2,7 @@ package dev.codd.node.compute;
 
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.RequesterHeads;
+import dev.codd.node.audit.SignedHeads;
 import dev.codd.node.wire.HeartbeatReply;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RequesterWitness {
     private static final Logger LOG = LoggerFactory.getLogger(RequesterWitness.class);
-    static final long KEEP_EVERY_NANOS = 10_000_000_000L;
+    private static final long KEEP_EVERY_NANOS = SignedHeads.KEEP_EVERY.toNanos();
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
     /** A head, and the requester that sent it. */

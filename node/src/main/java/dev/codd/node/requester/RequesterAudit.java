@@ -40,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RequesterAudit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequesterAudit.class);
-    /** A node's signed head is recorded when it moved and the last one recorded is this old. */
-    private static final Duration HEAD_EVERY = Duration.ofSeconds(10);
 
     /** What the requester knows of a node's log: the key that signs it and the last head seen and kept. */
     private record NodeLog(String publicKey, long seq, SignedHead lastSeen, Instant recorded, long recordedSeq) {}
@@ -241,7 +239,7 @@ final class RequesterAudit implements AutoCloseable {
         }
         // a head that stays the same (the node went quiet) is kept once its time comes, like a new one
         boolean record = known == null || head.seq() > known.recordedSeq()
-                && Duration.between(known.recorded(), now).compareTo(HEAD_EVERY) >= 0;
+                && Duration.between(known.recorded(), now).compareTo(SignedHeads.KEEP_EVERY) >= 0;
         if (record) {
             keep(head);
         }

@@ -94,7 +94,7 @@ class SegmentLinesTest {
     @Test
     void theOwnerOfALogIsFoundPastALineLongerThanAnyRecord() throws Exception {
         Path other = Files.createDirectories(dir.resolve("other"));
-        AuditLog.open(other, SignedHeads.NODE_OWNER + "site-a", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of()).close();
+        AuditLog.open(other, SignedHeads.nodeOwner("site-a"), AuditLog.DEFAULT_SEGMENT_BYTES, Map.of()).close();
         Path log = Files.createDirectories(dir.resolve("log"));
         Path segment = log.resolve(AuditLog.segmentName(1));
         Files.write(segment, longLine());

@@ -3,6 +3,7 @@ package dev.codd.node.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.codd.node.FileTrees;
 import dev.codd.node.audit.AuditLog;
 import dev.codd.node.audit.NodeKey;
 import dev.codd.node.audit.RequesterHeads;
@@ -152,11 +153,7 @@ class CoddCommandTest {
         assertTrue(fromFile.out().contains("and holds the 1 expected head;"), "the same head twice is one: " + fromFile.out());
 
         // rewritten whole, and longer than before: the chain verifies, the kept head does not
-        try (Stream<Path> files = Files.list(log)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
+        FileTrees.delete(log);
         try (AuditLog audit = AuditLog.open(log, "test", 400, Map.of())) {
             for (int i = 0; i < 9; i++) {
                 audit.appendDurably("query.ended", Map.of("rows", 0));
@@ -231,11 +228,7 @@ class CoddCommandTest {
                 + "requester's log"), unchecked.out());
 
         // the requester's log rewritten whole, as long as before: only the node's heads can tell
-        try (Stream<Path> files = Files.list(requester)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
+        FileTrees.delete(requester);
         try (AuditLog log = AuditLog.open(requester, "requester", AuditLog.DEFAULT_SEGMENT_BYTES, Map.of())) {
             log.appendDurably("query.accepted", Map.of("sql", "SELECT 2"));
             log.appendDurably("query.ended", Map.of("rows", 1));
