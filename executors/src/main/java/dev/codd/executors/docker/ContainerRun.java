@@ -56,12 +56,25 @@ public final class ContainerRun implements AutoCloseable {
         return stdout;
     }
 
-    /** Stops the container now; {@code reason} is what its failure will say. */
+    /**
+     * Stops the container now; {@code reason} is what its failure will say, and what reading its
+     * stdout throws from now on. The attach connection is closed first: the engine holds a killed
+     * container until its output has been taken, so a kill from the thread that stopped reading
+     * (at the output limit) would wait for itself, and every later kill with it.
+     */
     public void kill(String reason) {
         if (killedBecause == null) {
             killedBecause = reason;
         }
+        disconnect();
         engine.kill(id);
+    }
+
+    /** Fails saying why the container was stopped, if it was. */
+    private void failIfStopped() {
+        if (killedBecause != null) {
+            throw failure("was stopped: " + killedBecause);
+        }
     }
 
     /**
@@ -77,9 +90,7 @@ public final class ContainerRun implements AutoCloseable {
                 sleep();
             }
         } while (Boolean.TRUE.equals(state.getRunning()) && System.nanoTime() < waitUntil);
-        if (killedBecause != null) {
-            throw failure("was stopped: " + killedBecause);
-        }
+        failIfStopped();
         if (Boolean.TRUE.equals(state.getRunning())) {
             kill("it kept running after closing its stdout");
             throw failure("kept running after closing its stdout");
@@ -125,13 +136,17 @@ public final class ContainerRun implements AutoCloseable {
         if (deadline != null) {
             deadline.cancel(false);
         }
+        disconnect();
+        engine.kill(id);
+        engine.remove(id);
+    }
+
+    private void disconnect() {
         try {
             streams.close();
         } catch (IOException ignored) {
             // the connection goes with the container
         }
-        engine.kill(id);
-        engine.remove(id);
     }
 
     /** Stdout, killing the container once it has written more than the limit. */
@@ -147,7 +162,13 @@ public final class ContainerRun implements AutoCloseable {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
+            int n;
+            try {
+                n = in.read(buffer, offset, length);
+            } catch (IOException e) {
+                failIfStopped(); // a kill closed the connection
+                throw e;
+            }
             if (n > 0) {
                 read += n;
                 if (read > limit) {
