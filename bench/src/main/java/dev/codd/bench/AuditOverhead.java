@@ -93,11 +93,11 @@ final class AuditOverhead implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        requireAtLeast("--seconds", seconds, 1);
-        requireAtLeast("--rounds", rounds, 1);
-        requireAtLeast("--warmup", warmup, 0);
+        Benchmarks.requireAtLeast(spec, "--seconds", seconds, 1);
+        Benchmarks.requireAtLeast(spec, "--rounds", rounds, 1);
+        Benchmarks.requireAtLeast(spec, "--warmup", warmup, 0);
         for (int each : clients) {
-            requireAtLeast("--clients", each, 1);
+            Benchmarks.requireAtLeast(spec, "--clients", each, 1);
         }
         if (control && auditSync != AuditSync.FRAGMENT) {
             throw new ParameterException(spec.commandLine(), "--control runs both clusters without logs: --audit-sync has nothing to set");
@@ -127,12 +127,6 @@ final class AuditOverhead implements Callable<Integer> {
         Benchmarks.writeReport(out, "audit-overhead" + setting + storage + ".md",
                 report(runs, fileSystem + " (" + root.getParent() + ")"));
         return 0;
-    }
-
-    private void requireAtLeast(String option, int value, int least) {
-        if (value < least) {
-            throw new ParameterException(spec.commandLine(), option + " must be at least " + least + ", not " + value);
-        }
     }
 
     /** Each setting's runs, by {@code [setting][clients][round]}; setting 0 keeps no log, 1 keeps them. */

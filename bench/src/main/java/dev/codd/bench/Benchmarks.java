@@ -9,10 +9,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
-/** What every benchmark does alike: medians, one-number queries, and writing its report. */
+/** What every benchmark does alike: checking its counts, medians, one-number queries, and writing its report. */
 final class Benchmarks {
     private Benchmarks() {}
+
+    /** Refuses a count below what measures anything, as a usage error naming the option. */
+    static void requireAtLeast(CommandSpec spec, String option, long value, long least) {
+        if (value < least) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least " + least + ", not " + value);
+        }
+    }
 
     static double median(long[] values) {
         long[] sorted = values.clone();

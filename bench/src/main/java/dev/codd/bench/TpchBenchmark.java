@@ -23,7 +23,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Codd against DuckDB alone, side by side, in one run over the same Parquet files: the 22 TPC-H
@@ -38,6 +41,9 @@ final class TpchBenchmark implements Callable<Integer> {
     private static final int PARTS = 12;
     private static final String TRIVIAL = "SELECT count(*) FROM nation";
     private static final String SELECTIVE = "SELECT o_orderstatus, o_totalprice FROM orders WHERE o_orderkey = 4242";
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--sf", defaultValue = "1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
     double scaleFactor;
@@ -80,9 +86,13 @@ final class TpchBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (nodes < 1 || runs < 1) {
-            throw new IllegalArgumentException("--nodes and --runs must be at least 1");
+        if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor)) {
+            throw new ParameterException(spec.commandLine(), "--sf must be a number above 0, not " + scaleFactor);
         }
+        Benchmarks.requireAtLeast(spec, "--nodes", nodes, 1);
+        Benchmarks.requireAtLeast(spec, "--runs", runs, 1);
+        Benchmarks.requireAtLeast(spec, "--latency-seconds", latencySeconds, 1);
+        Benchmarks.requireAtLeast(spec, "--stream-rows", streamRows, 1);
         Path work = Files.createTempDirectory("codd-bench-tpch");
         List<Path> main = layout(scaleFactor, nodes);
         writeStreamTable(main);

@@ -41,7 +41,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * What a WASM function costs: {@code x * 2 + 1} as a WASM function (one call per row, and the batch
@@ -52,6 +54,9 @@ import picocli.CommandLine.Option;
 @Command(name = "wasm", mixinStandardHelpOptions = true,
         description = "A WASM function against the same expression in SQL, over a table on three nodes.")
 final class WasmOverhead implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--rows", defaultValue = "10000000", description = "Rows in the table (default: ${DEFAULT-VALUE}).")
     long rows;
 
@@ -63,6 +68,8 @@ final class WasmOverhead implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Benchmarks.requireAtLeast(spec, "--rows", rows, 1);
+        Benchmarks.requireAtLeast(spec, "--runs", runs, 1);
         Path root = Files.createTempDirectory("codd-bench-wasm");
         try {
             return run(root);

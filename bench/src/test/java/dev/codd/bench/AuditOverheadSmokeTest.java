@@ -7,11 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,23 +83,6 @@ class AuditOverheadSmokeTest {
                 .execute("audit", "--dir", storage.resolve("missing").toString(), "--out", out.toString());
         assertEquals(2, exit);
         assertTrue(err.toString().contains("--dir " + storage.resolve("missing") + " is not a directory"), err.toString());
-    }
-
-    @Test
-    void countsThatMeasureNothingAreUsageErrors(@TempDir Path out) {
-        Map<List<String>, String> refused = new LinkedHashMap<>();
-        refused.put(List.of("--seconds", "0"), "--seconds must be at least 1, not 0");
-        refused.put(List.of("--rounds", "0"), "--rounds must be at least 1, not 0");
-        refused.put(List.of("--warmup", "-1"), "--warmup must be at least 0, not -1");
-        refused.put(List.of("--clients", "1,0"), "--clients must be at least 1, not 0");
-        refused.forEach((options, message) -> {
-            StringWriter err = new StringWriter();
-            List<String> args = new ArrayList<>(List.of("audit", "--out", out.toString()));
-            args.addAll(options);
-            int exit = BenchCommand.commandLine().setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
-            assertEquals(2, exit, options.toString());
-            assertTrue(err.toString().contains(message), err.toString());
-        });
     }
 
     @Test
