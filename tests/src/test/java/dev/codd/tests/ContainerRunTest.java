@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.codd.common.CoddException;
 import dev.codd.executors.docker.ContainerRun;
 import dev.codd.executors.docker.DockerEngine;
@@ -21,7 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** One container run by a node's engine, below docker_map: how it is stopped while it writes more than anyone reads. */
+/**
+ * One container run by a node's engine, below docker_map: how it is stopped while it writes more
+ * than anyone reads, and what the engine keeps of it.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerRunTest {
     private DockerClient docker;
@@ -67,5 +71,16 @@ class ContainerRunTest {
         }
         assertEquals(List.of(), docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of("dev.codd.node", "container-run-test")).exec());
+    }
+
+    /** Its output is read through the attach connection; a log would be a second copy of every row on the engine's disk. */
+    @Test
+    void theEngineKeepsNoCopyOfTheOutput() {
+        try (ContainerRun run = engine.start(engine.image(TestImages.BUSYBOX), List.of("cat"), Map.of(), text -> text,
+                "container-run-test")) {
+            InspectContainerResponse container = docker.inspectContainerCmd(run.id()).exec();
+            assertEquals("none", container.getHostConfig().getLogConfig().getType().getType());
+            assertTrue(container.getLogPath() == null || container.getLogPath().isEmpty(), container.getLogPath());
+        }
     }
 }

@@ -15,6 +15,7 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -139,10 +140,14 @@ public final class DockerEngine implements AutoCloseable {
      * Creates and starts a locked-down container of {@code image} running {@code command} (the
      * image's own when empty), attached to its stdin and stdout. It is killed at the node's time
      * limit, and removed when the returned run closes; {@code redact} hides secrets in what it says.
+     * The engine keeps no log of it: its output is read through the attach connection, and a log
+     * would be a second copy of every row on the engine's disk (secrets a container writes too),
+     * which the engine also drains before it lets a killed container go.
      */
     public ContainerRun start(Image image, List<String> command, Map<String, String> env, UnaryOperator<String> redact,
             String purpose) {
-        CreateContainerCmd create = create(image, command, env, purpose, lockedDown())
+        HostConfig host = lockedDown().withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
+        CreateContainerCmd create = create(image, command, env, purpose, host)
                 .withStdinOpen(true)
                 .withStdInOnce(true)
                 .withAttachStdin(true)
