@@ -21,12 +21,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * One container run by a node's engine, below docker_map: how it is stopped while it writes more
  * than anyone reads, and what the engine keeps of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120) // a read or a kill that waits for ever fails the test rather than the build
 class ContainerRunTest {
     private DockerClient docker;
     private DockerEngine engine;

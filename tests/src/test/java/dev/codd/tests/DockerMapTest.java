@@ -201,7 +201,7 @@ class DockerMapTest {
                 + " echo networks,$(ls /sys/class/net | tr \"\\n\" \" \");"
                 + " test -e /var/run/docker.sock && echo socket,present || echo socket,absent;"
                 + " echo pids,$(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max);"
-                + " sleep 1";
+                + " sleep 3"; // alive while the test looks at it, however long the engine takes to start it
         String sql = "SELECT * FROM " + dockerMap(probe, "SELECT id FROM payments WHERE id = 1",
                 "check VARCHAR, value VARCHAR", "");
         CompletableFuture<List<List<Object>>> running = CompletableFuture.supplyAsync(() -> {

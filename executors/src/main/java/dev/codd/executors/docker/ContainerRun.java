@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /** A started container: its stdin and stdout, how it ended, and its removal when closed. */
@@ -23,7 +24,8 @@ public final class ContainerRun implements AutoCloseable {
     /** Hides the container's secrets in its stderr, which goes into error messages. */
     private final UnaryOperator<String> redact;
     private final InputStream stdout;
-    private volatile String killedBecause;
+    /** Why it was first killed; null while it was not. */
+    private final AtomicReference<String> killedBecause = new AtomicReference<>();
     private ScheduledFuture<?> deadline;
     private boolean closed;
 
@@ -63,17 +65,16 @@ public final class ContainerRun implements AutoCloseable {
      * (at the output limit) would wait for itself, and every later kill with it.
      */
     public void kill(String reason) {
-        if (killedBecause == null) {
-            killedBecause = reason;
-        }
+        killedBecause.compareAndSet(null, reason);
         disconnect();
         engine.kill(id);
     }
 
     /** Fails saying why the container was stopped, if it was. */
     private void failIfStopped() {
-        if (killedBecause != null) {
-            throw failure("was stopped: " + killedBecause);
+        String reason = killedBecause.get();
+        if (reason != null) {
+            throw failure("was stopped: " + reason);
         }
     }
 
@@ -162,6 +163,7 @@ public final class ContainerRun implements AutoCloseable {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            failIfStopped(); // what was still on its way is dropped
             int n;
             try {
                 n = in.read(buffer, offset, length);
@@ -172,8 +174,9 @@ public final class ContainerRun implements AutoCloseable {
             if (n > 0) {
                 read += n;
                 if (read > limit) {
-                    kill("it wrote more than the node's output limit of " + limit + " bytes");
-                    throw failure("was stopped: it wrote more than the node's output limit of " + limit + " bytes");
+                    String reason = "it wrote more than the node's output limit of " + limit + " bytes";
+                    kill(reason);
+                    throw failure("was stopped: " + reason);
                 }
             }
             return n;
