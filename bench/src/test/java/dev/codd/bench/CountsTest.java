@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,34 +16,32 @@ import org.junit.jupiter.api.io.TempDir;
 class CountsTest {
     @Test
     void audit(@TempDir Path out) {
-        Map<List<String>, String> refused = new LinkedHashMap<>();
-        refused.put(List.of("--seconds", "0"), "--seconds must be at least 1, not 0");
-        refused.put(List.of("--rounds", "0"), "--rounds must be at least 1, not 0");
-        refused.put(List.of("--warmup", "-1"), "--warmup must be at least 0, not -1");
-        refused.put(List.of("--clients", "1,0"), "--clients must be at least 1, not 0");
-        assertRefused("audit", out, refused);
+        assertRefused("audit", out, Map.of(
+                List.of("--seconds", "0"), "--seconds must be at least 1, not 0",
+                List.of("--rounds", "0"), "--rounds must be at least 1, not 0",
+                List.of("--warmup", "-1"), "--warmup must be at least 0, not -1",
+                List.of("--clients", "1,0"), "--clients must be at least 1, not 0"));
     }
 
     @Test
     void tpch(@TempDir Path out) {
-        Map<List<String>, String> refused = new LinkedHashMap<>();
-        refused.put(List.of("--sf", "0"), "--sf must be a number above 0, not 0.0");
-        refused.put(List.of("--sf", "NaN"), "--sf must be a number above 0, not NaN");
-        refused.put(List.of("--nodes", "0"), "--nodes must be at least 1, not 0");
-        refused.put(List.of("--runs", "-2"), "--runs must be at least 1, not -2");
-        refused.put(List.of("--latency-seconds", "0"), "--latency-seconds must be at least 1, not 0");
-        refused.put(List.of("--stream-rows", "0"), "--stream-rows must be at least 1, not 0");
-        assertRefused("tpch", out, refused);
+        assertRefused("tpch", out, Map.of(
+                List.of("--sf", "0"), "--sf must be a number above 0, not 0.0",
+                List.of("--sf", "NaN"), "--sf must be a number above 0, not NaN",
+                List.of("--nodes", "0"), "--nodes must be at least 1, not 0",
+                List.of("--runs", "-2"), "--runs must be at least 1, not -2",
+                List.of("--latency-seconds", "0"), "--latency-seconds must be at least 1, not 0",
+                List.of("--stream-rows", "0"), "--stream-rows must be at least 1, not 0"));
     }
 
     @Test
     void wasm(@TempDir Path out) {
-        Map<List<String>, String> refused = new LinkedHashMap<>();
-        refused.put(List.of("--rows", "0"), "--rows must be at least 1, not 0");
-        refused.put(List.of("--runs", "0"), "--runs must be at least 1, not 0");
-        assertRefused("wasm", out, refused);
+        assertRefused("wasm", out, Map.of(
+                List.of("--rows", "0"), "--rows must be at least 1, not 0",
+                List.of("--runs", "0"), "--runs must be at least 1, not 0"));
     }
 
+    /** Each set of options, given to {@code benchmark}, is a usage error (exit 2) that says its message. */
     private static void assertRefused(String benchmark, Path out, Map<List<String>, String> refused) {
         refused.forEach((options, message) -> {
             StringWriter err = new StringWriter();
