@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
@@ -27,7 +28,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -211,13 +214,19 @@ class DockerMapTest {
                 throw new IllegalStateException(e);
             }
         });
+        // other tests' containers may still be on their way out: look for this probe's, and look again if it went
         InspectContainerResponse container = null;
-        for (int i = 0; i < 100 && container == null; i++) {
-            List<Container> found = containersOfCluster();
-            if (found.isEmpty()) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (container == null && !running.isDone() && System.nanoTime() < deadline) {
+            Optional<Container> probing = containersOfCluster().stream()
+                    .filter(found -> found.getCommand().contains("nonewprivs")).findFirst();
+            try {
+                container = probing.isEmpty() ? null : docker.inspectContainerCmd(probing.get().getId()).exec();
+            } catch (NotFoundException removedMeanwhile) {
+                container = null;
+            }
+            if (container == null) {
                 Thread.sleep(20);
-            } else {
-                container = docker.inspectContainerCmd(found.get(0).getId()).exec();
             }
         }
         assertTrue(container != null, "the container was never seen running");
