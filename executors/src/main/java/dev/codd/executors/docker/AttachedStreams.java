@@ -6,11 +6,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A container's stdin, stdout and stderr over one attach connection to the engine, read and written
@@ -54,14 +60,21 @@ final class AttachedStreams implements AutoCloseable {
         };
     }
 
-    /** Attaches to a created container's three streams, before it starts, so that nothing it writes is lost. */
-    static AttachedStreams attach(String host, String containerId) throws IOException {
+    /**
+     * Attaches to a created container's three streams, before it starts, so that nothing it writes is
+     * lost; the engine has {@code answerTimeout} to answer, after which {@code timer} closes the
+     * connection (a channel's reads have no timeout of their own).
+     */
+    static AttachedStreams attach(String host, String containerId, Duration answerTimeout, ScheduledExecutorService timer)
+            throws IOException {
         URI uri = URI.create(host);
         SocketChannel channel = switch (uri.getScheme()) {
             case "unix" -> SocketChannel.open(UnixDomainSocketAddress.of(uri.getPath()));
             case "tcp" -> SocketChannel.open(new InetSocketAddress(uri.getHost(), uri.getPort()));
             default -> throw new IOException("Docker host " + host + " is neither unix:// nor tcp://");
         };
+        ScheduledFuture<?> giveUp = timer.schedule(() -> closeQuietly(channel), answerTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         try {
             String request = "POST /containers/" + containerId + "/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\n"
                     + "Host: docker\r\nContent-Type: text/plain\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
@@ -76,13 +89,27 @@ final class AttachedStreams implements AutoCloseable {
                 }
             }, 1 << 16);
             String status = readHeaders(in);
+            if (!giveUp.cancel(false)) {
+                throw new ClosedChannelException(); // the answer came as the time ran out
+            }
             if (!status.contains(" 101 ") && !status.contains(" 200 ")) {
                 throw new IOException("the engine refused to attach: " + status);
             }
             return new AttachedStreams(channel, in);
         } catch (IOException | RuntimeException e) {
             channel.close();
+            if (!giveUp.isCancelled() && !giveUp.cancel(false)) { // the timer closed the channel under the read
+                throw new SocketTimeoutException("the engine did not answer the attach in time");
+            }
             throw e;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closed to stop a wait; nothing else to do
         }
     }
 

@@ -39,9 +39,17 @@ public final class ContainerRun implements AutoCloseable {
         this.stdout = new Limited(streams.stdout(), engine.settings().maxOutputBytes());
     }
 
+    /**
+     * Kills it at the time limit, on a thread of its own: the node's containers share one timer, and
+     * an engine slow to answer one kill must not hold back the others.
+     */
     void killAfter(Duration timeout, ScheduledExecutorService deadlines) {
-        deadline = deadlines.schedule(() -> kill("it ran longer than the node's time limit of " + timeout.toSeconds()
-                + " s"), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String reason = "it ran longer than the node's time limit of " + timeout.toSeconds() + " s";
+        deadline = deadlines.schedule(() -> {
+            Thread killer = new Thread(() -> kill(reason), "codd-docker-kill-" + id.substring(0, 12));
+            killer.setDaemon(true);
+            killer.start();
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public String id() {

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
@@ -25,6 +26,7 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -78,7 +80,9 @@ public final class DockerEngine implements AutoCloseable {
                 .build();
         DockerClient client = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .connectionTimeout(Duration.ofSeconds(5)) // no response timeout: waiting for a job's end takes its time
+                .connectionTimeout(Duration.ofSeconds(5))
+                // no request waits for a container: a job's end is awaited in short waits, output on the attach
+                .responseTimeout(settings.answerTimeout())
                 .build());
         try {
             client.pingCmd().exec();
@@ -156,7 +160,8 @@ public final class DockerEngine implements AutoCloseable {
         String id = created(create, image);
         ContainerRun run = null;
         try {
-            run = new ContainerRun(this, id, image, AttachedStreams.attach(settings.host(), id), redact);
+            run = new ContainerRun(this, id, image, AttachedStreams.attach(settings.host(), id, settings.answerTimeout(),
+                    deadlines), redact);
             client.startContainerCmd(id).exec();
             run.killAfter(settings.timeout(), deadlines);
             return run;
@@ -167,7 +172,7 @@ public final class DockerEngine implements AutoCloseable {
                 remove(id);
             }
             throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not start a container of "
-                    + image.reference() + " on node " + node + ": " + firstLine(e));
+                    + image.reference() + " on node " + node + ": " + failed(e));
         }
     }
 
@@ -207,7 +212,7 @@ public final class DockerEngine implements AutoCloseable {
             return create.exec().getId();
         } catch (RuntimeException e) {
             throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not create a container of "
-                    + image.reference() + " on node " + node + ": " + firstLine(e));
+                    + image.reference() + " on node " + node + ": " + failed(e));
         }
     }
 
@@ -232,7 +237,7 @@ public final class DockerEngine implements AutoCloseable {
             return new JobResult(exitCode == null ? -1 : exitCode, killed, logs(id));
         } catch (RuntimeException e) {
             throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not run a container of "
-                    + image.reference() + " on node " + node + ": " + firstLine(e));
+                    + image.reference() + " on node " + node + ": " + failed(e));
         } finally {
             remove(id);
         }
@@ -314,11 +319,14 @@ public final class DockerEngine implements AutoCloseable {
         return node;
     }
 
+    /** Kills a container; a failure is logged, never thrown: the container is removed after, or was already. */
     void kill(String id) {
         try {
             client.killContainerCmd(id).exec();
-        } catch (RuntimeException ignored) {
+        } catch (NotFoundException | ConflictException ended) {
             // it has ended already
+        } catch (RuntimeException e) {
+            LOG.warn("Node {} could not kill container {}: {}", node, id, failed(e));
         }
     }
 
@@ -329,13 +337,23 @@ public final class DockerEngine implements AutoCloseable {
         } catch (NotFoundException ignored) {
             // gone already
         } catch (RuntimeException e) {
-            LOG.warn("Node {} could not remove container {}: {}", node, id, firstLine(e));
+            LOG.warn("Node {} could not remove container {}: {}", node, id, failed(e));
         }
     }
 
     private CoddException unreachable(RuntimeException e) {
         return new CoddException(ErrorCode.NODE_UNAVAILABLE, "Node " + node + " cannot reach its Docker engine at "
-                + settings.host() + ": " + firstLine(e));
+                + settings.host() + ": " + failed(e));
+    }
+
+    /** What went wrong with a request to the engine, in words when the engine did not answer in time. */
+    private String failed(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return "the engine did not answer within " + settings.answerTimeout().toSeconds() + " s";
+            }
+        }
+        return firstLine(e);
     }
 
     private void removeLeftovers() {

@@ -162,6 +162,11 @@ final class ServeCommand {
                 description = "Most a container may write to stdout per query, in MiB (default: ${DEFAULT-VALUE}).")
         long dockerMaxOutput;
 
+        @Option(names = "--docker-answer-timeout", paramLabel = "SECONDS", defaultValue = "30",
+                description = "How long to wait for the Docker engine to answer one request before the query that "
+                        + "needs it fails (default: ${DEFAULT-VALUE}).")
+        long dockerAnswerTimeout;
+
         @Option(names = "--secrets", paramLabel = "FILE", description = "A file of name=value lines: secrets containers may be given.")
         Path secretsFile;
 
@@ -188,7 +193,8 @@ final class ServeCommand {
             }
             try {
                 return new DockerSettings(dockerHost, dockerImages, dockerMemory << 20, dockerCpus, dockerPids,
-                        Duration.ofSeconds(dockerTimeout), dockerTmpfs << 20, dockerNetwork, dockerMaxOutput << 20);
+                        Duration.ofSeconds(dockerTimeout), dockerTmpfs << 20, dockerNetwork, dockerMaxOutput << 20,
+                        Duration.ofSeconds(dockerAnswerTimeout));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "Invalid Docker settings: " + e.getMessage());
             }

@@ -81,6 +81,12 @@ class CoddCommandTest {
         assertTrue(badSync.err().contains("Invalid value for option '--audit-sync'")
                 && badSync.err().contains("FRAGMENT, INTERVAL"), badSync.err());
 
+        Run answerTimeout = run("serve", "compute", "--data", ".", "--join", "127.0.0.1:7600", "--docker-image", "busybox",
+                "--docker-answer-timeout", "0");
+        assertEquals(2, answerTimeout.exitCode());
+        assertTrue(answerTimeout.err().contains("Invalid Docker settings: the answer timeout must be positive"),
+                answerTimeout.err());
+
         Run unknown = run("frobnicate");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("Unmatched argument"), unknown.err());
