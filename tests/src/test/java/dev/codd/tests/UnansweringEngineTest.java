@@ -15,9 +15,9 @@ import dev.codd.executors.docker.Secrets;
 import dev.codd.node.LocalCluster;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -33,6 +33,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -43,15 +45,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node whose Docker engine stops answering: the real engine, behind a door that stops passing
- * bytes as a hung engine would. The engine's requests then fail after the node's answer timeout,
+ * A node whose Docker engine stops answering: the real engine, behind a door on a unix socket (as
+ * the engine's own, whose reads have no timeout) that stops passing bytes as a hung engine would. The engine's requests then fail after the node's answer timeout,
  * and the queries that needed them fail saying so; the node itself goes on, and recovers with the
  * engine. Without the timeout every one of these waits for ever, and the class's timeout fails it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(120)
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung read ignores interrupts
 class UnansweringEngineTest {
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
     private static final String NODE = "unanswered";
 
     private DockerClient docker;
@@ -92,7 +94,7 @@ class UnansweringEngineTest {
         long start = System.nanoTime();
         CoddException failed = assertThrows(CoddException.class,
                 () -> engine.start(image, List.of("cat"), Map.of(), text -> text, "unanswered-test"));
-        assertTrue(failed.getMessage().contains("the engine did not answer within 2 s"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("the engine did not answer within 5 s"), failed.getMessage());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "it gave up long after the answer timeout");
         door.answer();
         try (ContainerRun run = engine.start(image, List.of("cat"), Map.of(), text -> text, "unanswered-test")) {
@@ -118,25 +120,48 @@ class UnansweringEngineTest {
         assertEquals(List.of(), containersOfNode());
     }
 
-    /** The timeout is for the engine's answers, not for containers: a container's end is awaited on a connection of its own. */
+    /**
+     * The timeout is for the engine's answers, not for containers: a job's end is awaited in short
+     * waits, a docker_map container's output on a connection of its own. Both run at once here.
+     */
     @Test
     void containersThatRunLongerThanTheAnswerTimeoutAreNotTakenForAHungEngine(@TempDir Path root) throws Exception {
         DockerEngine.Image image = engine.image(TestImages.BUSYBOX);
-        try (ContainerRun run = engine.start(image, List.of("sh", "-c", "sleep 3; cat"), Map.of(), text -> text,
+        String longer = "sleep " + (ANSWER_TIMEOUT.toSeconds() + 1);
+        try (ContainerRun run = engine.start(image, List.of("sh", "-c", longer + "; cat"), Map.of(), text -> text,
                 "unanswered-test")) {
+            Path outputs = Files.createDirectories(root.resolve("outputs"));
+            Files.setPosixFilePermissions(outputs, PosixFilePermissions.fromString("rwxrwxrwx"));
+            DockerEngine.JobResult job = engine.runJob(image, List.of("sh", "-c", longer + "; echo done > /outputs/result"),
+                    Map.of(), Map.of(), outputs, "unanswered-test");
+            assertEquals(0, job.exitCode(), job.logs());
+            assertNull(job.killedBecause());
+            assertEquals("done", Files.readString(outputs.resolve("result")).strip());
             try (var stdin = run.stdin()) {
                 stdin.write("late\n".getBytes(StandardCharsets.UTF_8));
             }
             assertEquals("late\n", new String(run.stdout().readAllBytes(), StandardCharsets.UTF_8));
             run.awaitSuccess();
         }
-        Path outputs = Files.createDirectories(root.resolve("outputs"));
-        Files.setPosixFilePermissions(outputs, PosixFilePermissions.fromString("rwxrwxrwx"));
-        DockerEngine.JobResult job = engine.runJob(image, List.of("sh", "-c", "sleep 3; echo done > /outputs/result"),
-                Map.of(), Map.of(), outputs, "unanswered-test");
-        assertEquals(0, job.exitCode(), job.logs());
-        assertNull(job.killedBecause());
-        assertEquals("done", Files.readString(outputs.resolve("result")).strip());
+        assertEquals(List.of(), containersOfNode());
+    }
+
+    @Test
+    void aJobFailsWhenTheEngineStopsAnsweringWhileItRuns(@TempDir Path outputs) throws Exception {
+        DockerEngine.Image image = engine.image(TestImages.BUSYBOX);
+        CompletableFuture<DockerEngine.JobResult> job = CompletableFuture.supplyAsync(() -> engine.runJob(image,
+                List.of("sleep", "600"), Map.of(), Map.of(), outputs, "unanswered-test"));
+        long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (containersOfNode().isEmpty() && System.nanoTime() < seen) {
+            Thread.sleep(50);
+        }
+        door.hang();
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> job.get(60, TimeUnit.SECONDS));
+        assertTrue(failed.getCause().getMessage().contains("the engine did not answer within 5 s"),
+                failed.getCause().getMessage());
+        door.answer();
+        // its removal was lost to the hang too: the node removes what it left when it starts again
+        DockerEngine.connect(settings(), NODE).engine().orElseThrow().close();
         assertEquals(List.of(), containersOfNode());
     }
 
@@ -149,21 +174,35 @@ class UnansweringEngineTest {
         try (LocalCluster cluster = LocalCluster.withDocker(List.of(data.getParent()), settings(), Secrets.NONE);
                 Connection codd = DriverManager.getConnection(cluster.jdbcUrl())) {
             assertEquals(List.of(List.of(6L)), numbers(codd, "SELECT sum(n) FROM " + map));
+            awaitNoContainersOf("node1"); // its removal is not lost to the hang
             door.hang();
             SQLException failed = assertThrows(SQLException.class, () -> numbers(codd, "SELECT sum(n) FROM " + map));
-            assertTrue(failed.getMessage().contains("did not answer within 2 s"), failed.getMessage());
+            assertTrue(failed.getMessage().contains("did not answer within 5 s"), failed.getMessage());
             assertEquals("58000", failed.getSQLState(), "the node cannot reach its engine");
             door.answer();
             assertEquals(List.of(List.of(6L)), numbers(codd, "SELECT sum(n) FROM " + map), "the node recovers with its engine");
             List<List<Object>> refused = numbers(codd, "SELECT json_extract_string(data, '$.error') FROM sys.node_audit"
                     + " WHERE type = 'fragment.refused'");
             assertEquals(1, refused.size(), "the node's log records the fragment it could not run: " + refused);
-            assertTrue(refused.get(0).get(0).toString().contains("did not answer within 2 s"), refused.toString());
+            assertTrue(refused.get(0).get(0).toString().contains("did not answer within 5 s"), refused.toString());
+            awaitNoContainersOf("node1");
         }
     }
 
     private List<?> containersOfNode() {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("dev.codd.node", NODE)).exec();
+        return containersOf(NODE);
+    }
+
+    private List<?> containersOf(String node) {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("dev.codd.node", node)).exec();
+    }
+
+    private void awaitNoContainersOf(String node) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!containersOf(node).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), containersOf(node));
     }
 
     /**
@@ -172,21 +211,21 @@ class UnansweringEngineTest {
      */
     private static final class HangingDoor implements AutoCloseable {
         private final SocketAddress engine;
+        private final Path socket;
         private final ServerSocketChannel server;
-        private final String host;
         private volatile boolean hanging;
 
         HangingDoor(String engineHost) throws IOException {
             URI uri = URI.create(engineHost);
             engine = "unix".equals(uri.getScheme()) ? UnixDomainSocketAddress.of(uri.getPath())
                     : new InetSocketAddress(uri.getHost(), uri.getPort());
-            server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            host = "tcp://127.0.0.1:" + ((InetSocketAddress) server.getLocalAddress()).getPort();
+            socket = Files.createTempDirectory("codd-door").resolve("engine.sock");
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
             daemon(this::accept);
         }
 
         String host() {
-            return host;
+            return "unix://" + socket;
         }
 
         void hang() {
@@ -234,6 +273,8 @@ class UnansweringEngineTest {
         @Override
         public void close() throws IOException {
             server.close();
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket.getParent());
         }
     }
 

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -68,14 +70,17 @@ final class AttachedStreams implements AutoCloseable {
     static AttachedStreams attach(String host, String containerId, Duration answerTimeout, ScheduledExecutorService timer)
             throws IOException {
         URI uri = URI.create(host);
-        SocketChannel channel = switch (uri.getScheme()) {
-            case "unix" -> SocketChannel.open(UnixDomainSocketAddress.of(uri.getPath()));
-            case "tcp" -> SocketChannel.open(new InetSocketAddress(uri.getHost(), uri.getPort()));
+        SocketAddress engine = switch (uri.getScheme()) {
+            case "unix" -> UnixDomainSocketAddress.of(uri.getPath());
+            case "tcp" -> new InetSocketAddress(uri.getHost(), uri.getPort());
             default -> throw new IOException("Docker host " + host + " is neither unix:// nor tcp://");
         };
-        ScheduledFuture<?> giveUp = timer.schedule(() -> closeQuietly(channel), answerTimeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+        SocketChannel channel = engine instanceof UnixDomainSocketAddress ? SocketChannel.open(StandardProtocolFamily.UNIX)
+                : SocketChannel.open();
+        ScheduledFuture<?> giveUp = null;
         try {
+            giveUp = timer.schedule(() -> closeQuietly(channel), answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            channel.connect(engine);
             String request = "POST /containers/" + containerId + "/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\n"
                     + "Host: docker\r\nContent-Type: text/plain\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
             ByteBuffer bytes = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
@@ -98,7 +103,7 @@ final class AttachedStreams implements AutoCloseable {
             return new AttachedStreams(channel, in);
         } catch (IOException | RuntimeException e) {
             channel.close();
-            if (!giveUp.isCancelled() && !giveUp.cancel(false)) { // the timer closed the channel under the read
+            if (giveUp != null && !giveUp.isCancelled() && !giveUp.cancel(false)) { // the timer closed the channel
                 throw new SocketTimeoutException("the engine did not answer the attach in time");
             }
             throw e;

@@ -94,7 +94,11 @@ public final class ContainerRun implements AutoCloseable {
         InspectContainerResponse.ContainerState state;
         long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         do {
-            state = engine.client().inspectContainerCmd(id).exec().getState();
+            try {
+                state = engine.state(id);
+            } catch (RuntimeException e) {
+                throw failure("could not be inspected: " + engine.failed(e));
+            }
             if (Boolean.TRUE.equals(state.getRunning())) {
                 sleep();
             }

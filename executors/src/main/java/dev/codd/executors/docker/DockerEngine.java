@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -36,11 +37,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,17 +66,26 @@ public final class DockerEngine implements AutoCloseable {
     private final DockerSettings settings;
     private final String node;
     private final DockerClient client;
-    private final ScheduledExecutorService deadlines;
+    /** Each container's time limit, and the attach handshake's answer timeout. */
+    private final ScheduledThreadPoolExecutor deadlines;
+    /** Where requests to the engine run, so that the thread that needs the answer can stop waiting for it. */
+    private final ExecutorService requests;
 
     private DockerEngine(DockerSettings settings, String node, DockerClient client) {
         this.settings = settings;
         this.node = node;
         this.client = client;
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "codd-docker-deadlines-" + node);
+        this.deadlines = new ScheduledThreadPoolExecutor(1, daemons("codd-docker-deadlines-" + node));
+        deadlines.setRemoveOnCancelPolicy(true); // a container that ends in time takes its deadline with it
+        this.requests = Executors.newCachedThreadPool(daemons("codd-docker-request-" + node));
+    }
+
+    private static ThreadFactory daemons(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
+        };
     }
 
     /**
@@ -81,18 +99,40 @@ public final class DockerEngine implements AutoCloseable {
         DockerClient client = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .connectionTimeout(Duration.ofSeconds(5))
-                // no request waits for a container: a job's end is awaited in short waits, output on the attach
+                // frees the request's thread on tcp://; on unix:// the read ignores it and answered() interrupts it
                 .responseTimeout(settings.answerTimeout())
                 .build());
+        DockerEngine engine = new DockerEngine(settings, node, client);
         try {
-            client.pingCmd().exec();
-            DockerEngine engine = new DockerEngine(settings, node, client);
+            engine.answered(() -> client.pingCmd().exec());
             engine.removeLeftovers();
             return new Connection(Optional.of(engine), "");
         } catch (RuntimeException e) {
-            closeQuietly(client);
+            engine.close();
             return new Connection(Optional.empty(), "no Docker engine answers at " + settings.host() + " ("
-                    + firstLine(e) + ")");
+                    + engine.failed(e) + ")");
+        }
+    }
+
+    /**
+     * The engine's answer to {@code request}, given up on after the answer timeout. No request
+     * waits for a container (a job's end is awaited in short waits, a container's output comes on
+     * the attach), so one that takes longer means the engine hangs. Interrupting the request closes
+     * its connection when that is the engine's unix socket, whose reads have no timeout.
+     */
+    private <T> T answered(Supplier<T> request) {
+        Future<T> answer = requests.submit(request::get);
+        try {
+            return answer.get(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new UncheckedIOException(new SocketTimeoutException("no answer from the engine"));
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failed ? failed : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Docker engine", e);
         }
     }
 
@@ -107,7 +147,7 @@ public final class DockerEngine implements AutoCloseable {
     public Image image(String reference) {
         InspectImageResponse image;
         try {
-            image = client.inspectImageCmd(reference).exec();
+            image = answered(() -> client.inspectImageCmd(reference).exec());
         } catch (NotFoundException e) {
             throw new CoddException(ErrorCode.INVALID_ARGUMENT, "Image '" + reference + "' is not on node " + node
                     + " (no registry is asked: the node's operator loads the images it runs)");
@@ -162,15 +202,13 @@ public final class DockerEngine implements AutoCloseable {
         try {
             run = new ContainerRun(this, id, image, AttachedStreams.attach(settings.host(), id, settings.answerTimeout(),
                     deadlines), redact);
-            client.startContainerCmd(id).exec();
+            answered(() -> client.startContainerCmd(id).exec());
             run.killAfter(settings.timeout(), deadlines);
             return run;
         } catch (IOException | RuntimeException e) {
-            if (run != null) {
-                run.close();
-            } else {
-                remove(id);
-            }
+            ContainerRun unstarted = run;
+            // removed behind the error: an engine that did not answer the start may not answer this either
+            inBackground(unstarted != null ? unstarted::close : () -> remove(id));
             throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not start a container of "
                     + image.reference() + " on node " + node + ": " + failed(e));
         }
@@ -209,7 +247,7 @@ public final class DockerEngine implements AutoCloseable {
     /** The ID of the container {@code create} makes. */
     private String created(CreateContainerCmd create, Image image) {
         try {
-            return create.exec().getId();
+            return answered(create::exec).getId();
         } catch (RuntimeException e) {
             throw new CoddException(ErrorCode.FUNCTION_FAILED, "Docker could not create a container of "
                     + image.reference() + " on node " + node + ": " + failed(e));
@@ -227,9 +265,9 @@ public final class DockerEngine implements AutoCloseable {
         binds.add(new Bind(outputs.toString(), new Volume("/outputs"), AccessMode.rw));
         String id = created(create(image, command, env, purpose, lockedDown().withBinds(binds)), image);
         try {
-            client.startContainerCmd(id).exec();
+            answered(() -> client.startContainerCmd(id).exec());
             String killed = watch(id, outputs);
-            var state = client.inspectContainerCmd(id).exec().getState();
+            var state = state(id);
             if (killed == null && Boolean.TRUE.equals(state.getOOMKilled())) {
                 killed = "it used more than the node's memory limit of " + (settings.memoryBytes() >> 20) + " MiB";
             }
@@ -246,12 +284,16 @@ public final class DockerEngine implements AutoCloseable {
     /**
      * Waits for a job's container to end, killing it at the node's time limit or once /outputs holds
      * more than the node's output limit (checked four times a second: the disk is the node's too);
-     * returns why it was killed, null when it ended by itself.
+     * returns why it was killed, null when it ended by itself. The engine answers each wait at once
+     * and says the exit code later, so a wait it does not answer means it hangs.
      */
     private String watch(String id, Path outputs) {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         while (true) {
             try (WaitContainerResultCallback wait = client.waitContainerCmd(id).start()) {
+                if (!wait.awaitStarted(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new UncheckedIOException(new SocketTimeoutException("no answer from the engine"));
+                }
                 wait.awaitStatusCode(WATCH_MILLIS, TimeUnit.MILLISECONDS);
                 return null;
             } catch (DockerClientException stillRunning) {
@@ -267,6 +309,9 @@ public final class DockerEngine implements AutoCloseable {
                 }
             } catch (IOException closing) {
                 return null; // the wait is over
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the container", e);
             }
         }
     }
@@ -292,17 +337,18 @@ public final class DockerEngine implements AutoCloseable {
     /** The last 200 lines the container wrote, stdout and stderr as they came. */
     private String logs(String id) {
         StringBuilder text = new StringBuilder();
-        try {
-            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(200)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            synchronized (text) {
-                                text.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                            }
+        try (ResultCallback.Adapter<Frame> reading = client.logContainerCmd(id).withStdOut(true).withStdErr(true)
+                .withTail(200).exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        synchronized (text) {
+                            text.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
                         }
-                    })
-                    .awaitCompletion(10, TimeUnit.SECONDS);
+                    }
+                })) {
+            reading.awaitCompletion(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS); // then closed, if waiting
+        } catch (IOException e) {
+            // closing the read: what came is kept
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -311,8 +357,17 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
-    DockerClient client() {
-        return client;
+    private void inBackground(Runnable work) {
+        try {
+            requests.execute(work);
+        } catch (RejectedExecutionException closing) {
+            // the engine is closing: the node removes what is left when it starts again
+        }
+    }
+
+    /** How a container is now: running, or how it ended. */
+    InspectContainerResponse.ContainerState state(String id) {
+        return answered(() -> client.inspectContainerCmd(id).exec()).getState();
     }
 
     String node() {
@@ -322,7 +377,7 @@ public final class DockerEngine implements AutoCloseable {
     /** Kills a container; a failure is logged, never thrown: the container is removed after, or was already. */
     void kill(String id) {
         try {
-            client.killContainerCmd(id).exec();
+            answered(() -> client.killContainerCmd(id).exec());
         } catch (NotFoundException | ConflictException ended) {
             // it has ended already
         } catch (RuntimeException e) {
@@ -333,7 +388,7 @@ public final class DockerEngine implements AutoCloseable {
     /** Removes a container, killed or not; a failure is logged, never thrown over the error being reported. */
     void remove(String id) {
         try {
-            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            answered(() -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
         } catch (NotFoundException ignored) {
             // gone already
         } catch (RuntimeException e) {
@@ -347,9 +402,9 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     /** What went wrong with a request to the engine, in words when the engine did not answer in time. */
-    private String failed(Exception e) {
+    String failed(Exception e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SocketTimeoutException) {
+            if (cause instanceof SocketTimeoutException && !(cause instanceof ConnectTimeoutException)) {
                 return "the engine did not answer within " + settings.answerTimeout().toSeconds() + " s";
             }
         }
@@ -357,8 +412,8 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     private void removeLeftovers() {
-        for (Container container : client.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(NODE_LABEL, node)).exec()) {
+        for (Container container : answered(() -> client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(NODE_LABEL, node)).exec())) {
             remove(container.getId());
         }
     }
@@ -380,6 +435,7 @@ public final class DockerEngine implements AutoCloseable {
     @Override
     public void close() {
         deadlines.shutdownNow();
+        requests.shutdownNow();
         closeQuietly(client);
     }
 }

@@ -44,11 +44,11 @@ public record DockerSettings(String host, List<String> images, long memoryBytes,
 
     /**
      * Locked down: no network, 256 MiB, one CPU, 64 processes, 60 s, 64 MiB of /tmp, 1 GiB of
-     * output; the engine has 30 s to answer.
+     * output; the engine has 10 s to answer each request.
      */
     public static DockerSettings defaults(List<String> images) {
         return new DockerSettings(DEFAULT_HOST, images, 256L << 20, 1.0, 64, Duration.ofSeconds(60), 64L << 20, "none",
-                1L << 30, Duration.ofSeconds(30));
+                1L << 30, Duration.ofSeconds(10));
     }
 
     public DockerSettings withHost(String newHost) {

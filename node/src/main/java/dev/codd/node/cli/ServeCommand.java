@@ -162,7 +162,7 @@ final class ServeCommand {
                 description = "Most a container may write to stdout per query, in MiB (default: ${DEFAULT-VALUE}).")
         long dockerMaxOutput;
 
-        @Option(names = "--docker-answer-timeout", paramLabel = "SECONDS", defaultValue = "30",
+        @Option(names = "--docker-answer-timeout", paramLabel = "SECONDS", defaultValue = "10",
                 description = "How long to wait for the Docker engine to answer one request before the query that "
                         + "needs it fails (default: ${DEFAULT-VALUE}).")
         long dockerAnswerTimeout;
