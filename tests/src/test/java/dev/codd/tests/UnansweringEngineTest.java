@@ -33,8 +33,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -149,20 +151,32 @@ class UnansweringEngineTest {
     @Test
     void aJobFailsWhenTheEngineStopsAnsweringWhileItRuns(@TempDir Path outputs) throws Exception {
         DockerEngine.Image image = engine.image(TestImages.BUSYBOX);
-        CompletableFuture<DockerEngine.JobResult> job = CompletableFuture.supplyAsync(() -> engine.runJob(image,
-                List.of("sleep", "600"), Map.of(), Map.of(), outputs, "unanswered-test"));
-        long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (containersOfNode().isEmpty() && System.nanoTime() < seen) {
-            Thread.sleep(50);
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            Future<DockerEngine.JobResult> job = runner.submit(() -> engine.runJob(image, List.of("sleep", "600"),
+                    Map.of(), Map.of(), outputs, "unanswered-test"));
+            awaitRunning(); // so that what hangs is the node's watch of the job, not its start
+            door.hang();
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> job.get(60, TimeUnit.SECONDS));
+            assertTrue(failed.getCause().getMessage().contains("the engine did not answer within 5 s"),
+                    failed.getCause().getMessage());
+        } finally {
+            runner.shutdownNow();
         }
-        door.hang();
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> job.get(60, TimeUnit.SECONDS));
-        assertTrue(failed.getCause().getMessage().contains("the engine did not answer within 5 s"),
-                failed.getCause().getMessage());
         door.answer();
         // its removal was lost to the hang too: the node removes what it left when it starts again
         DockerEngine.connect(settings(), NODE).engine().orElseThrow().close();
         assertEquals(List.of(), containersOfNode());
+    }
+
+    /** Waits until a container of the node runs, and a little longer, so that the engine is done starting it. */
+    private void awaitRunning() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (docker.listContainersCmd().withLabelFilter(Map.of("dev.codd.node", NODE)).exec().isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the job's container never ran");
+            Thread.sleep(50);
+        }
+        Thread.sleep(1_000);
     }
 
     @Test
@@ -206,7 +220,7 @@ class UnansweringEngineTest {
     }
 
     /**
-     * A TCP door to the engine that passes bytes both ways until told to hang; what it is sent
+     * A unix socket door to the engine that passes bytes both ways until told to hang; what it is sent
      * while it hangs is lost, as by an engine that stopped reading.
      */
     private static final class HangingDoor implements AutoCloseable {

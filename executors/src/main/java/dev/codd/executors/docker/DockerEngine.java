@@ -7,9 +7,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
@@ -116,8 +114,8 @@ public final class DockerEngine implements AutoCloseable {
 
     /**
      * The engine's answer to {@code request}, given up on after the answer timeout. No request
-     * waits for a container (a job's end is awaited in short waits, a container's output comes on
-     * the attach), so one that takes longer means the engine hangs. Interrupting the request closes
+     * waits for a container (a job's end is looked for four times a second, a container's output
+     * comes on the attach), so one that takes longer means the engine hangs. Interrupting the request closes
      * its connection when that is the engine's unix socket, whose reads have no timeout.
      */
     private <T> T answered(Supplier<T> request) {
@@ -283,37 +281,31 @@ public final class DockerEngine implements AutoCloseable {
 
     /**
      * Waits for a job's container to end, killing it at the node's time limit or once /outputs holds
-     * more than the node's output limit (checked four times a second: the disk is the node's too);
-     * returns why it was killed, null when it ended by itself. The engine answers each wait at once
-     * and says the exit code later, so a wait it does not answer means it hangs.
+     * more than the node's output limit (looked at four times a second: the disk is the node's too);
+     * returns why it was killed, null when it ended by itself. Each look is a request the engine must
+     * answer in time, so an engine that hangs fails the job, and one that refuses says why.
      */
     private String watch(String id, Path outputs) {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
-        while (true) {
-            try (WaitContainerResultCallback wait = client.waitContainerCmd(id).start()) {
-                if (!wait.awaitStarted(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new UncheckedIOException(new SocketTimeoutException("no answer from the engine"));
-                }
-                wait.awaitStatusCode(WATCH_MILLIS, TimeUnit.MILLISECONDS);
-                return null;
-            } catch (DockerClientException stillRunning) {
-                String reason = System.nanoTime() > deadline
-                        ? "it ran longer than the node's time limit of " + settings.timeout().toSeconds() + " s"
-                        : sizeOf(outputs) > settings.maxOutputBytes()
-                                ? "it wrote more than the node's output limit of " + settings.maxOutputBytes()
-                                        + " bytes to /outputs"
-                                : null;
-                if (reason != null) {
-                    kill(id);
-                    return reason;
-                }
-            } catch (IOException closing) {
-                return null; // the wait is over
+        while (Boolean.TRUE.equals(state(id).getRunning())) {
+            String reason = System.nanoTime() > deadline
+                    ? "it ran longer than the node's time limit of " + settings.timeout().toSeconds() + " s"
+                    : sizeOf(outputs) > settings.maxOutputBytes()
+                            ? "it wrote more than the node's output limit of " + settings.maxOutputBytes()
+                                    + " bytes to /outputs"
+                            : null;
+            if (reason != null) {
+                kill(id);
+                return reason;
+            }
+            try {
+                Thread.sleep(WATCH_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the container", e);
             }
         }
+        return null;
     }
 
     /** The bytes of the regular files under {@code directory}, links not followed. */
