@@ -123,8 +123,9 @@ class UnansweringEngineTest {
     }
 
     /**
-     * The timeout is for the engine's answers, not for containers: a job's end is awaited in short
-     * waits, a docker_map container's output on a connection of its own. Both run at once here.
+     * The timeout is for the engine's answers, not for containers: a job's container is looked at
+     * four times a second, a docker_map container's output comes on a connection of its own. Both
+     * run at once here.
      */
     @Test
     void containersThatRunLongerThanTheAnswerTimeoutAreNotTakenForAHungEngine(@TempDir Path root) throws Exception {
