@@ -377,14 +377,35 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
-    /** Removes a container, killed or not; a failure is logged, never thrown over the error being reported. */
+    /**
+     * Removes a container, killed or not; a failure is logged, never thrown over the error being
+     * reported, and the removal is tried again until the engine takes it: a container whose kill the
+     * engine did not hear would otherwise run on with nobody applying its limits.
+     */
     void remove(String id) {
+        if (!removed(id)) {
+            retryRemoval(id);
+        }
+    }
+
+    private boolean removed(String id) {
         try {
             answered(() -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
-        } catch (NotFoundException ignored) {
-            // gone already
+            return true;
+        } catch (NotFoundException gone) {
+            return true;
         } catch (RuntimeException e) {
-            LOG.warn("Node {} could not remove container {}: {}", node, id, failed(e));
+            LOG.warn("Node {} could not remove container {}, and tries again: {}", node, id, failed(e));
+            return false;
+        }
+    }
+
+    private void retryRemoval(String id) {
+        try {
+            deadlines.schedule(() -> inBackground(() -> remove(id)), settings.answerTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the engine is closing: the node removes what is left when it starts again
         }
     }
 
