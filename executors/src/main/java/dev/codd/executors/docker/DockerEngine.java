@@ -64,7 +64,7 @@ public final class DockerEngine implements AutoCloseable {
     private final DockerSettings settings;
     private final String node;
     private final DockerClient client;
-    /** Each container's time limit, and the attach handshake's answer timeout. */
+    /** Each container's time limit, the attach handshake's answer timeout, and removals tried again. */
     private final ScheduledThreadPoolExecutor deadlines;
     /** Where requests to the engine run, so that the thread that needs the answer can stop waiting for it. */
     private final ExecutorService requests;
@@ -115,8 +115,9 @@ public final class DockerEngine implements AutoCloseable {
     /**
      * The engine's answer to {@code request}, given up on after the answer timeout. No request
      * waits for a container (a job's end is looked for four times a second, a container's output
-     * comes on the attach), so one that takes longer means the engine hangs. Interrupting the request closes
-     * its connection when that is the engine's unix socket, whose reads have no timeout.
+     * comes on the attach), so one that takes longer means the engine hangs. Interrupting the
+     * request closes its connection when that is the engine's unix socket, whose reads have no
+     * timeout.
      */
     private <T> T answered(Supplier<T> request) {
         Future<T> answer = requests.submit(request::get);
