@@ -79,7 +79,8 @@ final class AttachedStreams implements AutoCloseable {
                 : SocketChannel.open();
         ScheduledFuture<?> giveUp = null;
         try {
-            giveUp = timer.schedule(() -> closeQuietly(channel), answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            giveUp = timer.schedule(() -> DockerEngine.closeQuietly(channel), answerTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
             channel.connect(engine);
             String request = "POST /containers/" + containerId + "/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\n"
                     + "Host: docker\r\nContent-Type: text/plain\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
@@ -107,14 +108,6 @@ final class AttachedStreams implements AutoCloseable {
                 throw new SocketTimeoutException("the engine did not answer the attach in time");
             }
             throw e;
-        }
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closed to stop a wait; nothing else to do
         }
     }
 

@@ -40,16 +40,13 @@ public final class ContainerRun implements AutoCloseable {
     }
 
     /**
-     * Kills it at the time limit, on a thread of its own: the node's containers share one timer, and
+     * Kills it at the time limit, off the timer's thread: the node's containers share one timer, and
      * an engine slow to answer one kill must not hold back the others.
      */
     void killAfter(Duration timeout, ScheduledExecutorService deadlines) {
         String reason = "it ran longer than the node's time limit of " + timeout.toSeconds() + " s";
-        deadline = deadlines.schedule(() -> {
-            Thread killer = new Thread(() -> kill(reason), "codd-docker-kill-" + id.substring(0, 12));
-            killer.setDaemon(true);
-            killer.start();
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        deadline = deadlines.schedule(() -> engine.inBackground(() -> kill(reason)), timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     public String id() {
@@ -150,8 +147,7 @@ public final class ContainerRun implements AutoCloseable {
             deadline.cancel(false);
         }
         disconnect();
-        engine.kill(id);
-        engine.remove(id);
+        engine.remove(id); // a forced removal kills it first, if it still runs
     }
 
     private void disconnect() {

@@ -350,7 +350,8 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
-    private void inBackground(Runnable work) {
+    /** Runs {@code work} on the engine's request threads, unless the engine is closing. */
+    void inBackground(Runnable work) {
         try {
             requests.execute(work);
         } catch (RejectedExecutionException closing) {
@@ -438,11 +439,11 @@ public final class DockerEngine implements AutoCloseable {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
+    static void closeQuietly(AutoCloseable closeable) {
         try {
             closeable.close();
         } catch (Exception ignored) {
-            // releasing connections; nothing to tell anyone
+            // a connection released, or a wait stopped: nothing to tell anyone
         }
     }
 
