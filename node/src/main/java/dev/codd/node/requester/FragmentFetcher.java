@@ -194,7 +194,7 @@ final class FragmentFetcher implements Runnable {
             String why = cause != null && cause.getMessage() != null ? cause.getMessage() : e.status().description();
             return nodeError(ErrorCode.NODE_UNAVAILABLE, "is unreachable: " + why);
         }
-        return WireErrors.fromFlight(e, ErrorCode.NODE_FAILED, "Node " + fragment.node() + ": ");
+        return WireErrors.fromNode(e, ErrorCode.NODE_FAILED, fragment.node());
     }
 
     private ExchangeReader awaitSink() throws InterruptedException {

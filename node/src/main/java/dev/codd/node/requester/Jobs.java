@@ -156,7 +156,7 @@ final class Jobs {
             execution = WireJson.read(results.next().getBody(), JobExecution.class);
             results.forEachRemaining(ignored -> { });
         } catch (FlightRuntimeException e) {
-            CoddException error = WireErrors.fromFlight(e, ErrorCode.NODE_FAILED, "Node " + node + ": ");
+            CoddException error = WireErrors.fromNode(e, ErrorCode.NODE_FAILED, node);
             execution = new JobExecution(node, "FAILED", null, null, error.getMessage(), "", List.of(), started,
                     Instant.now());
         } catch (CoddException e) {
@@ -217,7 +217,7 @@ final class Jobs {
             clients.client(node.address()).doAction(new Action(ClusterActions.JOB_OUTPUT, WireJson.write(request)),
                     CallOptions.timeout(1, TimeUnit.HOURS)).forEachRemaining(result -> pieces.accept(result.getBody()));
         } catch (FlightRuntimeException e) {
-            throw WireErrors.fromFlight(e, ErrorCode.NODE_FAILED, "Node " + request.node() + ": ");
+            throw WireErrors.fromNode(e, ErrorCode.NODE_FAILED, request.node());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.codd.node.wire;
 
 import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
+import java.util.regex.Pattern;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.ErrorFlightMetadata;
 import org.apache.arrow.flight.FlightProducer;
@@ -53,6 +54,18 @@ public final class WireErrors {
             description = e.status().code().name();
         }
         return new CoddException(code, prefix + description, e);
+    }
+
+    /**
+     * The error a node's Flight call failed with, as Codd's, saying which node it came from: the
+     * node's own message often names it already ("Node site-a does not run image …"), and then
+     * it is not said twice.
+     */
+    public static CoddException fromNode(FlightRuntimeException e, ErrorCode unknown, String node) {
+        String description = e.status().description();
+        boolean named = description != null
+                && Pattern.compile("(?i)\\bnode " + Pattern.quote(node) + "(?![\\w.-])").matcher(description).find();
+        return fromFlight(e, unknown, named ? "" : "Node " + node + ": ");
     }
 
     /**
