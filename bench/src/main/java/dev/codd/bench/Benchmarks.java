@@ -5,10 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -35,6 +38,62 @@ final class Benchmarks {
             result.next();
             return result.getLong(1);
         }
+    }
+
+    /** One query that returns a number every query measured with it must agree on. */
+    @FunctionalInterface
+    interface Query {
+        long run() throws Exception;
+    }
+
+    /**
+     * Runs each query {@code runs} times after two untimed runs, in turns, and returns how long each
+     * run took, by query; every run must return {@code expected}.
+     */
+    static long[][] measure(List<Query> queries, long expected, int runs) throws Exception {
+        long[][] nanos = new long[queries.size()][runs];
+        for (int run = -2; run < runs; run++) {
+            for (int q = 0; q < queries.size(); q++) {
+                long start = System.nanoTime();
+                long result = queries.get(q).run();
+                long elapsed = System.nanoTime() - start;
+                if (result != expected) {
+                    throw new IllegalStateException("query " + (q + 1) + " gave " + result + ", not " + expected);
+                }
+                if (run >= 0) {
+                    nanos[q][run] = elapsed;
+                }
+            }
+        }
+        return nanos;
+    }
+
+    /**
+     * Writes {@code rows} BIGINTs {@code x} (0 to rows - 1) as the table {@code numbers} of three
+     * nodes under {@code root}, a third on each, in Parquet; returns the nodes' data directories.
+     */
+    static List<Path> numbersOnThreeNodes(Path root, long rows) throws Exception {
+        List<Path> nodes = List.of(root.resolve("node1"), root.resolve("node2"), root.resolve("node3"));
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+            for (int i = 0; i < nodes.size(); i++) {
+                Path table = Files.createDirectories(nodes.get(i).resolve("numbers"));
+                statement.execute("COPY (SELECT range AS x FROM range(" + firstOnNode(rows, i) + ", "
+                        + firstOnNode(rows, i + 1) + ")) TO '" + table.resolve("part.parquet") + "'");
+            }
+        }
+        return nodes;
+    }
+
+    /** The first {@code x} on node {@code i} (0, 1, 2) of {@link #numbersOnThreeNodes}; 3 gives {@code rows}. */
+    static long firstOnNode(long rows, int i) {
+        return rows * i / 3;
+    }
+
+    /** A report's row: median, min–max and the median's ratio to {@code reference}, all in ms. */
+    static String row(String name, long[] nanos, double reference) {
+        return String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f | %.2f× |%n", name, median(nanos) / 1e6,
+                Arrays.stream(nanos).min().orElse(0) / 1e6, Arrays.stream(nanos).max().orElse(0) / 1e6,
+                median(nanos) / reference);
     }
 
     /** Prints the report and writes it to {@code out/name}; returns where. */

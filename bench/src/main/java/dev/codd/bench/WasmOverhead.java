@@ -5,6 +5,7 @@ import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import dev.codd.bench.Benchmarks.Query;
 import dev.codd.common.Cid;
 import dev.codd.executors.ArrowQuery;
 import dev.codd.executors.DuckDbExecutor;
@@ -25,7 +26,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,14 +79,7 @@ final class WasmOverhead implements Callable<Integer> {
     }
 
     private Integer run(Path root) throws Exception {
-        List<Path> nodes = List.of(root.resolve("node1"), root.resolve("node2"), root.resolve("node3"));
-        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
-            for (int i = 0; i < nodes.size(); i++) {
-                Path table = Files.createDirectories(nodes.get(i).resolve("numbers"));
-                statement.execute("COPY (SELECT range AS x FROM range(" + rows * i / nodes.size() + ", "
-                        + rows * (i + 1) / nodes.size() + ")) TO '" + table.resolve("part.parquet") + "'");
-            }
-        }
+        List<Path> nodes = Benchmarks.numbersOnThreeNodes(root, rows);
         Path perRow = module(root, "numbers");
         Path batched = module(root, "batch");
         String files = root + "/node*/numbers/*.parquet";
@@ -115,30 +108,9 @@ final class WasmOverhead implements Callable<Integer> {
         return 0;
     }
 
-    /** One query that returns the sum all of them must agree on. */
-    @FunctionalInterface
-    private interface Query {
-        long run() throws Exception;
-    }
-
-    /** Each query {@code runs} times after two untimed runs, in turns; all must give the same sum. */
+    /** Each query {@code runs} times, in turns; each sums {@code x * 2 + 1} over 0 .. rows - 1, which is rows². */
     private long[][] measure(List<Query> queries) throws Exception {
-        long expected = rows * rows; // the sum of 2x + 1 over 0 .. rows - 1
-        long[][] nanos = new long[queries.size()][runs];
-        for (int run = -2; run < runs; run++) {
-            for (int q = 0; q < queries.size(); q++) {
-                long start = System.nanoTime();
-                long sum = queries.get(q).run();
-                long elapsed = System.nanoTime() - start;
-                if (sum != expected) {
-                    throw new IllegalStateException("query " + (q + 1) + " summed " + sum + ", not " + expected);
-                }
-                if (run >= 0) {
-                    nanos[q][run] = elapsed;
-                }
-            }
-        }
-        return nanos;
+        return Benchmarks.measure(queries, rows * rows, runs);
     }
 
     /**
@@ -255,19 +227,14 @@ final class WasmOverhead implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), rows, runs));
         report.append("| query | median ms | min–max ms | ratio to SQL |\n|---|---|---|---|\n");
         for (int q = 0; q < names.length; q++) {
-            report.append(row(names[q], cluster[q], sql));
+            report.append(Benchmarks.row(names[q], cluster[q], sql));
         }
-        report.append(row("DuckDB alone, SQL, same files", alone, sql));
+        report.append(Benchmarks.row("DuckDB alone, SQL, same files", alone, sql));
         report.append("\nHow the function joins DuckDB, on one DuckDB over the same files, with the batch convention:\n\n")
                 .append("| approach | median ms | min–max ms | ratio to inside |\n|---|---|---|---|\n")
-                .append(row("inside DuckDB's pipeline (a registered scalar function)", stages[0], Benchmarks.median(stages[0])))
-                .append(row("between two DuckDB stages over Arrow", stages[1], Benchmarks.median(stages[0])));
+                .append(Benchmarks.row("inside DuckDB's pipeline (a registered scalar function)", stages[0], Benchmarks.median(stages[0])))
+                .append(Benchmarks.row("between two DuckDB stages over Arrow", stages[1], Benchmarks.median(stages[0])));
         return report.toString();
     }
 
-    private static String row(String name, long[] nanos, double reference) {
-        return String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f | %.2f× |%n", name, Benchmarks.median(nanos) / 1e6,
-                Arrays.stream(nanos).min().orElse(0) / 1e6, Arrays.stream(nanos).max().orElse(0) / 1e6,
-                Benchmarks.median(nanos) / reference);
-    }
 }

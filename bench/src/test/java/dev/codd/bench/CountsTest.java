@@ -41,6 +41,13 @@ class CountsTest {
                 List.of("--runs", "0"), "--runs must be at least 1, not 0"));
     }
 
+    @Test
+    void docker(@TempDir Path out) {
+        assertRefused("docker", out, Map.of(
+                List.of("--rows", "2"), "--rows must be at least 3, not 2",
+                List.of("--runs", "0"), "--runs must be at least 1, not 0"));
+    }
+
     /** Each set of options, given to {@code benchmark}, is a usage error (exit 2) that says its message. */
     private static void assertRefused(String benchmark, Path out, Map<List<String>, String> refused) {
         refused.forEach((options, message) -> {

@@ -1,0 +1,62 @@
+package dev.codd.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.codd.executors.docker.DockerSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The docker_map benchmark runs end to end (every query must sum alike) and writes its report. */
+class DockerMapOverheadSmokeTest {
+    @Test
+    void writesItsReport(@TempDir Path out) throws Exception {
+        boolean engine = engineAnswers();
+        if (Boolean.getBoolean("codd.require.docker")) {
+            assertTrue(engine, "no Docker engine answers: start dockerd");
+        }
+        Assumptions.assumeTrue(engine, "no Docker engine answers: the Docker smoke test skips");
+        Set<String> before = TempDirectories.named("codd-bench-docker");
+        int exit = BenchCommand.commandLine().execute("docker", "--rows", "30000", "--runs", "1", "--out", out.toString());
+        assertEquals(0, exit);
+        assertEquals(before, TempDirectories.named("codd-bench-docker"), "the data it made is gone");
+        String report = Files.readString(out.resolve("docker-overhead.md"));
+        for (String format : new String[] {"csv", "jsonl", "arrow"}) {
+            assertTrue(report.contains("| docker_map `cat`, " + format + ", then `sum(x * 2 + 1)` | "), report);
+        }
+        assertTrue(report.contains("| docker_map `awk` computes `x * 2 + 1`, csv, then `sum` | "), report);
+        assertTrue(report.contains("| DuckDB alone, SQL, same files | "), report);
+    }
+
+    @Test
+    void anImageThatIsNotThereFailsTheRunNamingIt(@TempDir Path out) {
+        Assumptions.assumeTrue(engineAnswers(), "no Docker engine answers");
+        StringWriter err = new StringWriter();
+        int exit = BenchCommand.commandLine().setErr(new PrintWriter(err)).execute("docker", "--rows", "30", "--runs", "1",
+                "--image", "no-such/image:9", "--out", out.toString());
+        assertEquals(1, exit);
+        assertTrue(err.toString().contains("Image 'no-such/image:9' is not on node"), err.toString());
+    }
+
+    private static boolean engineAnswers() {
+        String host = System.getenv().getOrDefault("DOCKER_HOST", DockerSettings.DEFAULT_HOST);
+        ProcessBuilder info = new ProcessBuilder("docker", "info").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        info.environment().put("DOCKER_HOST", host);
+        try {
+            return info.start().waitFor() == 0;
+        } catch (IOException e) {
+            return false; // no docker command
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
