@@ -309,9 +309,9 @@ class DockerMapTest {
                 + "image => 'codd-test/unlisted:1', command => ARRAY['cat'], input => TABLE(SELECT id FROM payments),"
                 + " output_schema => 'id BIGINT'))"));
         assertEquals("42501", refused.getSQLState());
-        assertTrue(refused.getMessage().contains("Node node1 does not run image 'codd-test/unlisted:1': it accepts "
+        assertTrue(refused.getMessage().contains("does not run image 'codd-test/unlisted:1': it accepts "
                 + TestImages.BUSYBOX), refused.getMessage());
-        assertFalse(refused.getMessage().contains("Node node1: "), "the node is named once: " + refused.getMessage());
+        assertFalse(refused.getMessage().matches("(?s).*Node node\\d: .*"), "the node is named once: " + refused.getMessage());
         SQLException unknown = assertThrows(SQLException.class, () -> numbers(codd, "SELECT * FROM TABLE(docker_map("
                 + "image => 'no-such/image:9', command => ARRAY['cat'], input => TABLE(SELECT id FROM payments),"
                 + " output_schema => 'id BIGINT'))"));
