@@ -2,13 +2,11 @@ package dev.codd.executors.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.codd.common.CoddException;
 import dev.codd.common.ContainerCall;
 import dev.codd.common.DeclaredColumn;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +25,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * match the declared schema fails, naming the line and the column.
  */
 final class ContainerOutput extends ArrowReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectReader JSON = new ObjectMapper().readerFor(JsonNode.class);
 
     private final ContainerRun run;
     private final ContainerCall call;
@@ -35,7 +33,7 @@ final class ContainerOutput extends ArrowReader {
     private final Consumer<CoddException> failures;
     /** Checks, once the output has ended, that the whole input went in. */
     private final Runnable inputEnded;
-    private final BufferedReader text;
+    private final TextInput text;
     private ArrowStreamReader arrow;
     private long line;
     private boolean headerRead;
@@ -49,8 +47,7 @@ final class ContainerOutput extends ArrowReader {
         this.call = call;
         this.batchRows = batchRows;
         this.failures = failures;
-        this.text = call.format() == ContainerCall.Format.ARROW ? null
-                : new BufferedReader(new InputStreamReader(run.stdout(), StandardCharsets.UTF_8), 1 << 16);
+        this.text = call.format() == ContainerCall.Format.ARROW ? null : new TextInput(run.stdout());
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.codd.executors.docker;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,21 +15,40 @@ final class Csv {
 
     private Csv() {}
 
-    /** A field as written: NULL as nothing, anything that needs it quoted. */
-    static String field(String value) {
+    /**
+     * Writes a field, UTF-8 as it is: NULL as nothing, quoted when it needs it. Looking at bytes is
+     * enough: no byte of a multi-byte UTF-8 character is a comma, quote or line break.
+     */
+    static void writeField(OutputStream out, byte[] value) throws IOException {
         if (value == null) {
-            return "";
+            return;
         }
-        boolean quote = value.isEmpty() || value.indexOf(',') >= 0 || value.indexOf('"') >= 0
-                || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;
-        return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+        boolean quote = value.length == 0;
+        for (int i = 0; i < value.length && !quote; i++) {
+            byte b = value[i];
+            quote = b == ',' || b == '"' || b == '\n' || b == '\r';
+        }
+        if (!quote) {
+            out.write(value);
+            return;
+        }
+        out.write('"');
+        int from = 0;
+        for (int i = 0; i < value.length; i++) {
+            if (value[i] == '"') {
+                out.write(value, from, i + 1 - from); // the quote, then the quote again
+                from = i;
+            }
+        }
+        out.write(value, from, value.length - from);
+        out.write('"');
     }
 
     /**
      * The next record's fields, null at the end of the input; {@code onLine} runs for each line
      * read, a quoted line break included.
      */
-    static List<String> readRecord(Reader in, Runnable onLine) throws IOException {
+    static List<String> readRecord(TextInput in, Runnable onLine) throws IOException {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;

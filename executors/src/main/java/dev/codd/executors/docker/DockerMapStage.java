@@ -10,8 +10,6 @@ import dev.codd.executors.Input;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -149,15 +147,20 @@ public final class DockerMapStage implements AutoCloseable {
             }
             writer.end();
         } else {
-            Writer text = new OutputStreamWriter(stdin, StandardCharsets.UTF_8);
             if (call.format() == ContainerCall.Format.CSV) {
-                List<String> names = root.getSchema().getFields().stream().map(Field::getName).map(Csv::field).toList();
-                text.write(String.join(",", names) + "\n");
+                List<Field> fields = root.getSchema().getFields();
+                for (int column = 0; column < fields.size(); column++) {
+                    if (column > 0) {
+                        stdin.write(',');
+                    }
+                    Csv.writeField(stdin, fields.get(column).getName().getBytes(StandardCharsets.UTF_8));
+                }
+                stdin.write('\n');
             }
             while (next(reader)) {
-                writeText(root, text);
+                writeText(root, stdin);
             }
-            text.flush();
+            stdin.flush();
         }
     }
 
@@ -177,21 +180,23 @@ public final class DockerMapStage implements AutoCloseable {
         }
     }
 
-    private void writeText(VectorSchemaRoot root, Writer text) throws IOException {
+    /** Each row as a line: its text columns (the input SQL casts them) as CSV, or its JSON object; bytes as DuckDB wrote them. */
+    private void writeText(VectorSchemaRoot root, OutputStream stdin) throws IOException {
         List<VarCharVector> columns = root.getFieldVectors().stream().map(VarCharVector.class::cast).toList();
-        StringBuilder line = new StringBuilder();
+        boolean csv = call.format() == ContainerCall.Format.CSV;
         for (int row = 0; row < root.getRowCount(); row++) {
-            line.setLength(0);
             for (int column = 0; column < columns.size(); column++) {
-                VarCharVector vector = columns.get(column);
-                String value = vector.isNull(row) ? null : new String(vector.get(row), StandardCharsets.UTF_8);
-                if (call.format() == ContainerCall.Format.CSV) {
-                    line.append(column == 0 ? "" : ",").append(Csv.field(value));
-                } else {
-                    line.append(value);
+                byte[] value = columns.get(column).get(row); // null for NULL
+                if (csv) {
+                    if (column > 0) {
+                        stdin.write(',');
+                    }
+                    Csv.writeField(stdin, value);
+                } else if (value != null) {
+                    stdin.write(value);
                 }
             }
-            text.write(line.append('\n').toString());
+            stdin.write('\n');
         }
     }
 
