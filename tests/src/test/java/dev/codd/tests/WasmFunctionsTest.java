@@ -202,7 +202,7 @@ class WasmFunctionsTest {
 
         SQLException trapped = failure("SELECT sum(trap(id)) FROM payments");
         assertEquals("38000", trapped.getSQLState(), trapped.getMessage());
-        assertTrue(trapped.getMessage().matches("Node node\\d: WASM function trap failed on node node\\d: it trapped: .*unreachable.*"),
+        assertTrue(trapped.getMessage().matches("WASM function trap failed on node node\\d: it trapped: .*unreachable.*"),
                 trapped.getMessage()); // one line: no Java stack trace reaches the user
 
         SQLException looped = failure("SELECT sum(spin(id)) FROM payments");

@@ -63,8 +63,9 @@ public final class WireErrors {
      */
     public static CoddException fromNode(FlightRuntimeException e, ErrorCode unknown, String node) {
         String description = e.status().description();
-        boolean named = description != null
-                && Pattern.compile("(?i)\\bnode " + Pattern.quote(node) + "(?![\\w.-])").matcher(description).find();
+        // the name ends where no character of a name follows, but a sentence's full stop or a colon may
+        boolean named = description != null && Pattern.compile("\\b[Nn]ode " + Pattern.quote(node)
+                + "(?![\\w-]|[.:][\\w.:-])").matcher(description).find();
         return fromFlight(e, unknown, named ? "" : "Node " + node + ": ");
     }
 

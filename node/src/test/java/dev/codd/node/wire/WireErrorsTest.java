@@ -32,6 +32,16 @@ class WireErrorsTest {
         assertEquals("Node node1: Node node10 cannot reach its Docker engine",
                 fromNode("Node node10 cannot reach its Docker engine", "node1").getMessage());
         assertEquals("Node site: Image 'x' is not on node site-a", fromNode("Image 'x' is not on node site-a", "site").getMessage());
+        assertEquals("Node a: Image 'x' is not on node a:1", fromNode("Image 'x' is not on node a:1", "a").getMessage());
+        assertEquals("Node a: Image 'x' is not on node a.b", fromNode("Image 'x' is not on node a.b", "a").getMessage());
+        assertEquals("Node a: Image 'x' is not on node A", fromNode("Image 'x' is not on node A", "a").getMessage(),
+                "names are case-sensitive");
+    }
+
+    @Test
+    void theNameMayEndASentenceOrAClause() {
+        assertEquals("It stopped on node n1.", fromNode("It stopped on node n1.", "n1").getMessage());
+        assertEquals("Image 'x' is not on node a:1: load it", fromNode("Image 'x' is not on node a:1: load it", "a:1").getMessage());
     }
 
     @Test
