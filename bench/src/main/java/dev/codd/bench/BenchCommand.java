@@ -23,7 +23,7 @@ public final class BenchCommand {
     static CommandLine commandLine() {
         return new CommandLine(new BenchCommand()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("codd bench: " + e);
+                    cmd.getErr().println("codd bench: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
                     return 1;
                 });
     }

@@ -26,6 +26,18 @@ final class Benchmarks {
         }
     }
 
+    /** The most rows whose sum of {@code x * 2 + 1} (x from 0), rows², fits a BIGINT. */
+    private static final long MAX_SUMMED_ROWS = 3_037_000_499L;
+
+    /** Refuses a --rows below {@code least}, or above what the sum of {@code x * 2 + 1} over them fits, as a usage error. */
+    static void requireRows(CommandSpec spec, long rows, long least) {
+        requireAtLeast(spec, "--rows", rows, least);
+        if (rows > MAX_SUMMED_ROWS) {
+            throw new ParameterException(spec.commandLine(), "--rows must be at most " + MAX_SUMMED_ROWS
+                    + " (the sum of x * 2 + 1 over them, rows², must fit a BIGINT), not " + rows);
+        }
+    }
+
     static double median(long[] values) {
         long[] sorted = values.clone();
         Arrays.sort(sorted);

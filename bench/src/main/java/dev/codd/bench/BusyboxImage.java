@@ -25,9 +25,18 @@ public final class BusyboxImage {
 
     /** Imports busybox as {@code tag} into the engine at {@code host}, unless the engine has that image already. */
     public static void ensure(String host, String tag) {
-        if (docker(host, null, "image", "inspect", "--format", "{{.Id}}", tag).exitCode() == 0) {
+        Docker inspected = docker(host, null, "image", "inspect", "--format", "{{.Id}}", tag);
+        if (inspected.exitCode() == 0) {
             return;
         }
+        if (!inspected.output().contains("No such image")) { // no engine there, say
+            throw new IllegalStateException("Cannot look for image " + tag + " at " + host + ": " + inspected.output().strip());
+        }
+        importAs(host, tag);
+    }
+
+    /** Imports busybox as {@code tag} into the engine at {@code host}. */
+    public static void importAs(String host, String tag) {
         Docker imported = docker(host, rootfs(), "import", "-", tag);
         if (imported.exitCode() != 0) {
             throw new IllegalStateException("docker import of " + tag + " failed: " + imported.output().strip());

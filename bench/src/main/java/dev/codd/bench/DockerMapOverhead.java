@@ -52,7 +52,7 @@ final class DockerMapOverhead implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Benchmarks.requireAtLeast(spec, "--rows", rows, 3); // a row on each node
+        Benchmarks.requireRows(spec, rows, 3); // a row on each node
         Benchmarks.requireAtLeast(spec, "--runs", runs, 1);
         if (image.equals(spec.findOption("--image").defaultValue())) {
             BusyboxImage.ensure(dockerHost, image);

@@ -68,7 +68,7 @@ final class WasmOverhead implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Benchmarks.requireAtLeast(spec, "--rows", rows, 1);
+        Benchmarks.requireRows(spec, rows, 1);
         Benchmarks.requireAtLeast(spec, "--runs", runs, 1);
         Path root = Files.createTempDirectory("codd-bench-wasm");
         try {

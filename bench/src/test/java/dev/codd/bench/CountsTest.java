@@ -38,6 +38,8 @@ class CountsTest {
     void wasm(@TempDir Path out) {
         assertRefused("wasm", out, Map.of(
                 List.of("--rows", "0"), "--rows must be at least 1, not 0",
+                List.of("--rows", "3037000500"), "--rows must be at most 3037000499 (the sum of x * 2 + 1 over them, rows²,"
+                        + " must fit a BIGINT), not 3037000500",
                 List.of("--runs", "0"), "--runs must be at least 1, not 0"));
     }
 
@@ -45,6 +47,7 @@ class CountsTest {
     void docker(@TempDir Path out) {
         assertRefused("docker", out, Map.of(
                 List.of("--rows", "2"), "--rows must be at least 3, not 2",
+                List.of("--rows", "4000000000"), "--rows must be at most 3037000499",
                 List.of("--runs", "0"), "--runs must be at least 1, not 0"));
     }
 

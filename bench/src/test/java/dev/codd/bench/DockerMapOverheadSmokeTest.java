@@ -24,8 +24,10 @@ class DockerMapOverheadSmokeTest {
         }
         Assumptions.assumeTrue(engine, "no Docker engine answers: the Docker smoke test skips");
         Set<String> before = TempDirectories.named("codd-bench-docker");
-        int exit = BenchCommand.commandLine().execute("docker", "--rows", "30000", "--runs", "1", "--out", out.toString());
-        assertEquals(0, exit);
+        StringWriter err = new StringWriter();
+        int exit = BenchCommand.commandLine().setErr(new PrintWriter(err)).execute("docker", "--rows", "30000", "--runs", "1",
+                "--out", out.toString());
+        assertEquals(0, exit, err.toString());
         assertEquals(before, TempDirectories.named("codd-bench-docker"), "the data it made is gone");
         String report = Files.readString(out.resolve("docker-overhead.md"));
         for (String format : new String[] {"csv", "jsonl", "arrow"}) {
@@ -42,7 +44,18 @@ class DockerMapOverheadSmokeTest {
         int exit = BenchCommand.commandLine().setErr(new PrintWriter(err)).execute("docker", "--rows", "30", "--runs", "1",
                 "--image", "no-such/image:9", "--out", out.toString());
         assertEquals(1, exit);
-        assertTrue(err.toString().contains("Image 'no-such/image:9' is not on node"), err.toString());
+        assertTrue(err.toString().startsWith("codd bench: Image 'no-such/image:9' is not on node node"), err.toString());
+    }
+
+    @Test
+    void anEngineThatIsNotThereIsNamed(@TempDir Path out) {
+        Assumptions.assumeTrue(engineAnswers(), "no docker command to ask");
+        StringWriter err = new StringWriter();
+        int exit = BenchCommand.commandLine().setErr(new PrintWriter(err)).execute("docker", "--docker-host",
+                "unix://" + out.resolve("no-engine.sock"), "--out", out.toString());
+        assertEquals(1, exit);
+        assertTrue(err.toString().startsWith("codd bench: Cannot look for image codd-bench/busybox:1 at unix://"
+                + out.resolve("no-engine.sock") + ": "), err.toString());
     }
 
     private static boolean engineAnswers() {

@@ -3,6 +3,7 @@ package dev.codd.tests;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -40,7 +41,11 @@ final class TestImages {
             }
             Assumptions.abort(why + ": the Docker tests skip");
         }
-        BusyboxImage.ensure(host(), BUSYBOX);
+        try {
+            client.inspectImageCmd(BUSYBOX).exec();
+        } catch (NotFoundException e) {
+            BusyboxImage.importAs(host(), BUSYBOX);
+        }
         return client;
     }
 }

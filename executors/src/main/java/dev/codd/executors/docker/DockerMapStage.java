@@ -31,6 +31,8 @@ import org.apache.arrow.vector.types.pojo.Field;
  * failure of any part is kept, to be the query's error.
  */
 public final class DockerMapStage implements AutoCloseable {
+    private static final byte[] JSON_NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
     private final ContainerRun run;
     private final ContainerCall call;
     private final ArrowQuery input;
@@ -186,14 +188,15 @@ public final class DockerMapStage implements AutoCloseable {
         boolean csv = call.format() == ContainerCall.Format.CSV;
         for (int row = 0; row < root.getRowCount(); row++) {
             for (int column = 0; column < columns.size(); column++) {
-                byte[] value = columns.get(column).get(row); // null for NULL
+                VarCharVector vector = columns.get(column);
+                byte[] value = vector.isNull(row) ? null : vector.get(row);
                 if (csv) {
                     if (column > 0) {
                         stdin.write(',');
                     }
                     Csv.writeField(stdin, value);
-                } else if (value != null) {
-                    stdin.write(value);
+                } else {
+                    stdin.write(value == null ? JSON_NULL : value); // a row's JSON object is never NULL
                 }
             }
             stdin.write('\n');
