@@ -29,6 +29,12 @@ final class CoddSqlDialect extends DuckDBSqlDialect {
         return false;
     }
 
+    /** DuckDB takes no aggregate of an aggregate or of a window in one SELECT: the inner one goes in a sub-query. */
+    @Override
+    public boolean supportsNestedAggregations() {
+        return false;
+    }
+
     @Override
     public void quoteStringLiteral(StringBuilder buf, @Nullable String charsetName, String val) {
         buf.append('\'').append(val.replace("'", "''")).append('\'');

@@ -6,6 +6,7 @@ import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.rel.StreamScan;
 import dev.codd.planner.rules.SortOffsetUnionSplitRule;
 import dev.codd.planner.rules.SumOfCountsShuttle;
+import dev.codd.planner.rules.VarianceUnionSplitRule;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -150,6 +151,7 @@ public final class QueryPlanner {
             CoddRules.FILTER_SET_OP_TRANSPOSE,
             CoddRules.PROJECT_SET_OP_TRANSPOSE,
             CoddRules.AGGREGATE_UNION_TRANSPOSE,
+            VarianceUnionSplitRule.INSTANCE,
             DockerMapUnionTransposeRule.INSTANCE,
             JoinUnionCoPartitionRule.INSTANCE,
             JoinUnionBroadcastRule.LEFT_SPLIT,

@@ -152,10 +152,14 @@ class QueryPlannerTest {
     }
 
     @Test
-    void leavesStandardDeviationsToDuckDb() {
-        DistributedPlan plan = plan("SELECT stddev_samp(l_quantity), var_pop(l_tax) FROM lineitem");
+    void nodesSendCountsMeansAndVariancesWhereStandardDeviationsAreAsked() {
+        DistributedPlan plan = plan("SELECT l_returnflag, stddev_samp(l_quantity), var_pop(l_tax), count(*), max(l_tax)"
+                + " FROM lineitem GROUP BY l_returnflag");
+        assertTrue(plan.fragments().size() > 1);
+        plan.fragments().forEach(f -> assertTrue(f.sql().contains("GROUP BY") && f.sql().contains("VAR_POP(")
+                && f.sql().contains("AVG(") && !f.sql().contains("STDDEV"), f.sql()));
         String root = plan.rootSql().orElseThrow();
-        assertTrue(root.contains("STDDEV_SAMP(") && root.contains("VAR_POP("), root);
+        assertTrue(root.contains("OVER (PARTITION BY") && root.contains("SQRT(") && !root.contains("VAR_POP("), root);
     }
 
     @Test

@@ -27,6 +27,16 @@ abstract class QueryCorrectnessSuite extends TpchSuite {
                 + "GROUP BY l_returnflag");
         add(queries, "avg stddev var", "SELECT l_returnflag, avg(l_quantity), stddev_samp(l_extendedprice), "
                 + "var_pop(l_discount), var_samp(l_tax), stddev_pop(l_quantity) FROM lineitem GROUP BY l_returnflag");
+        add(queries, "stddev var with nulls", "SELECT grp, stddev_samp(x), var_pop(y), var_samp(d), stddev_pop(x), "
+                + "count(*), count(y), sum(x), min(y), max(d) FROM nullish GROUP BY grp");
+        add(queries, "stddev var of single rows", "SELECT id, stddev_samp(x), var_pop(x), variance(y), stddev(y) "
+                + "FROM nullish WHERE id < 40 GROUP BY id");
+        // sums of squares would lose the variance to the mean's square here: 1e6 against 1e-3
+        add(queries, "stddev var far from zero", "SELECT l_returnflag, stddev_samp(1000 + l_discount), "
+                + "var_pop(1000 + l_tax), var_samp(l_quantity) FROM lineitem GROUP BY l_returnflag");
+        add(queries, "stddev var of everything", "SELECT stddev_pop(l_extendedprice), var_samp(l_quantity), count(*) "
+                + "FROM lineitem");
+        add(queries, "stddev var of nothing", "SELECT stddev_samp(w), var_pop(w), count(*), max(w) FROM nothing");
         add(queries, "limit offset", "SELECT o_orderkey, o_totalprice FROM orders ORDER BY o_totalprice DESC, o_orderkey "
                 + "LIMIT 10 OFFSET 5");
         add(queries, "window functions", "SELECT o_custkey, o_orderkey, row_number() OVER (PARTITION BY o_custkey "
