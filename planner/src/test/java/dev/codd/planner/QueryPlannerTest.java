@@ -163,6 +163,15 @@ class QueryPlannerTest {
     }
 
     @Test
+    void standardDeviationsWithoutGroupsAndOfValuesNeverNullSplitToo() {
+        DistributedPlan plan = plan("SELECT var_samp(coalesce(l_tax, 0)), stddev_pop(l_quantity) FROM lineitem");
+        assertTrue(plan.fragments().size() > 1);
+        plan.fragments().forEach(f -> assertTrue(f.sql().contains("VAR_POP(") && !f.sql().contains("VAR_SAMP"), f.sql()));
+        assertTrue(plan.rootSql().orElseThrow().contains("OVER (RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"),
+                plan.rootSql().get());
+    }
+
+    @Test
     void aReplicatedTableIsReadOnceFromOneNode() {
         DistributedPlan plan = plan("SELECT n_name FROM nation WHERE n_regionkey = 1");
         assertEquals(1, plan.fragments().size());

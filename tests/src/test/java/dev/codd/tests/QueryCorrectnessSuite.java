@@ -37,6 +37,20 @@ abstract class QueryCorrectnessSuite extends TpchSuite {
         add(queries, "stddev var of everything", "SELECT stddev_pop(l_extendedprice), var_samp(l_quantity), count(*) "
                 + "FROM lineitem");
         add(queries, "stddev var of nothing", "SELECT stddev_samp(w), var_pop(w), count(*), max(w) FROM nothing");
+        add(queries, "stddev var ungrouped over an empty shard", "SELECT stddev_samp(x), var_pop(d), count(*) FROM nullish");
+        add(queries, "stddev var where every shard is empty", "SELECT stddev_samp(x), var_pop(d), count(*) FROM nullish "
+                + "WHERE abs(x) > 1000");
+        add(queries, "stddev var with a shard of nulls", "SELECT grp, stddev_samp(CASE WHEN id < 600 THEN NULL ELSE x END), "
+                + "var_samp(CASE WHEN id >= 600 THEN NULL ELSE y END) FROM nullish GROUP BY grp");
+        // DuckDB gives equal values a variance of exactly 0, however large they are
+        add(queries, "stddev var of equal values", "SELECT grp, var_pop(id * 0 + 1234567890123457.8::DOUBLE), "
+                + "stddev_samp(id * 0 + 1e15) FROM nullish GROUP BY grp");
+        add(queries, "stddev var of a value never null", "SELECT id % 7, var_samp(coalesce(x, 0)), stddev_pop(coalesce(y, 1)) "
+                + "FROM nullish WHERE id < 10 GROUP BY id % 7");
+        add(queries, "stddev var of one column thrice", "SELECT grp, stddev_samp(x), var_pop(x), count(x), sum(x) FROM nullish "
+                + "GROUP BY grp");
+        add(queries, "aggregate of a window", "SELECT grp, max(rn), sum(rn) FROM (SELECT grp, row_number() OVER "
+                + "(PARTITION BY grp ORDER BY id) AS rn FROM nullish) AS t GROUP BY grp");
         add(queries, "limit offset", "SELECT o_orderkey, o_totalprice FROM orders ORDER BY o_totalprice DESC, o_orderkey "
                 + "LIMIT 10 OFFSET 5");
         add(queries, "window functions", "SELECT o_custkey, o_orderkey, row_number() OVER (PARTITION BY o_custkey "

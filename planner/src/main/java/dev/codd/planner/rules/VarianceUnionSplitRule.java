@@ -39,12 +39,13 @@ public final class VarianceUnionSplitRule extends RelRule<RuleConfig> {
         super(config);
     }
 
-    /** A plain GROUP BY with a variance, and only calls this rule splits: no DISTINCT, FILTER or ordering. */
+    /** A plain GROUP BY with a variance, and only calls this rule splits: no DISTINCT, WITHIN DISTINCT, FILTER or ordering. */
     private static boolean splittable(Aggregate aggregate) {
         List<AggregateCall> calls = aggregate.getAggCallList();
         return aggregate.getGroupType() == Aggregate.Group.SIMPLE
                 && calls.stream().anyMatch(call -> VARIANCES.contains(call.getAggregation().getKind()))
-                && calls.stream().allMatch(call -> !call.isDistinct() && !call.hasFilter() && call.rexList.isEmpty()
+                && calls.stream().allMatch(call -> !call.isDistinct() && call.distinctKeys == null && !call.hasFilter()
+                        && call.rexList.isEmpty()
                         && call.collation.getFieldCollations().isEmpty() && call.getArgList().size() <= 1
                         && (VARIANCES.contains(call.getAggregation().getKind())
                                 ? call.getArgList().size() == 1
@@ -58,37 +59,68 @@ public final class VarianceUnionSplitRule extends RelRule<RuleConfig> {
         Aggregate aggregate = call.rel(0);
         Union union = call.rel(1);
         RelBuilder builder = call.builder();
-        RexBuilder rex = builder.getRexBuilder();
         List<AggregateCall> calls = aggregate.getAggCallList();
         int keys = aggregate.getGroupCount();
-
-        // each input's partials: one column per call, three (count, mean, population variance) per variance
         for (RelNode input : union.getInputs()) {
             builder.push(input);
-            List<RelBuilder.AggCall> partials = new ArrayList<>();
-            for (AggregateCall aggregateCall : calls) {
-                List<RexNode> argument = aggregateCall.getArgList().stream().map(builder::field).map(RexNode.class::cast)
-                        .toList();
-                SqlKind kind = aggregateCall.getAggregation().getKind();
-                if (VARIANCES.contains(kind)) {
-                    partials.add(builder.count(false, null, argument));
-                    partials.add(builder.avg(false, null, argument.get(0)));
-                    partials.add(builder.aggregateCall(SqlStdOperatorTable.VAR_POP, argument));
-                } else if (kind == SqlKind.COUNT) {
-                    partials.add(builder.count(false, null, argument));
-                } else {
-                    partials.add(builder.aggregateCall(aggregateCall.getAggregation(), argument));
-                }
-            }
-            builder.aggregate(builder.groupKey(aggregate.getGroupSet()), partials);
+            builder.aggregate(builder.groupKey(aggregate.getGroupSet()), partials(builder, calls));
         }
         builder.union(true, union.getInputs().size());
+        shiftMeans(builder, calls, keys);
+        squaredDeviations(builder, calls, keys);
+        merge(builder, calls, keys);
+        results(builder, calls, keys, aggregate.getRowType().getFieldNames());
+        call.transformTo(builder.build());
+    }
 
-        // per variance: its count, and each node's share of the squared deviations from the overall mean
-        List<RexNode> partition = new ArrayList<>();
-        for (int key = 0; key < keys; key++) {
-            partition.add(builder.field(key));
+    /** What each input sends: a column per call, three (count, mean, population variance) per variance. */
+    private static List<RelBuilder.AggCall> partials(RelBuilder builder, List<AggregateCall> calls) {
+        List<RelBuilder.AggCall> partials = new ArrayList<>();
+        for (AggregateCall aggregateCall : calls) {
+            List<RexNode> argument = aggregateCall.getArgList().stream().map(builder::field).map(RexNode.class::cast)
+                    .toList();
+            SqlKind kind = aggregateCall.getAggregation().getKind();
+            if (VARIANCES.contains(kind)) {
+                partials.add(builder.count(false, null, argument));
+                partials.add(builder.avg(false, null, argument.get(0)));
+                partials.add(builder.aggregateCall(SqlStdOperatorTable.VAR_POP, argument));
+            } else if (kind == SqlKind.COUNT) {
+                partials.add(builder.count(false, null, argument));
+            } else {
+                partials.add(builder.aggregateCall(aggregateCall.getAggregation(), argument));
+            }
         }
+        return partials;
+    }
+
+    /**
+     * Each variance's means as distances from the group's least: equal means are then exactly 0
+     * apart, as DuckDB gives equal values a variance of exactly 0, where the overall mean's
+     * rounding would not.
+     */
+    private static void shiftMeans(RelBuilder builder, List<AggregateCall> calls, int keys) {
+        List<RexNode> partition = builder.fields().subList(0, keys);
+        List<RexNode> shifted = new ArrayList<>(builder.fields());
+        int column = keys;
+        for (AggregateCall aggregateCall : calls) {
+            if (VARIANCES.contains(aggregateCall.getAggregation().getKind())) {
+                RexNode mean = builder.field(column + 1);
+                shifted.set(column + 1, builder.call(SqlStdOperatorTable.MINUS, mean,
+                        builder.aggregateCall(SqlStdOperatorTable.MIN, mean).over().partitionBy(partition).toRex()));
+                column += 3;
+            } else {
+                column++;
+            }
+        }
+        builder.project(shifted, builder.peek().getRowType().getFieldNames(), true);
+    }
+
+    /**
+     * Per variance, its count and each input's share of the squared deviations from the overall mean:
+     * its own, plus its count times its mean's squared distance from the overall mean.
+     */
+    private static void squaredDeviations(RelBuilder builder, List<AggregateCall> calls, int keys) {
+        List<RexNode> partition = builder.fields().subList(0, keys);
         List<RexNode> merging = new ArrayList<>(partition);
         int column = keys;
         for (AggregateCall aggregateCall : calls) {
@@ -112,10 +144,12 @@ public final class VarianceUnionSplitRule extends RelRule<RuleConfig> {
                             builder.call(SqlStdOperatorTable.POWER, distance, builder.literal(2)))));
         }
         builder.project(merging);
+    }
 
-        // the merge: counts summed, the others as themselves, each variance's count and squared deviations summed
+    /** Counts summed, the others merged as themselves, each variance's count and squared deviations summed. */
+    private static void merge(RelBuilder builder, List<AggregateCall> calls, int keys) {
         List<RelBuilder.AggCall> merged = new ArrayList<>();
-        column = keys;
+        int column = keys;
         for (AggregateCall aggregateCall : calls) {
             SqlKind kind = aggregateCall.getAggregation().getKind();
             if (VARIANCES.contains(kind)) {
@@ -128,9 +162,12 @@ public final class VarianceUnionSplitRule extends RelRule<RuleConfig> {
             }
         }
         builder.aggregate(builder.groupKey(builder.fields().subList(0, keys)), merged);
+    }
 
+    /** Each call's result, of the call's type and name. */
+    private static void results(RelBuilder builder, List<AggregateCall> calls, int keys, List<String> names) {
         List<RexNode> results = new ArrayList<>(builder.fields().subList(0, keys));
-        column = keys;
+        int column = keys;
         for (AggregateCall aggregateCall : calls) {
             SqlKind kind = aggregateCall.getAggregation().getKind();
             RexNode result;
@@ -140,10 +177,9 @@ public final class VarianceUnionSplitRule extends RelRule<RuleConfig> {
             } else {
                 result = builder.field(column++);
             }
-            results.add(as(rex, result, aggregateCall.getType()));
+            results.add(as(builder.getRexBuilder(), result, aggregateCall.getType()));
         }
-        builder.project(results, aggregate.getRowType().getFieldNames(), true);
-        call.transformTo(builder.build());
+        builder.project(results, names, true);
     }
 
     /** The variance or standard deviation {@code kind} of {@code count} values whose squared deviations sum to {@code squares}. */
@@ -161,6 +197,6 @@ public final class VarianceUnionSplitRule extends RelRule<RuleConfig> {
 
     /** {@code node} as {@code type}: the merged value keeps the type of the call it stands for. */
     private static RexNode as(RexBuilder rex, RexNode node, RelDataType type) {
-        return node.getType().equals(type) ? node : rex.makeCast(type, node, true, false);
+        return node.getType().equals(type) ? node : rex.makeCast(type, node, false, false);
     }
 }
