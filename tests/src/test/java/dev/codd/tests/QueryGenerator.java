@@ -80,7 +80,7 @@ final class QueryGenerator {
     private String aggregates() {
         List<String> chosen = new ArrayList<>();
         String[] all = {"count(*)", "count(k)", "sum(v)", "min(g)", "max(dt)", "avg(v)", "count(DISTINCT g)",
-            "sum(k)", "min(d)", "max(v)"};
+            "sum(k)", "min(d)", "max(v)", "stddev_samp(v)", "var_pop(d)"};
         for (String aggregate : all) {
             if (random.nextInt(3) == 0) {
                 chosen.add(aggregate);
