@@ -123,9 +123,10 @@ final class DemoCommand implements Runnable {
                 new Example("A filter (runs on the nodes; only matching rows travel)",
                         "SELECT l_orderkey, l_linenumber, l_quantity, l_extendedprice, l_shipdate FROM lineitem\n"
                                 + "WHERE l_quantity = 50 AND l_discount = 0.10 AND l_shipmode = 'AIR'"),
-                new Example("A group-by",
+                new Example("A group-by (each node sends one row per group, for the standard deviation too)",
                         "SELECT l_shipmode, count(*) AS line_items, sum(l_quantity) AS quantity, "
-                                + "avg(l_extendedprice) AS avg_price\nFROM lineitem GROUP BY l_shipmode ORDER BY l_shipmode"),
+                                + "avg(l_extendedprice) AS avg_price,\nstddev_samp(l_extendedprice) AS price_spread "
+                                + "FROM lineitem GROUP BY l_shipmode ORDER BY l_shipmode"),
                 new Example("ORDER BY ... LIMIT (top 5 on each node, merged)",
                         "SELECT o_orderkey, o_custkey, o_orderdate, o_totalprice FROM orders\n"
                                 + "ORDER BY o_totalprice DESC LIMIT 5"),

@@ -461,7 +461,8 @@ class CoddCommandTest {
         Run run = run("demo", "--dir", dir.toString());
         assertEquals(0, run.exitCode(), run.out() + run.err());
         for (String expected : new String[] {"TPC-H Q1", "TPC-H Q6", "A filter", "A group-by", "ORDER BY ... LIMIT",
-                "A join", "| A            | F            | 380456.00 |", "sent back: node1"}) {
+                "A join", "| A            | F            | 380456.00 |", "sent back: node1", "price_spread",
+                "sent back: node1 7 rows"}) {
             assertTrue(run.out().contains(expected), expected + " missing from:\n" + run.out());
         }
         try (Stream<Path> files = Files.walk(dir)) {
