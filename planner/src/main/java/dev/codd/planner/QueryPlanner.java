@@ -108,7 +108,8 @@ public final class QueryPlanner {
     /** Standard SQL's functions, and PostgreSQL's, whose names and meanings DuckDB mostly shares. */
     // DuckDB's operators first: the validator resolves each operator by name and takes the first match
     private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
-            SqlOperatorTables.of(DuckDbSemantics.DIVIDE, DockerMapFunction.INSTANCE), SqlStdOperatorTable.instance(),
+            SqlOperatorTables.of(DuckDbSemantics.DIVIDE, DockerMapFunction.INSTANCE), SqlOperatorTables.of(DuckDbAggregates.ALL),
+            SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL));
 
     /** Plain relational clean-up: filters into joins and down to scans, AVG and friends into SUM/COUNT. */

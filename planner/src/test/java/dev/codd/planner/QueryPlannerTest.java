@@ -163,6 +163,15 @@ class QueryPlannerTest {
     }
 
     @Test
+    void duckDbAggregatesCalciteLacksRunAtTheRequesterOverWhatTheNodesFiltered() {
+        DistributedPlan plan = plan("SELECT l_returnflag, median(l_quantity), mode(l_shipmode), corr(l_tax, l_discount) "
+                + "FROM lineitem WHERE l_tax > 0.01 GROUP BY l_returnflag");
+        plan.fragments().forEach(f -> assertTrue(f.sql().contains("WHERE") && !f.sql().contains("MEDIAN"), f.sql()));
+        String root = plan.rootSql().orElseThrow();
+        assertTrue(root.contains("MEDIAN(") && root.contains("MODE(") && root.contains("CORR("), root);
+    }
+
+    @Test
     void standardDeviationsWithoutGroupsAndOfValuesNeverNullSplitToo() {
         DistributedPlan plan = plan("SELECT var_samp(coalesce(l_tax, 0)), stddev_pop(l_quantity) FROM lineitem");
         assertTrue(plan.fragments().size() > 1);

@@ -51,6 +51,12 @@ abstract class QueryCorrectnessSuite extends TpchSuite {
                 + "GROUP BY grp");
         add(queries, "aggregate of a window", "SELECT grp, max(rn), sum(rn) FROM (SELECT grp, row_number() OVER "
                 + "(PARTITION BY grp ORDER BY id) AS rn FROM nullish) AS t GROUP BY grp");
+        add(queries, "duckdb aggregates", "SELECT l_returnflag, median(l_quantity), median(l_partkey), "
+                + "median(l_shipdate), median(l_shipmode), corr(l_quantity, l_extendedprice), kurtosis(l_discount), "
+                + "skewness(l_tax), entropy(l_shipmode) FROM lineitem GROUP BY l_returnflag");
+        add(queries, "duckdb aggregates with nulls", "SELECT grp, median(x), median(y), mode(flag), product(x % 3 + 1), "
+                + "count(*) FROM nullish GROUP BY grp");
+        add(queries, "duckdb aggregates ungrouped", "SELECT mode(grp), median(d), corr(x, y) FROM nullish");
         add(queries, "limit offset", "SELECT o_orderkey, o_totalprice FROM orders ORDER BY o_totalprice DESC, o_orderkey "
                 + "LIMIT 10 OFFSET 5");
         add(queries, "window functions", "SELECT o_custkey, o_orderkey, row_number() OVER (PARTITION BY o_custkey "

@@ -1,0 +1,58 @@
+package dev.codd.planner;
+
+import java.util.List;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.SqlAggFunction;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlBasicAggFunction;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlReturnTypeInference;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * DuckDB's aggregate functions that Calcite does not know, typed as DuckDB types their results.
+ * Calcite passes an unknown function through as a scalar one, so without these {@code median(x)}
+ * failed as "Expression 'x' is not being grouped". None splits over the nodes: the requester
+ * computes them over the rows the nodes filtered.
+ */
+final class DuckDbAggregates {
+    private DuckDbAggregates() {}
+
+    /** The argument's type: a value of the input. */
+    private static final SqlReturnTypeInference AS_ARGUMENT = ReturnTypes.ARG0_FORCE_NULLABLE;
+
+    /** DOUBLE, whatever the arguments. */
+    private static final SqlReturnTypeInference DOUBLE = ReturnTypes.DOUBLE_NULLABLE;
+
+    /**
+     * A value interpolated between two of the input: DOUBLE for integers, TIMESTAMP for dates,
+     * else the argument's type.
+     */
+    private static final SqlReturnTypeInference INTERPOLATED = binding -> {
+        RelDataType argument = binding.getOperandType(0);
+        var types = binding.getTypeFactory();
+        RelDataType type = SqlTypeFamily.INTEGER.contains(argument) ? types.createSqlType(SqlTypeName.DOUBLE)
+                : argument.getSqlTypeName() == SqlTypeName.DATE ? types.createSqlType(SqlTypeName.TIMESTAMP, 6)
+                : argument;
+        return types.createTypeWithNullability(type, true);
+    };
+
+    static final List<SqlAggFunction> ALL = List.of(
+            aggregate("MEDIAN", INTERPOLATED),
+            aggregate("QUANTILE_CONT", INTERPOLATED),
+            aggregate("QUANTILE_DISC", AS_ARGUMENT),
+            aggregate("QUANTILE", AS_ARGUMENT),
+            aggregate("MODE", AS_ARGUMENT),
+            aggregate("CORR", DOUBLE),
+            aggregate("KURTOSIS", DOUBLE),
+            aggregate("SKEWNESS", DOUBLE),
+            aggregate("ENTROPY", DOUBLE),
+            aggregate("PRODUCT", DOUBLE));
+
+    /** An aggregate DuckDB checks the arguments of when it runs. */
+    private static SqlAggFunction aggregate(String name, SqlReturnTypeInference returns) {
+        return SqlBasicAggFunction.create(name, SqlKind.OTHER_FUNCTION, returns, OperandTypes.ONE_OR_MORE);
+    }
+}
