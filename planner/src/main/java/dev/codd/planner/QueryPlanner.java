@@ -4,6 +4,7 @@ import dev.codd.common.CoddException;
 import dev.codd.common.ErrorCode;
 import dev.codd.planner.catalog.ClusterCatalog;
 import dev.codd.planner.rel.StreamScan;
+import dev.codd.planner.rules.ConstantArgumentsShuttle;
 import dev.codd.planner.rules.SortOffsetUnionSplitRule;
 import dev.codd.planner.rules.SumOfCountsShuttle;
 import dev.codd.planner.rules.VarianceUnionSplitRule;
@@ -282,7 +283,8 @@ public final class QueryPlanner {
             scans = new ScanDistributor();
             distributed = distributeScans(inner, scans);
         }
-        RelNode merged = SubQueries.everywhere(distributed, rel -> rel.accept(new SumOfCountsShuttle()));
+        RelNode merged = SubQueries.everywhere(distributed,
+                rel -> rel.accept(new SumOfCountsShuttle()).accept(new ConstantArgumentsShuttle()));
         FragmentSplitter splitter = new FragmentSplitter(containerNodes);
         RelNode root = splitter.split(merged);
         Optional<String> rootSql = root instanceof StreamScan ? Optional.empty() : Optional.of(DuckDbSql.of(root));

@@ -172,6 +172,15 @@ class QueryPlannerTest {
     }
 
     @Test
+    void constantArgumentsOfAggregatesAreWrittenAsLiterals() {
+        DistributedPlan plan = plan("SELECT quantile_cont(l_quantity, 0.25), string_agg(l_shipmode, ','), "
+                + "percentile_disc(0.5) WITHIN GROUP (ORDER BY l_tax) FROM lineitem");
+        String root = plan.rootSql().orElseThrow();
+        assertTrue(root.contains("QUANTILE_CONT(\"l_quantity\", 0.25)") && root.contains("LISTAGG(\"l_shipmode\", ',')")
+                && root.contains("PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY \"l_tax\")"), root);
+    }
+
+    @Test
     void standardDeviationsWithoutGroupsAndOfValuesNeverNullSplitToo() {
         DistributedPlan plan = plan("SELECT var_samp(coalesce(l_tax, 0)), stddev_pop(l_quantity) FROM lineitem");
         assertTrue(plan.fragments().size() > 1);

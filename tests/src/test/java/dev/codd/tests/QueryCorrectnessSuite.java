@@ -56,6 +56,13 @@ abstract class QueryCorrectnessSuite extends TpchSuite {
                 + "skewness(l_tax), entropy(l_shipmode) FROM lineitem GROUP BY l_returnflag");
         add(queries, "duckdb aggregates with nulls", "SELECT grp, median(x), median(y), mode(flag), product(x % 3 + 1), "
                 + "count(*) FROM nullish GROUP BY grp");
+        // DuckDB takes only constants for these arguments; Calcite makes them columns
+        add(queries, "quantiles and separators", "SELECT l_returnflag, quantile_cont(l_quantity, 0.25), "
+                + "quantile_disc(l_tax, 0.9), quantile(l_shipdate, 0.5), percentile_cont(0.75) WITHIN GROUP "
+                + "(ORDER BY l_discount), percentile_disc(0.5) WITHIN GROUP (ORDER BY l_extendedprice), "
+                + "length(string_agg(l_shipmode, ', ')) FROM lineitem GROUP BY l_returnflag");
+        add(queries, "quantiles with nulls", "SELECT grp, quantile_cont(x, 0.5), quantile_disc(s, 0.1), count(*) FROM nullish "
+                + "GROUP BY grp");
         add(queries, "duckdb aggregates ungrouped", "SELECT mode(grp), median(d), corr(x, y) FROM nullish");
         add(queries, "limit offset", "SELECT o_orderkey, o_totalprice FROM orders ORDER BY o_totalprice DESC, o_orderkey "
                 + "LIMIT 10 OFFSET 5");
