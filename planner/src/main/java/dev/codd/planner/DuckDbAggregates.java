@@ -10,9 +10,11 @@ import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.type.SqlReturnTypeInference;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeTransforms;
 
 /**
- * DuckDB's aggregate functions that Calcite does not know, typed as DuckDB types their results.
+ * DuckDB's aggregate functions that Calcite does not know (and its {@code mode}), typed as DuckDB
+ * types their results.
  * Calcite passes an unknown function through as a scalar one, so without these {@code median(x)}
  * failed as "Expression 'x' is not being grouped". None splits over the nodes: the requester
  * computes them over the rows the nodes filtered.
@@ -23,8 +25,8 @@ final class DuckDbAggregates {
     /** The argument's type: a value of the input. */
     private static final SqlReturnTypeInference AS_ARGUMENT = ReturnTypes.ARG0_FORCE_NULLABLE;
 
-    /** DOUBLE, whatever the arguments. */
-    private static final SqlReturnTypeInference DOUBLE = ReturnTypes.DOUBLE_NULLABLE;
+    /** DOUBLE, whatever the arguments; NULL where too few rows are given. */
+    private static final SqlReturnTypeInference DOUBLE = ReturnTypes.DOUBLE.andThen(SqlTypeTransforms.FORCE_NULLABLE);
 
     /**
      * A value interpolated between two of the input: DOUBLE for integers, TIMESTAMP for dates,

@@ -14,12 +14,14 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
@@ -109,8 +111,7 @@ public final class QueryPlanner {
     /** Standard SQL's functions, and PostgreSQL's, whose names and meanings DuckDB mostly shares. */
     // DuckDB's operators first: the validator resolves each operator by name and takes the first match
     private static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
-            SqlOperatorTables.of(DuckDbSemantics.DIVIDE, DockerMapFunction.INSTANCE), SqlOperatorTables.of(DuckDbAggregates.ALL),
-            SqlStdOperatorTable.instance(),
+            SqlOperatorTables.of(DuckDbSemantics.DIVIDE, DockerMapFunction.INSTANCE), SqlStdOperatorTable.instance(),
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL));
 
     /** Plain relational clean-up: filters into joins and down to scans, AVG and friends into SUM/COUNT. */
@@ -165,10 +166,10 @@ public final class QueryPlanner {
             CoddRules.PROJECT_MERGE,
             CoreRules.PROJECT_REMOVE);
 
-    /** Whether {@code name} is a function of Calcite's, which a user's function may not hide. */
+    /** Whether {@code name} is a function of Calcite's or DuckDB's, which a user's function may not hide. */
     public static boolean isBuiltInFunction(String name) {
         List<SqlOperator> found = new ArrayList<>();
-        OPERATORS.lookupOperatorOverloads(new SqlIdentifier(name, SqlParserPos.ZERO), null, SqlSyntax.FUNCTION, found,
+        SqlOperatorTables.chain(OPERATORS, SqlOperatorTables.of(DuckDbAggregates.ALL)).lookupOperatorOverloads(new SqlIdentifier(name, SqlParserPos.ZERO), null, SqlSyntax.FUNCTION, found,
                 SqlNameMatchers.withCaseSensitive(false));
         return !found.isEmpty();
     }
@@ -340,11 +341,21 @@ public final class QueryPlanner {
                 .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false)
                         .withInSubQueryThreshold(Integer.MAX_VALUE))
                 .typeSystem(CoddTypeSystem.INSTANCE)
-                .operatorTable(SqlOperatorTables.chain(OPERATORS, SqlOperatorTables.of(
-                        catalog.functions().values().stream().map(UserSqlFunction::new).toList())))
+                .operatorTable(operators(catalog.functions().values().stream().map(UserSqlFunction::new).toList()))
                 .context(Contexts.of(CONNECTION))
                 .defaultSchema(dataSchema)
                 .build();
+    }
+
+    /**
+     * The functions a query may call: the users' and the built-in ones. A user's function stored
+     * before its name was one of DuckDB's aggregates keeps its meaning: the validator takes a call
+     * for an aggregate as soon as any function of its name is one.
+     */
+    private static SqlOperatorTable operators(List<UserSqlFunction> users) {
+        Set<String> taken = users.stream().map(user -> user.getName().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        return SqlOperatorTables.chain(OPERATORS, SqlOperatorTables.of(users), SqlOperatorTables.of(DuckDbAggregates.ALL
+                .stream().filter(aggregate -> !taken.contains(aggregate.getName().toLowerCase(Locale.ROOT))).toList()));
     }
 
     private static CoddException syntaxError(SqlParseException e) {

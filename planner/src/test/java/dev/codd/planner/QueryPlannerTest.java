@@ -12,6 +12,7 @@ import dev.codd.planner.catalog.Column;
 import dev.codd.planner.catalog.ColumnRange;
 import dev.codd.planner.catalog.Shard;
 import dev.codd.planner.catalog.TableProblem;
+import dev.codd.planner.catalog.UserFunction;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
@@ -169,6 +170,16 @@ class QueryPlannerTest {
         plan.fragments().forEach(f -> assertTrue(f.sql().contains("WHERE") && !f.sql().contains("MEDIAN"), f.sql()));
         String root = plan.rootSql().orElseThrow();
         assertTrue(root.contains("MEDIAN(") && root.contains("MODE(") && root.contains("CORR("), root);
+    }
+
+    @Test
+    void aUserFunctionStoredUnderTheNameOfADuckDbAggregateKeepsItsMeaning() {
+        assertTrue(QueryPlanner.isBuiltInFunction("median"), "no new function may take the name");
+        ClusterCatalog withProduct = tpch.withFunctions(List.of(
+                new UserFunction("product", "codd_udf_product", List.of("BIGINT"), "BIGINT", true)));
+        DistributedPlan plan = planner.plan("SELECT product(l_orderkey) FROM lineitem", withProduct);
+        plan.fragments().forEach(f -> assertTrue(f.sql().contains("CODD_UDF_PRODUCT(") && !f.sql().contains("GROUP BY"), f.sql()));
+        assertEquals(Optional.empty(), plan.rootSql().filter(root -> root.contains("PRODUCT")));
     }
 
     @Test

@@ -61,6 +61,11 @@ abstract class QueryCorrectnessSuite extends TpchSuite {
                 + "quantile_disc(l_tax, 0.9), quantile(l_shipdate, 0.5), percentile_cont(0.75) WITHIN GROUP "
                 + "(ORDER BY l_discount), percentile_disc(0.5) WITHIN GROUP (ORDER BY l_extendedprice), "
                 + "length(string_agg(l_shipmode, ', ')) FROM lineitem GROUP BY l_returnflag");
+        // only the arguments DuckDB takes as constants become literals: a literal has a type of its own
+        add(queries, "aggregates of a column a filter makes constant", "SELECT max(l_orderkey), sum(l_orderkey), "
+                + "min(l_discount), count(l_orderkey) FROM lineitem WHERE l_orderkey = 7 AND l_discount = 0.05");
+        add(queries, "grouping of a column a filter makes constant", "SELECT l_returnflag, grouping(l_returnflag), "
+                + "count(*) FROM lineitem WHERE l_returnflag = 'A' GROUP BY ROLLUP(l_returnflag)");
         add(queries, "quantiles with nulls", "SELECT grp, quantile_cont(x, 0.5), quantile_disc(s, 0.1), count(*) FROM nullish "
                 + "GROUP BY grp");
         add(queries, "duckdb aggregates ungrouped", "SELECT mode(grp), median(d), corr(x, y) FROM nullish");

@@ -2,6 +2,7 @@ package dev.codd.planner.rules;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -23,9 +24,10 @@ import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.type.ReturnTypes;
 
 /**
- * Writes an aggregate's constant arguments as literals. Calcite gives an aggregate only columns, so
- * the fraction of {@code percentile_cont(0.25)} or the separator of {@code string_agg(s, ',')} is a
- * column that each node sends; DuckDB refuses any but a constant there.
+ * Writes as literals the arguments DuckDB takes only as constants: the fraction of a quantile or
+ * percentile, the separator of {@code string_agg}. Calcite gives an aggregate only columns, so these
+ * are columns each node sends, which DuckDB refuses. Other constant arguments stay columns: a
+ * literal has a type of its own ({@code sum(x)} with {@code x = 5} is not {@code SUM(5)}).
  */
 public final class ConstantArgumentsShuttle extends RelShuttleImpl {
     @Override
@@ -45,7 +47,7 @@ public final class ConstantArgumentsShuttle extends RelShuttleImpl {
         List<Integer> arguments = call.getArgList();
         for (int position = 0; position < arguments.size(); position++) {
             RexNode value = predicates.constantMap.get(RexInputRef.of(arguments.get(position), input.getRowType()));
-            if (value instanceof RexLiteral literal && !literal.isNull()) {
+            if (mustBeConstant(call.getAggregation(), position) && value instanceof RexLiteral literal && !literal.isNull()) {
                 constants.put(position, SqlImplementor.toSql(literal));
             } else {
                 columns.add(arguments.get(position));
@@ -58,6 +60,15 @@ public final class ConstantArgumentsShuttle extends RelShuttleImpl {
                 new WithConstants(call.getAggregation(), constants, call.getType()),
                 call.isDistinct(), call.isApproximate(), call.ignoreNulls(), call.rexList, columns, call.filterArg,
                 call.distinctKeys, call.collation, call.getType(), call.getName());
+    }
+
+    /** Whether DuckDB takes the argument at {@code position} of {@code function} only as a constant. */
+    private static boolean mustBeConstant(SqlAggFunction function, int position) {
+        return switch (function.getName().toUpperCase(Locale.ROOT)) {
+            case "PERCENTILE_CONT", "PERCENTILE_DISC" -> position == 0; // the ordered values come WITHIN GROUP
+            case "QUANTILE_CONT", "QUANTILE_DISC", "QUANTILE", "LISTAGG", "STRING_AGG" -> position == 1;
+            default -> false;
+        };
     }
 
     /** An aggregate written with its constant arguments in their places, as literals. */
