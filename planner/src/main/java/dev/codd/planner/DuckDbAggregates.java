@@ -41,17 +41,42 @@ final class DuckDbAggregates {
         return types.createTypeWithNullability(type, true);
     };
 
+    /** A count DuckDB gives as HUGEINT, which Codd reads as DECIMAL(38,0); 0 over no rows. */
+    private static final SqlReturnTypeInference HUGE_COUNT = binding -> binding.getTypeFactory()
+            .createSqlType(SqlTypeName.DECIMAL, 38, 0);
+
     static final List<SqlAggFunction> ALL = List.of(
             aggregate("MEDIAN", INTERPOLATED),
             aggregate("QUANTILE_CONT", INTERPOLATED),
             aggregate("QUANTILE_DISC", AS_ARGUMENT),
             aggregate("QUANTILE", AS_ARGUMENT),
+            aggregate("APPROX_QUANTILE", AS_ARGUMENT),
+            aggregate("RESERVOIR_QUANTILE", AS_ARGUMENT),
             aggregate("MODE", AS_ARGUMENT),
+            aggregate("ARBITRARY", AS_ARGUMENT),
+            aggregate("MAX_BY", AS_ARGUMENT),
+            aggregate("MIN_BY", AS_ARGUMENT),
+            aggregate("LIST", ReturnTypes.ARG0.andThen(SqlTypeTransforms.TO_ARRAY).andThen(SqlTypeTransforms.FORCE_NULLABLE)),
+            aggregate("COUNT_IF", HUGE_COUNT),
+            aggregate("COUNTIF", HUGE_COUNT),
             aggregate("CORR", DOUBLE),
+            aggregate("REGR_SLOPE", DOUBLE),
+            aggregate("REGR_INTERCEPT", DOUBLE),
+            aggregate("REGR_R2", DOUBLE),
+            aggregate("REGR_AVGX", DOUBLE),
+            aggregate("REGR_AVGY", DOUBLE),
+            aggregate("REGR_SXY", DOUBLE),
             aggregate("KURTOSIS", DOUBLE),
+            aggregate("KURTOSIS_POP", DOUBLE),
             aggregate("SKEWNESS", DOUBLE),
             aggregate("ENTROPY", DOUBLE),
-            aggregate("PRODUCT", DOUBLE));
+            aggregate("PRODUCT", DOUBLE),
+            aggregate("FSUM", DOUBLE),
+            aggregate("SUMKAHAN", DOUBLE),
+            aggregate("KAHAN_SUM", DOUBLE),
+            aggregate("FAVG", DOUBLE),
+            aggregate("GEOMEAN", DOUBLE),
+            aggregate("GEOMETRIC_MEAN", DOUBLE));
 
     /** An aggregate DuckDB checks the arguments of when it runs. */
     private static SqlAggFunction aggregate(String name, SqlReturnTypeInference returns) {

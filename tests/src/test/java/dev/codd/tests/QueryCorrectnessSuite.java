@@ -68,6 +68,11 @@ abstract class QueryCorrectnessSuite extends TpchSuite {
                 + "count(*) FROM lineitem WHERE l_returnflag = 'A' GROUP BY ROLLUP(l_returnflag)");
         add(queries, "quantiles with nulls", "SELECT grp, quantile_cont(x, 0.5), quantile_disc(s, 0.1), count(*) FROM nullish "
                 + "GROUP BY grp");
+        add(queries, "more duckdb aggregates", "SELECT l_returnflag, arbitrary(l_returnflag), "
+                + "max_by(l_quantity, l_orderkey * 10 + l_linenumber), min_by(l_shipdate, l_orderkey * 10 + l_linenumber), "
+                + "fsum(l_tax), favg(l_tax), geomean(l_quantity), regr_slope(l_extendedprice, l_quantity), "
+                + "kurtosis_pop(l_discount), count_if(l_tax > 0.02), "
+                + "len(list(l_tax)) FROM lineitem GROUP BY l_returnflag");
         add(queries, "duckdb aggregates ungrouped", "SELECT mode(grp), median(d), corr(x, y) FROM nullish");
         add(queries, "limit offset", "SELECT o_orderkey, o_totalprice FROM orders ORDER BY o_totalprice DESC, o_orderkey "
                 + "LIMIT 10 OFFSET 5");

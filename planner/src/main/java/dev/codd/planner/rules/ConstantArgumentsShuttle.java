@@ -66,7 +66,8 @@ public final class ConstantArgumentsShuttle extends RelShuttleImpl {
     private static boolean mustBeConstant(SqlAggFunction function, int position) {
         return switch (function.getName().toUpperCase(Locale.ROOT)) {
             case "PERCENTILE_CONT", "PERCENTILE_DISC" -> position == 0; // the ordered values come WITHIN GROUP
-            case "QUANTILE_CONT", "QUANTILE_DISC", "QUANTILE", "LISTAGG", "STRING_AGG" -> position == 1;
+            case "QUANTILE_CONT", "QUANTILE_DISC", "QUANTILE", "APPROX_QUANTILE", "RESERVOIR_QUANTILE", "LISTAGG",
+                    "STRING_AGG" -> position == 1;
             default -> false;
         };
     }
