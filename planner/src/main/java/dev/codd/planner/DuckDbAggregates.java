@@ -14,10 +14,9 @@ import org.apache.calcite.sql.type.SqlTypeTransforms;
 
 /**
  * DuckDB's aggregate functions that Calcite does not know (and its {@code mode}), typed as DuckDB
- * types their results.
- * Calcite passes an unknown function through as a scalar one, so without these {@code median(x)}
- * failed as "Expression 'x' is not being grouped". None splits over the nodes: the requester
- * computes them over the rows the nodes filtered.
+ * types their results. Calcite passes an unknown function through as a scalar one, so without
+ * these {@code median(x)} failed as "Expression 'x' is not being grouped". None splits over the
+ * nodes: the requester computes them over the rows the nodes filtered.
  */
 final class DuckDbAggregates {
     private DuckDbAggregates() {}
@@ -56,7 +55,8 @@ final class DuckDbAggregates {
             aggregate("ARBITRARY", AS_ARGUMENT),
             aggregate("MAX_BY", AS_ARGUMENT),
             aggregate("MIN_BY", AS_ARGUMENT),
-            aggregate("LIST", ReturnTypes.ARG0.andThen(SqlTypeTransforms.TO_ARRAY).andThen(SqlTypeTransforms.FORCE_NULLABLE)),
+            aggregate("LIST", ReturnTypes.ARG0.andThen(SqlTypeTransforms.TO_ARRAY)
+                    .andThen(SqlTypeTransforms.FORCE_NULLABLE)),
             aggregate("COUNT_IF", HUGE_COUNT),
             aggregate("COUNTIF", HUGE_COUNT),
             aggregate("CORR", DOUBLE),

@@ -169,7 +169,8 @@ public final class QueryPlanner {
     /** Whether {@code name} is a function of Calcite's or DuckDB's, which a user's function may not hide. */
     public static boolean isBuiltInFunction(String name) {
         List<SqlOperator> found = new ArrayList<>();
-        SqlOperatorTables.chain(OPERATORS, SqlOperatorTables.of(DuckDbAggregates.ALL)).lookupOperatorOverloads(new SqlIdentifier(name, SqlParserPos.ZERO), null, SqlSyntax.FUNCTION, found,
+        SqlOperatorTables.chain(OPERATORS, SqlOperatorTables.of(DuckDbAggregates.ALL)).lookupOperatorOverloads(
+                new SqlIdentifier(name, SqlParserPos.ZERO), null, SqlSyntax.FUNCTION, found,
                 SqlNameMatchers.withCaseSensitive(false));
         return !found.isEmpty();
     }

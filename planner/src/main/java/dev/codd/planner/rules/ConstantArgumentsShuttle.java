@@ -47,7 +47,8 @@ public final class ConstantArgumentsShuttle extends RelShuttleImpl {
         List<Integer> arguments = call.getArgList();
         for (int position = 0; position < arguments.size(); position++) {
             RexNode value = predicates.constantMap.get(RexInputRef.of(arguments.get(position), input.getRowType()));
-            if (mustBeConstant(call.getAggregation(), position) && value instanceof RexLiteral literal && !literal.isNull()) {
+            if (mustBeConstant(call.getAggregation(), position) && value instanceof RexLiteral literal
+                    && !literal.isNull()) {
                 constants.put(position, SqlImplementor.toSql(literal));
             } else {
                 columns.add(arguments.get(position));

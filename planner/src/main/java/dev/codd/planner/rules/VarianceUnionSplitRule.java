@@ -39,7 +39,10 @@ public final class VarianceUnionSplitRule extends RelRule<RuleConfig> {
         super(config);
     }
 
-    /** A plain GROUP BY with a variance, and only calls this rule splits: no DISTINCT, WITHIN DISTINCT, FILTER or ordering. */
+    /**
+     * A plain GROUP BY with a variance, and only calls this rule splits: no DISTINCT, WITHIN
+     * DISTINCT, FILTER or ordering.
+     */
     private static boolean splittable(Aggregate aggregate) {
         List<AggregateCall> calls = aggregate.getAggCallList();
         return aggregate.getGroupType() == Aggregate.Group.SIMPLE
@@ -182,7 +185,10 @@ public final class VarianceUnionSplitRule extends RelRule<RuleConfig> {
         builder.project(results, names, true);
     }
 
-    /** The variance or standard deviation {@code kind} of {@code count} values whose squared deviations sum to {@code squares}. */
+    /**
+     * The variance or standard deviation {@code kind} of {@code count} values whose squared
+     * deviations sum to {@code squares}.
+     */
     private static RexNode variance(RelBuilder builder, SqlKind kind, RexNode count, RexNode squares) {
         boolean sample = kind == SqlKind.VAR_SAMP || kind == SqlKind.STDDEV_SAMP;
         RexNode divisor = sample ? builder.call(SqlStdOperatorTable.MINUS, count, builder.literal(1)) : count;
