@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A container's stdin, stdout and stderr over one attach connection to the engine, read and written
@@ -77,10 +78,15 @@ final class AttachedStreams implements AutoCloseable {
         };
         SocketChannel channel = engine instanceof UnixDomainSocketAddress ? SocketChannel.open(StandardProtocolFamily.UNIX)
                 : SocketChannel.open();
+        // set before the timer closes the channel: a read that the close wakes may see it before the
+        // timer's task ends, and a task under way can still be cancelled
+        AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> giveUp = null;
         try {
-            giveUp = timer.schedule(() -> DockerEngine.closeQuietly(channel), answerTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            giveUp = timer.schedule(() -> {
+                timedOut.set(true);
+                DockerEngine.closeQuietly(channel);
+            }, answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
             channel.connect(engine);
             String request = "POST /containers/" + containerId + "/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\n"
                     + "Host: docker\r\nContent-Type: text/plain\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
@@ -95,7 +101,8 @@ final class AttachedStreams implements AutoCloseable {
                 }
             }, 1 << 16);
             String status = readHeaders(in);
-            if (!giveUp.cancel(false)) {
+            giveUp.cancel(false);
+            if (timedOut.get()) {
                 throw new ClosedChannelException(); // the answer came as the time ran out
             }
             if (!status.contains(" 101 ") && !status.contains(" 200 ")) {
@@ -103,8 +110,11 @@ final class AttachedStreams implements AutoCloseable {
             }
             return new AttachedStreams(channel, in);
         } catch (IOException | RuntimeException e) {
+            if (giveUp != null) {
+                giveUp.cancel(false);
+            }
             channel.close();
-            if (giveUp != null && !giveUp.isCancelled() && !giveUp.cancel(false)) { // the timer closed the channel
+            if (timedOut.get()) { // the timer closed the channel
                 throw new SocketTimeoutException("the engine did not answer the attach in time");
             }
             throw e;
