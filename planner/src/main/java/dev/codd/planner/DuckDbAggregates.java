@@ -53,6 +53,7 @@ final class DuckDbAggregates {
             aggregate("RESERVOIR_QUANTILE", AS_ARGUMENT),
             aggregate("MODE", AS_ARGUMENT),
             aggregate("ARBITRARY", AS_ARGUMENT),
+            aggregate("LAST", AS_ARGUMENT),
             aggregate("MAX_BY", AS_ARGUMENT),
             aggregate("MIN_BY", AS_ARGUMENT),
             aggregate("LIST", ReturnTypes.ARG0.andThen(SqlTypeTransforms.TO_ARRAY)
@@ -77,6 +78,11 @@ final class DuckDbAggregates {
             aggregate("FAVG", DOUBLE),
             aggregate("GEOMEAN", DOUBLE),
             aggregate("GEOMETRIC_MEAN", DOUBLE));
+
+    /** The aggregate of {@code name}, which must be one of these. */
+    static SqlAggFunction named(String name) {
+        return ALL.stream().filter(aggregate -> aggregate.getName().equals(name)).findFirst().orElseThrow();
+    }
 
     /** An aggregate DuckDB checks the arguments of when it runs. */
     private static SqlAggFunction aggregate(String name, SqlReturnTypeInference returns) {

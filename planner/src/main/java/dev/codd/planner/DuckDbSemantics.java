@@ -5,6 +5,7 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlBinaryOperator;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -65,6 +66,21 @@ final class DuckDbSemantics extends SqlShuttle {
             case "DATETIME" -> new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, 6, pos);
             default -> null;
         };
+    }
+
+    /**
+     * DuckDB's aggregates {@code first(x)} and {@code last(x)}, which Calcite's parser reads as
+     * MATCH_RECOGNIZE's functions (DuckDB has no MATCH_RECOGNIZE); DuckDB's {@code first} is its
+     * {@code arbitrary}.
+     */
+    @Override
+    public SqlNode visit(SqlCall call) {
+        if ((call.getKind() == SqlKind.FIRST || call.getKind() == SqlKind.LAST) && call.operandCount() > 0) {
+            SqlNode value = call.operand(0).accept(this);
+            return DuckDbAggregates.named(call.getKind() == SqlKind.FIRST ? "ARBITRARY" : "LAST")
+                    .createCall(call.getParserPosition(), value);
+        }
+        return super.visit(call);
     }
 
     @Override

@@ -73,6 +73,9 @@ abstract class QueryCorrectnessSuite extends TpchSuite {
                 + "fsum(l_tax), favg(l_tax), geomean(l_quantity), regr_slope(l_extendedprice, l_quantity), "
                 + "kurtosis_pop(l_discount), count_if(l_tax > 0.02), "
                 + "len(list(l_tax)) FROM lineitem GROUP BY l_returnflag");
+        // one value per group: first and last of any other column would depend on the order rows come in
+        add(queries, "first and last", "SELECT l_returnflag, first(l_returnflag), last(l_returnflag), count(*) FROM lineitem "
+                + "GROUP BY l_returnflag");
         add(queries, "duckdb aggregates ungrouped", "SELECT mode(grp), median(d), corr(x, y) FROM nullish");
         add(queries, "limit offset", "SELECT o_orderkey, o_totalprice FROM orders ORDER BY o_totalprice DESC, o_orderkey "
                 + "LIMIT 10 OFFSET 5");
