@@ -33,6 +33,10 @@ public final class ConstantArgumentsShuttle extends RelShuttleImpl {
     @Override
     public RelNode visit(LogicalAggregate aggregate) {
         LogicalAggregate visited = (LogicalAggregate) super.visit(aggregate);
+        if (visited.getAggCallList().stream().noneMatch(call -> mustBeConstant(call.getAggregation(), 0)
+                || mustBeConstant(call.getAggregation(), 1))) {
+            return visited; // the usual case: no metadata is asked for
+        }
         RelNode input = visited.getInput();
         RelOptPredicateList predicates = visited.getCluster().getMetadataQuery().getPulledUpPredicates(input);
         List<AggregateCall> calls = visited.getAggCallList().stream().map(call -> inlined(call, input, predicates)).toList();
@@ -46,9 +50,10 @@ public final class ConstantArgumentsShuttle extends RelShuttleImpl {
         List<Integer> columns = new ArrayList<>();
         List<Integer> arguments = call.getArgList();
         for (int position = 0; position < arguments.size(); position++) {
-            RexNode value = predicates.constantMap.get(RexInputRef.of(arguments.get(position), input.getRowType()));
-            if (mustBeConstant(call.getAggregation(), position) && value instanceof RexLiteral literal
-                    && !literal.isNull()) {
+            RexNode value = mustBeConstant(call.getAggregation(), position)
+                    ? predicates.constantMap.get(RexInputRef.of(arguments.get(position), input.getRowType()))
+                    : null;
+            if (value instanceof RexLiteral literal && !literal.isNull()) {
                 constants.put(position, SqlImplementor.toSql(literal));
             } else {
                 columns.add(arguments.get(position));

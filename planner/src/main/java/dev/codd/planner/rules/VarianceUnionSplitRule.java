@@ -48,13 +48,11 @@ public final class VarianceUnionSplitRule extends RelRule<RuleConfig> {
         return aggregate.getGroupType() == Aggregate.Group.SIMPLE
                 && calls.stream().anyMatch(call -> VARIANCES.contains(call.getAggregation().getKind()))
                 && calls.stream().allMatch(call -> !call.isDistinct() && call.distinctKeys == null && !call.hasFilter()
-                        && call.rexList.isEmpty()
-                        && call.collation.getFieldCollations().isEmpty() && call.getArgList().size() <= 1
+                        && call.rexList.isEmpty() && call.collation.getFieldCollations().isEmpty()
                         && (VARIANCES.contains(call.getAggregation().getKind())
+                                || MERGED_ALIKE.contains(call.getAggregation().getKind())
                                 ? call.getArgList().size() == 1
-                                : MERGED_ALIKE.contains(call.getAggregation().getKind())
-                                        ? call.getArgList().size() == 1
-                                        : call.getAggregation().getKind() == SqlKind.COUNT));
+                                : call.getAggregation().getKind() == SqlKind.COUNT && call.getArgList().size() <= 1));
     }
 
     @Override
