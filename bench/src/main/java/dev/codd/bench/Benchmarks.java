@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,6 +95,16 @@ final class Benchmarks {
             }
         }
         return nodes;
+    }
+
+    /** The Parquet files of {@link #numbersOnThreeNodes} under {@code root}, for DuckDB alone to read. */
+    static String numbersFiles(Path root) {
+        return root + "/node*/numbers/*.parquet";
+    }
+
+    /** Each of {@code sql}, run on {@code connection}, as a query that returns its first number. */
+    static List<Query> queries(Connection connection, Collection<String> sql) {
+        return sql.stream().map(query -> (Query) () -> firstLong(connection, query)).toList();
     }
 
     /** The first {@code x} on node {@code i} (0, 1, 2) of {@link #numbersOnThreeNodes}; 3 gives {@code rows}. */

@@ -1,5 +1,6 @@
 package dev.codd.bench;
 
+import dev.codd.executors.docker.DockerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,21 @@ public final class BusyboxImage {
     public static final Path BINARY = Path.of("/bin/busybox");
 
     private BusyboxImage() {}
+
+    /** The engine's address, as DOCKER_HOST says or the default socket. */
+    public static String defaultHost() {
+        String host = System.getenv("DOCKER_HOST");
+        return host == null || host.isBlank() ? DockerSettings.DEFAULT_HOST : host;
+    }
+
+    /** Whether an engine answers at {@code host}, as the {@code docker} command finds it; false without the command. */
+    static boolean engineAnswers(String host) {
+        try {
+            return docker(host, null, "info").exitCode() == 0;
+        } catch (IllegalStateException noCommand) {
+            return false;
+        }
+    }
 
     /** Imports busybox as {@code tag} into the engine at {@code host}, unless the engine has that image already. */
     public static void ensure(String host, String tag) {

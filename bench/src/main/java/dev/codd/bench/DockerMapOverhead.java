@@ -1,6 +1,5 @@
 package dev.codd.bench;
 
-import dev.codd.bench.Benchmarks.Query;
 import dev.codd.executors.docker.DockerSettings;
 import dev.codd.executors.docker.Secrets;
 import dev.codd.node.FileTrees;
@@ -94,13 +93,13 @@ final class DockerMapOverhead implements Callable<Integer> {
         long[][] fixedNanos;
         try (LocalCluster codd = LocalCluster.withDocker(nodes, docker, Secrets.NONE);
                 Connection connection = DriverManager.getConnection(codd.jdbcUrl())) {
-            streamedNanos = Benchmarks.measure(queries(connection, streamed), rows * rows, runs);
-            fixedNanos = Benchmarks.measure(queries(connection, fixed), firstsSum, runs);
+            streamedNanos = Benchmarks.measure(Benchmarks.queries(connection, streamed.values()), rows * rows, runs);
+            fixedNanos = Benchmarks.measure(Benchmarks.queries(connection, fixed.values()), firstsSum, runs);
         }
         long[] aloneNanos;
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
             aloneNanos = Benchmarks.measure(List.of(() -> Benchmarks.firstLong(duckdb,
-                    "SELECT sum(x * 2 + 1) FROM '" + root + "/node*/numbers/*.parquet'")), rows * rows, runs)[0];
+                    "SELECT sum(x * 2 + 1) FROM '" + Benchmarks.numbersFiles(root) + "'")), rows * rows, runs)[0];
         }
         Benchmarks.writeReport(out, "docker-overhead.md", report(streamed, streamedNanos, aloneNanos, fixed, fixedNanos));
         return 0;
@@ -109,10 +108,6 @@ final class DockerMapOverhead implements Callable<Integer> {
     private String dockerMap(String command, String input, String outputSchema, String format) {
         return "TABLE(docker_map(image => '" + image + "', command => " + command + ", input => " + input
                 + ", output_schema => '" + outputSchema + "', format => '" + format + "'))";
-    }
-
-    private static List<Query> queries(Connection connection, Map<String, String> sql) {
-        return sql.values().stream().map(query -> (Query) () -> Benchmarks.firstLong(connection, query)).toList();
     }
 
     private String report(Map<String, String> streamed, long[][] streamedNanos, long[] alone, Map<String, String> fixed,

@@ -82,7 +82,7 @@ final class WasmOverhead implements Callable<Integer> {
         List<Path> nodes = Benchmarks.numbersOnThreeNodes(root, rows);
         Path perRow = module(root, "numbers");
         Path batched = module(root, "batch");
-        String files = root + "/node*/numbers/*.parquet";
+        String files = Benchmarks.numbersFiles(root);
 
         Map<String, String> cluster = new LinkedHashMap<>();
         cluster.put("SQL: `sum(x * 2 + 1)`", "SELECT sum(x * 2 + 1) FROM numbers");
@@ -95,7 +95,7 @@ final class WasmOverhead implements Callable<Integer> {
                     + perRow + "'");
             statement.execute("CREATE OR REPLACE FUNCTION twice_plus_one_batch(x BIGINT) RETURNS BIGINT LANGUAGE WASM FROM '"
                     + batched + "' EXPORT 'twice_plus_one'");
-            clusterNanos = measure(cluster.values().stream().map(sql -> (Query) () -> Benchmarks.firstLong(connection, sql)).toList());
+            clusterNanos = measure(Benchmarks.queries(connection, cluster.values()));
         }
         long[][] aloneNanos;
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {

@@ -3,8 +3,6 @@ package dev.codd.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.codd.executors.docker.DockerSettings;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -59,17 +57,6 @@ class DockerMapOverheadSmokeTest {
     }
 
     private static boolean engineAnswers() {
-        String host = System.getenv().getOrDefault("DOCKER_HOST", DockerSettings.DEFAULT_HOST);
-        ProcessBuilder info = new ProcessBuilder("docker", "info").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        info.environment().put("DOCKER_HOST", host);
-        try {
-            return info.start().waitFor() == 0;
-        } catch (IOException e) {
-            return false; // no docker command
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return BusyboxImage.engineAnswers(BusyboxImage.defaultHost());
     }
 }

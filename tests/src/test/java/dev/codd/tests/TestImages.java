@@ -9,7 +9,6 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.codd.bench.BusyboxImage;
-import dev.codd.executors.docker.DockerSettings;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -23,8 +22,7 @@ final class TestImages {
 
     /** The engine's address, as DOCKER_HOST says or the default socket. */
     static String host() {
-        String host = System.getenv("DOCKER_HOST");
-        return host == null || host.isBlank() ? DockerSettings.DEFAULT_HOST : host;
+        return BusyboxImage.defaultHost();
     }
 
     /** A client of the engine, with the test image loaded; skips or fails the test when there is no engine. */
